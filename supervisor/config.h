@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Profiles (JSON) + command line -> one immutable struct tj_config. Invalid
+ * input is rejected before anything is created, with a message that names
+ * the file, the JSON path and the reason. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum tj_net_mode { TJ_NET_NONE = 0, TJ_NET_HOST, TJ_NET_RELAY };
+enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT };
+
+struct tj_bind {
+	char *src;     /* host path (absolute) */
+	char *dst;     /* path inside the sandbox (absolute) */
+	bool rw;       /* read-write (nosuid,nodev still apply) */
+	bool optional; /* skip silently when src does not exist */
+};
+
+struct tj_env_var {
+	char *name;
+	char *value;
+};
+
+struct tj_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+/* A TCP port relayed between the host and the sandbox (net: relay). */
+struct tj_relay_port {
+	char *host_addr;   /* "127.0.0.1", "::1", a name */
+	uint16_t host_port;
+	uint16_t sandbox_port;
+	bool inbound;      /* true: host listens, connects into sandbox */
+};
+
+struct tj_config {
+	char *profile_name; /* as given, for the log */
+	char *profile_path; /* resolved file, NULL for built-in defaults */
+
+	struct tj_bind *binds;
+	size_t n_binds;
+
+	uint64_t tmpfs_size;   /* bytes of /tmp */
+	enum tj_net_mode net;
+	char *workdir;         /* inside the sandbox */
+	char *hostname;
+	uid_t host_uid;        /* root callers: outer id for sandbox uid 65532 */
+	gid_t host_gid;
+	bool host_uid_set;
+
+	/* Environment: names copied from the caller when present, then fixed
+	 * values (profile "env", then --setenv), applied in that order. */
+	char **env_allow;
+	size_t n_env_allow;
+	struct tj_env_var *env_set;
+	size_t n_env_set;
+
+	struct tj_rlimit *rlimits;
+	size_t n_rlimits;
+
+	/* seccomp: "none", a policy name (policies/<name>.json) or a path. */
+	char *seccomp;
+	bool log_denials;
+	enum tj_proc_guard proc_guard;
+
+	struct tj_relay_port *relay_ports;
+	size_t n_relay_ports;
+
+	int log_fd;            /* -1 when off */
+	char *log_file;
+
+	char **argv;           /* command to run, NULL-terminated */
+	size_t argc;
+};
+
+/* Sandbox identity: the task always runs as this uid/gid. */
+#define TJ_SANDBOX_UID 65532
+#define TJ_SANDBOX_GID 65532
+
+void config_free(struct tj_config *cfg);
+
+/* Fills cfg with the built-in defaults (used before a profile is applied). */
+void config_init_defaults(struct tj_config *cfg);
+
+/* Resolves a profile name or path to a file: a value containing '/' or
+ * ending in .json is a path; otherwise looked up as NAME.json in
+ * $TASKJAIL_PROFILE_DIR, next to the binary (../profiles, for the build
+ * tree), then the installed profile dir. Returns a malloc'd path. */
+int config_find_file(const char *kind_dir, const char *env_var,
+		     const char *name, char **out, struct tj_error *err);
+
+/* Parses profile JSON text (file is used for messages only) into cfg,
+ * overriding the defaults it sets. Pure: no file system access. */
+int config_parse_profile(const char *json, size_t len, const char *file,
+			 struct tj_config *cfg, struct tj_error *err);
+
+/* Reads and parses a profile file. */
+int config_load_profile(const char *path, struct tj_config *cfg,
+			struct tj_error *err);
