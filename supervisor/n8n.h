@@ -124,3 +124,32 @@ void n8n_strv_free(char **v);
 /* Builds argv: command, then args, then extra (the caller's args after --). */
 int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extra,
 		   char ***out, size_t *n_out, struct tj_error *err);
+
+/* ---- applying to a struct tj_config (used by cli.c) --------------------- */
+
+struct tj_config;
+
+/* --launcher-config FILE --runner-type TYPE [-- extra...]: the runner's
+ * command + args + extra become cfg->argv, its workdir cfg->workdir, and the
+ * environment is exactly what n8n_build_env gives (cfg->env_allow is cleared;
+ * the profile's env is the base). Warnings go to stderr. */
+int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type,
+		       char *const *extra, size_t n_extra, char *const *caller_env,
+		       struct tj_error *err);
+
+/* net: relay. From the environment the runner will get (cfg->env_set, or the
+ * caller's value of a name the config copies): relays the broker of
+ * N8N_RUNNERS_TASK_BROKER_URI (default http://127.0.0.1:5679) and, when
+ * N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED=true, the health port
+ * N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT (default 5681) published on
+ * health_addr (default 127.0.0.1); rewrites the runner's broker URI to
+ * 127.0.0.1. */
+int n8n_config_relay(struct tj_config *cfg, char *const *caller_env, const char *health_addr,
+		     struct tj_error *err);
+
+/* A profile's "runtime_args" (interpreter flags such as node's
+ * --disallow-code-generation-from-strings or python's -I): each group (a
+ * flag, or a flag and its value like "-X disable_remote_debug") missing from
+ * the interpreter's leading options in argv is inserted after argv[0]. */
+int n8n_argv_add_runtime_args(char ***argv, size_t *argc, char *const *flags, size_t n_flags,
+			      struct tj_error *err);
