@@ -93,9 +93,14 @@ static void runner_main(struct tj_sandbox *sb)
 	sigset_t none;
 
 	close(sb->factory_child);
+	/* A clean signal state: the caller may have ignored signals (a shell
+	 * ignores SIGINT/SIGQUIT for background jobs), and a non-interactive
+	 * shell cannot trap a signal that was ignored when it started. */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
 
 	/* A new session: the task cannot inject input into the caller's
 	 * terminal with TIOCSTI. */
