@@ -10,7 +10,7 @@
 
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
-	"       taskjail policy explain|check ...\n"
+	"       taskjail check [--json]\n"
 	"       taskjail --version | --help\n"
 	"\n"
 	"Runs COMMAND in new user, pid, mount, network, ipc, uts and cgroup\n"
