@@ -759,7 +759,7 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 	static const char *const keys[] = { "defaultAction", "defaultErrnoRet",
 					    "defaultErrno", "architectures", "archMap",
 					    "flags", "syscalls", "listenerPath",
-					    "listenerMetadata", NULL };
+					    "listenerMetadata", "comment", NULL };
 	if (!cJSON_IsObject(root))
 		return fail(p, "a policy must be a JSON object, not %s", json_type(root));
 	int r = check_keys(p, root, keys);
@@ -825,6 +825,16 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 	it = cJSON_GetObjectItemCaseSensitive(root, "listenerMetadata");
 	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
 		o = path_push_key(p, "listenerMetadata");
+		r = fail(p, "must be a string, not %s", json_type(it));
+		path_pop(p, o);
+		return r;
+	}
+
+	/* A top-level "comment" is our extension (Docker and runc ignore
+	 * unknown keys, so a taskjail policy still loads there). */
+	it = cJSON_GetObjectItemCaseSensitive(root, "comment");
+	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
+		o = path_push_key(p, "comment");
 		r = fail(p, "must be a string, not %s", json_type(it));
 		path_pop(p, o);
 		return r;
