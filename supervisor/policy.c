@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,13 +273,21 @@ static int check_keys(struct parse *p, const cJSON *obj, const char *const *know
 	return 0;
 }
 
+/* Whole number test without libm: values beyond +-2^62 are rejected by
+ * the callers' range checks anyway. */
+static bool is_integral(double d)
+{
+	return d > -4611686018427387904.0 && d < 4611686018427387904.0 &&
+	       d == (double)(int64_t)d;
+}
+
 /* Non-negative integral JSON number that a double holds exactly. */
 static int get_u64(struct parse *p, const cJSON *j, uint64_t max, uint64_t *out)
 {
 	if (!cJSON_IsNumber(j))
 		return fail(p, "must be a number, not %s", json_type(j));
 	double d = j->valuedouble;
-	if (!isfinite(d) || d < 0 || floor(d) != d)
+	if (d != d || d < 0 || (d <= 9007199254740992.0 && !is_integral(d)))
 		return fail(p, "must be a non-negative integer");
 	/* cJSON keeps numbers as doubles: above 2^53 the value we would
 	 * compare against is not the one written. Refuse rather than guess. */
@@ -298,7 +305,7 @@ static int get_errno(struct parse *p, const cJSON *j, int *out)
 	if (!cJSON_IsNumber(j))
 		return fail(p, "errno must be a number, not %s", json_type(j));
 	if (j->valuedouble < 0 || j->valuedouble > POLICY_MAX_ERRNO ||
-	    floor(j->valuedouble) != j->valuedouble)
+	    !is_integral(j->valuedouble))
 		return fail(p, "bad errno %g (must be an integer in 0..%d)",
 			    j->valuedouble, POLICY_MAX_ERRNO);
 	int r = get_u64(p, j, POLICY_MAX_ERRNO, &v);
@@ -457,7 +464,7 @@ static int parse_arg(struct parse *p, const cJSON *j, struct policy_arg *a)
 	else if (!cJSON_IsNumber(it))
 		r = fail(p, "must be a number, not %s", json_type(it));
 	else if (it->valuedouble < 0 || it->valuedouble > 5 ||
-		 floor(it->valuedouble) != it->valuedouble)
+		 !is_integral(it->valuedouble))
 		r = fail(p, "index %g out of range (a syscall has arguments 0..5)",
 			 it->valuedouble);
 	else

@@ -16,6 +16,7 @@
 
 #include "bpfsim.h"
 #include "config.h"
+#include "log.h"
 #include "policy.h"
 #include "util.h"
 
@@ -432,9 +433,9 @@ size_t seccomp_denial_json(char *buf, size_t size, const char *name,
 	char esc[64];
 	util_json_escape(esc, sizeof(esc), name ? name : "?");
 	int len = snprintf(buf, size,
-			   "{\"event\":\"deny\",\"syscall\":\"%s\",\"nr\":%d,\"arch\":%u,"
+			   "\"event\":\"deny\",\"syscall\":\"%s\",\"nr\":%d,\"arch\":%u,"
 			   "\"args\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			   ",%" PRIu64 "],\"pid\":%u,\"errno\":%d}",
+			   ",%" PRIu64 "],\"pid\":%u,\"errno\":%d",
 			   esc, n->data.nr, n->data.arch,
 			   (uint64_t)n->data.args[0], (uint64_t)n->data.args[1],
 			   (uint64_t)n->data.args[2], (uint64_t)n->data.args[3],
@@ -461,13 +462,9 @@ int seccomp_denial_handle(const struct tj_seccomp *s, int listener_fd, int log_f
 	/* Log before answering: the line then always precedes whatever the
 	 * task prints after the call returns. */
 	if (log_fd >= 0) {
-		char line[512];
-		size_t len = seccomp_denial_json(line, sizeof(line) - 1, name, &req, e);
-		line[len++] = '\n';
-		ssize_t w;
-		do
-			w = write(log_fd, line, len);
-		while (w < 0 && errno == EINTR);
+		char members[512];
+		seccomp_denial_json(members, sizeof(members), name, &req, e);
+		log_event(log_fd, "%s", members);
 	}
 	if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
 		return errno == ENOENT ? -ENOENT : -errno;

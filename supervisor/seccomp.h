@@ -45,9 +45,10 @@ int seccomp_install(const struct tj_seccomp *s, int *listener_fd);
 int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
 			  int *err_out, const char **name_out);
 
-/* Formats the "deny" log event for a notification (one JSON object, no
- * newline): {"event":"deny","syscall":"keyctl","nr":250,"args":[...],
- * "pid":N,"errno":1}. Returns the length (truncated to size-1). */
+/* Formats the members of the "deny" log event for a notification, for
+ * log_event(fd, "%s", buf): "event":"deny","syscall":"keyctl","nr":250,
+ * "arch":N,"args":[...],"pid":N,"errno":1. Returns the length (truncated to
+ * size-1). */
 size_t seccomp_denial_json(char *buf, size_t size, const char *name,
 			   const struct seccomp_notif *n, int err);
 
