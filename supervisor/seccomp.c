@@ -35,6 +35,7 @@ struct tj_seccomp {
 	unsigned flags;             /* SECCOMP_FILTER_FLAG_* to install with */
 	bool needs_listener;
 	uint32_t native_arch;       /* AUDIT_ARCH_* */
+	bool names_filled;
 	char *names[SECCOMP_NAME_TABLE];
 };
 
@@ -292,6 +293,13 @@ static int extra_taken(struct build *b, bool **taken, struct tj_error *err)
 	return 0;
 }
 
+static void fill_names(struct tj_seccomp *s)
+{
+	for (int nr = 0; nr < SECCOMP_NAME_TABLE; nr++)
+		s->names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr); /* NULL: hole */
+	s->names_filled = true;
+}
+
 static bool policy_has_errno(const struct policy *pol)
 {
 	if (!pol)
@@ -361,10 +369,10 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 		s->flags |= SECCOMP_FILTER_FLAG_LOG;
 	if (pol && (pol->flags & POLICY_FLAG_SPEC_ALLOW))
 		s->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-	for (int nr = 0; nr < SECCOMP_NAME_TABLE; nr++) {
-		char *n = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		s->names[nr] = n; /* NULL for holes */
-	}
+	/* Names are for denial lines: resolve them now (0.25 ms) only when a
+	 * listener will ask, so the listener thread never allocates. */
+	if (s->needs_listener)
+		fill_names(s);
 	policy_free(pol);
 	*out = s;
 	return 0;
@@ -405,6 +413,8 @@ const char *seccomp_syscall_name(const struct tj_seccomp *s, int nr)
 {
 	if (nr < 0 || nr >= SECCOMP_NAME_TABLE)
 		return NULL;
+	if (!s->names_filled)
+		fill_names((struct tj_seccomp *)s); /* explain: single-threaded */
 	return s->names[nr];
 }
 
