@@ -45,6 +45,7 @@ struct build {
 	bool notify;          /* ERRNO -> NOTIFY (log_denials) */
 	bool with_extra;      /* run o->extra_rules */
 	bool warn;            /* print unknown-syscall warnings */
+	bool probe;           /* compiling the extra rules alone */
 	const bool *taken;    /* syscalls the extra rules own (native nr) */
 	size_t n_taken;
 	const char *native_name;
@@ -247,6 +248,10 @@ static int compile(const struct build *b, struct sock_filter **prog, size_t *len
 	uint32_t def = pol ? to_scmp_action(pol->default_action, pol->default_ret,
 					    pol->default_ret_set, b->notify)
 			   : SCMP_ACT_ALLOW;
+	/* The probe's default is one no module uses, so that libseccomp keeps
+	 * every rule the extra rules add (it drops rules equal to the default). */
+	if (b->probe)
+		def = SCMP_ACT_TRACE(0x7a6a);
 	scmp_filter_ctx ctx = NULL;
 	int r = ctx_new(b, def, &ctx, err);
 	if (r < 0)
@@ -276,6 +281,7 @@ static int extra_taken(struct build *b, bool **taken, struct tj_error *err)
 	struct build probe = *b;
 	probe.pol = NULL;
 	probe.with_extra = true;
+	probe.probe = true;
 	_cleanup_free_ char *pfc = NULL;
 	int r = compile(&probe, NULL, NULL, &pfc, err);
 	if (r < 0)

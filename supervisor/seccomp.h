@@ -19,7 +19,10 @@ struct tj_seccomp_opts {
 	bool log_denials;
 	/* Extra rules added by other modules (procguard) after the policy is
 	 * parsed; they win over the policy's rule for the same syscall (the
-	 * policy's rules for that syscall are dropped). */
+	 * policy's rules for that syscall are dropped). They are added to the
+	 * policy's filter, whose default action may equal theirs: -EACCES
+	 * from seccomp_rule_add() then means "already the default", not an
+	 * error (likewise -EEXIST). */
 	int (*extra_rules)(void *ctx /* scmp_filter_ctx */, void *data, struct tj_error *err);
 	void *extra_data;
 	/* Do not print "unknown syscall skipped" warnings on stderr. */

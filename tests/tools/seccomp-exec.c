@@ -6,6 +6,8 @@
  *
  *   seccomp-exec [--log-denials] [--log-fd N] [--time] POLICY|none -- CMD [ARG...]
  *
+ * --extra NAME=ACTION[@aN==V] adds an extra rule the way procguard does
+ * (tj_seccomp_opts.extra_rules): ACTION is an errno number or "notify".
  * --time prints "prepare_ns=… install_ns=…" on stderr. Exit status: the
  * command's (128+signal when killed), 125 for a setup failure. */
 #include <errno.h>
@@ -19,8 +21,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <seccomp.h> /* libseccomp, for the extra rules */
+
 #include "error.h"
 #include "seccomp.h"
+
+#define MAX_EXTRA 8
+static const char *extra[MAX_EXTRA];
+static int n_extra;
+
+/* Like procguard_add_rules: added after the policy is parsed, wins. */
+static int add_extra(void *ctx, void *data, struct tj_error *err)
+{
+	(void)data;
+	for (int i = 0; i < n_extra; i++) {
+		char name[64], act[32];
+		unsigned idx = 0;
+		unsigned long long v = 0;
+		int n = sscanf(extra[i], "%63[a-z0-9_]=%31[a-z0-9]@a%u==%llu", name, act, &idx, &v);
+		if (n != 2 && n != 4)
+			return tj_error_setx(err, EINVAL, "--extra %s: NAME=ACTION[@aN==V]", extra[i]);
+		uint32_t a = strcmp(act, "notify") == 0 ? SCMP_ACT_NOTIFY
+							 : SCMP_ACT_ERRNO((uint16_t)atoi(act));
+		struct scmp_arg_cmp c = { .arg = idx, .op = SCMP_CMP_EQ, .datum_a = v };
+		int r = seccomp_rule_add_array(ctx, a, seccomp_syscall_resolve_name(name),
+					       n == 4 ? 1 : 0, n == 4 ? &c : NULL);
+		if (r < 0 && r != -EACCES && r != -EEXIST)
+			return tj_error_set(err, -r, "--extra %s", extra[i]);
+	}
+	return 0;
+}
 
 static uint64_t now_ns(void)
 {
@@ -82,6 +112,10 @@ int main(int argc, char **argv)
 			timing = true;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			o.quiet = true;
+		else if (strcmp(argv[i], "--extra") == 0 && i + 1 < argc && n_extra < MAX_EXTRA) {
+			extra[n_extra++] = argv[++i];
+			o.extra_rules = add_extra;
+		}
 		else {
 			fprintf(stderr, "seccomp-exec: unknown option %s\n", argv[i]);
 			return 125;
