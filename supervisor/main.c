@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_policy.h"
 #include "config.h"
 #include "error.h"
 #include "sandbox.h"
@@ -80,6 +81,8 @@ int main(int argc, char **argv, char **envp)
 		return cmd_run(argc - 1, argv + 1, envp);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
 	fprintf(stderr, "taskjail: unknown command '%s' (see taskjail --help)\n", argv[1]);
 	return TJ_EXIT_SETUP;
 }
