@@ -10,6 +10,7 @@
 
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
+	"       taskjail policy explain|check POLICY | --profile NAME\n"
 	"       taskjail check [--json]\n"
 	"       taskjail --version | --help\n"
 	"\n"
