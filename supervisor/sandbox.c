@@ -26,6 +26,7 @@
 #include "env.h"
 #include "log.h"
 #include "seccomp.h"
+#include "relay.h"
 #include "userns.h"
 #include "util.h"
 
@@ -149,6 +150,11 @@ int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error 
 	return fd;
 }
 
+static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
+{
+	return sandbox_socket(ctx, family, type, err);
+}
+
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
@@ -195,6 +201,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	};
 	int sv[2], fv[2];
 	int r;
+	struct tj_relay *relay = NULL;
 	uid_t outer_uid = geteuid();
 	gid_t outer_gid = getegid();
 
@@ -247,6 +254,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
+	/* Before clone: a busy health port or an unknown broker fails here. */
+	if (cfg->net == TJ_NET_RELAY && (r = relay_prepare(cfg, &relay, err)) < 0)
+		goto out;
 
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -287,6 +297,17 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
 	}
+	if (relay) {
+		struct proto_msg ready = { .type = PROTO_RELAY_READY };
+		r = relay_start(relay, sb.loop, relay_socket, &sb, err);
+		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
+			tj_error_set(err, -r, "start the runner after the relay");
+		if (r < 0) {
+			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+			goto out;
+		}
+	}
 	loop_run(sb.loop);
 
 	siginfo_t si = { 0 };
@@ -325,6 +346,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	*exit_code = code;
 	r = 0;
 out:
+	relay_free(relay); /* the relays end with the sandbox */
 	loop_free(sb.loop);
 	if (sb.listener_fd >= 0)
 		close(sb.listener_fd);
