@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* procguard: the /proc guard of DESIGN §3, layer 3.
+ *
+ * The open family (open, openat, openat2, creat) of every task in the sandbox
+ * is turned into a seccomp user notification. The supervisor then performs
+ * the open itself, in the task's root / cwd / dirfd context, decides on the
+ * object it actually opened (never on a string it could be tricked about),
+ * and either injects the fd into the task (SECCOMP_IOCTL_NOTIF_ADDFD with
+ * SECCOMP_ADDFD_FLAG_SEND) or answers an errno. environ, mounts, mountinfo,
+ * mountstats and mem of every pid, the task's own included, are denied with
+ * EACCES whatever path leads to them. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/seccomp.h>
+
+#include "error.h"
+
+/* Adds the guard's rules to a libseccomp filter (ctx is a scmp_filter_ctx):
+ * NOTIFY on the open family, and plain errno denials for every syscall that
+ * would let the task get around the guard (io_uring, the mount API, new
+ * mount/user/pid namespaces, open_by_handle_at, statmount/listmount, ptrace,
+ * process_vm_*, pidfd_getfd, seccomp, prctl(PR_SET_SECCOMP)). Matches the
+ * seccomp module's extra_rules hook. Returns 0 or -errno. */
+int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
+
+/* True for the syscalls procguard_add_rules() turns into notifications. */
+bool procguard_is_open_call(const struct seccomp_data *d);
+
+struct procguard;
+
+/* Per-sandbox state. init_pid is the sandbox's pid 1 as the supervisor sees
+ * it: its root is the root every task of the sandbox has (chroot, pivot_root
+ * and new mount namespaces are denied to them), and <root>/proc is the
+ * sandbox's own procfs, whose mount id is recorded here. */
+int procguard_new(pid_t init_pid, struct procguard **out, struct tj_error *err);
+void procguard_free(struct procguard *pg);
+
+/* What procguard_handle() did, for the deny log. */
+struct procguard_result {
+	int err;            /* 0: fd injected; else the positive errno answered */
+	bool denied;        /* err is a guard decision (not the file system's) */
+	bool task_gone;     /* the notification was stale: nothing answered */
+	pid_t nspid;        /* denied: the requester's tid in the sandbox */
+	char path[4096];    /* the path the task passed (truncated), "" if unread */
+};
+
+/* Handles one open-family notification on listener: answers it (ADDFD+SEND
+ * or an error response) unless the task went away. Must run on a thread set
+ * up with procguard_thread_init(). Never blocks on the task's behalf except
+ * for a FIFO open, which it hands to a short-lived worker thread. */
+void procguard_handle(struct procguard *pg, int listener,
+		      const struct seccomp_notif *req,
+		      struct procguard_result *res);
+
+/* Prepares the calling thread to open files as the sandbox's tasks would:
+ * a private fs_struct (so the task's umask can be applied per request) and,
+ * for a root supervisor, the task's fsuid/fsgid and groups, which also clears
+ * the file-system capabilities (CAP_DAC_OVERRIDE, ...) from this thread only.
+ * creds_pid is a sandbox process whose host ids are used. */
+int procguard_thread_init(struct procguard *pg, pid_t creds_pid,
+			  struct tj_error *err);
+
+/* Counters, for the benchmark and the tests. */
+struct procguard_stats {
+	uint64_t handled, fast, slow, denied, stale;
+};
+void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);
+
+/* Pure helpers (unit-tested). */
+bool procguard_name_denied(const char *name);      /* environ, mounts, ... */
+bool procguard_other_pid_allowed(const char *name); /* entries of another pid */
+/* Parses the last field of "NSpid:"/"NStgid:" lines of a status text. */
+int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
+			   pid_t *nstid);
