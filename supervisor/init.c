@@ -23,6 +23,7 @@
 #include "env.h"
 #include "mounts.h"
 #include "netns.h"
+#include "procguard.h"
 #include "sandbox.h"
 #include "userns.h"
 #include "util.h"
@@ -130,6 +131,23 @@ static void runner_main(struct tj_sandbox *sb)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		tj_error_set(&err, errno, "PR_SET_NO_NEW_PRIVS");
 		fail(sb, &err);
+	}
+	if (sb->pg_filter) {
+		/* Last step: from here on every open waits for the supervisor,
+		 * which needs the listener first. */
+		int lfd = -1;
+		int r = procguard_filter_install(sb->pg_filter, &lfd);
+		if (r < 0) {
+			tj_error_set(&err, -r, "install the /proc guard's seccomp filter");
+			fail(sb, &err);
+		}
+		struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
+		r = proto_send(sb->sync_child, &m, lfd);
+		close(lfd);
+		if (r < 0) {
+			tj_error_set(&err, -r, "send the seccomp listener to the supervisor");
+			fail(sb, &err);
+		}
 	}
 
 	int e = exec_search(cfg->argv[0], cfg->argv, sb->envp);

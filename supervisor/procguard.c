@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -37,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -71,7 +73,6 @@
 struct walk;
 
 struct procguard {
-	pid_t init_pid;
 	int root_fd;           /* O_PATH: the sandbox's root */
 	int proc_fd;           /* O_PATH: root of the sandbox's procfs, or -1 */
 	dev_t proc_dev;        /* its superblock; every procfs object must match */
@@ -1272,66 +1273,6 @@ answer:
 
 /* ---- setup ------------------------------------------------------------- */
 
-int procguard_new(pid_t init_pid, struct procguard **out, struct tj_error *err)
-{
-	char p[64];
-	struct procguard *pg = calloc(1, sizeof(*pg));
-	if (!pg)
-		return tj_error_set(err, ENOMEM, "procguard: allocate state");
-	pg->init_pid = init_pid;
-	pg->proc_fd = -1;
-	atomic_init(&pg->refs, 1);
-	pg->walk = calloc(1, sizeof(*pg->walk));
-	if (!pg->walk) {
-		free(pg);
-		return tj_error_set(err, ENOMEM, "procguard: allocate state");
-	}
-	snprintf(p, sizeof(p), "/proc/%d/root", (int)init_pid);
-	pg->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (pg->root_fd < 0) {
-		int e = errno;
-		free(pg->walk);
-		free(pg);
-		return tj_error_set(err, e, "procguard: open %s", p);
-	}
-	/* The sandbox's own procfs, as mounted at /proc in its root. Without
-	 * one, every procfs object is refused. */
-	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
-	int fd = (int)sys_openat2(pg->root_fd, "proc", &how);
-	struct statfs sfs;
-	struct stat st;
-	if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
-	    fstat(fd, &st) == 0 && st.st_ino == 1 /* PROC_ROOT_INO */) {
-		int n = fd_dpath(fd, pg->proc_prefix, sizeof(pg->proc_prefix));
-		if (n > 0) {
-			pg->proc_fd = fd;
-			pg->proc_dev = st.st_dev;
-			pg->proc_prefix_len = (size_t)n;
-			if (n == 1) /* mounted at "/" of the view: no prefix */
-				pg->proc_prefix_len = 0;
-			fd = -1;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	*out = pg;
-	return 0;
-}
-
-/* A FIFO worker still blocked in open() keeps the state alive until the
- * other end shows up; the last one out frees it. */
-void procguard_free(struct procguard *pg)
-{
-	if (pg)
-		procguard_unref(pg);
-}
-
-void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st)
-{
-	*st = pg->st;
-}
-
 static int parse_ids(const char *buf, const char *key, unsigned long *out,
 		     int max)
 {
@@ -1354,28 +1295,66 @@ static int parse_ids(const char *buf, const char *key, unsigned long *out,
 	return n;
 }
 
-int procguard_thread_init(struct procguard *pg, pid_t creds_pid,
-			  struct tj_error *err)
+int procguard_new(struct procguard **out, struct tj_error *err)
 {
-	(void)pg;
-	if (unshare(CLONE_FS) < 0)
-		return tj_error_set(err, errno, "procguard: unshare(CLONE_FS)");
+	struct procguard *pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return tj_error_set(err, ENOMEM, "procguard: allocate state");
+	pg->root_fd = pg->proc_fd = -1;
+	atomic_init(&pg->refs, 1);
+	pg->walk = calloc(1, sizeof(*pg->walk));
+	if (!pg->walk) {
+		free(pg);
+		return tj_error_set(err, ENOMEM, "procguard: allocate state");
+	}
+	*out = pg;
+	return 0;
+}
+
+int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
+{
+	char p[64];
+	/* A task that has exec'd: the sandbox's init is non-dumpable and its
+	 * mm still belongs to the supervisor's user namespace, so an
+	 * unprivileged supervisor may not open /proc/<init>/root. */
+	snprintf(p, sizeof(p), "/proc/%d/root", (int)tid);
+	pg->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pg->root_fd < 0)
+		return tj_error_set(err, errno, "procguard: open %s", p);
+	/* The sandbox's own procfs, as mounted at /proc in its root. Without
+	 * one, every procfs object is refused. */
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+	int fd = (int)sys_openat2(pg->root_fd, "proc", &how);
+	struct statfs sfs;
+	struct stat st;
+	if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    fstat(fd, &st) == 0 && st.st_ino == 1 /* PROC_ROOT_INO */) {
+		int n = fd_dpath(fd, pg->proc_prefix, sizeof(pg->proc_prefix));
+		if (n > 0) {
+			pg->proc_fd = fd;
+			pg->proc_dev = st.st_dev;
+			pg->proc_prefix_len = (size_t)n;
+			if (n == 1) /* mounted at "/" of the view: no prefix */
+				pg->proc_prefix_len = 0;
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
 	if (geteuid() != 0)
-		return 0; /* the caller's ids are the sandbox's outer ids */
+		return 0; /* our ids are the sandbox's outer ids already */
 	/* A root supervisor maps the sandbox uid to an unprivileged host id.
 	 * Open files as that id: with fsuid != 0 the kernel also drops the
-	 * file-system capabilities of this thread. Raw syscalls: glibc's
-	 * setgroups() would apply to every thread of the supervisor. */
+	 * file-system capabilities (CAP_DAC_OVERRIDE, ...) of this thread.
+	 * Raw syscalls: glibc's setgroups() would apply to every thread. */
 	char buf[4096];
-	int n = read_status(creds_pid, buf, sizeof(buf));
+	int n = read_status(tid, buf, sizeof(buf));
 	if (n < 0)
-		return tj_error_set(err, -n, "procguard: read /proc/%d/status",
-				    (int)creds_pid);
-	unsigned long uid[4], gid[4], groups[NGROUPS_MAX > 256 ? 256 : NGROUPS_MAX];
-	if (parse_ids(buf, "\nUid:", uid, 4) != 4 ||
-	    parse_ids(buf, "\nGid:", gid, 4) != 4)
-		return tj_error_setx(err, EIO, "procguard: parse ids of pid %d",
-				     (int)creds_pid);
+		return tj_error_set(err, -n, "procguard: read /proc/%d/status", (int)tid);
+	unsigned long uid[4], gid[4], groups[64];
+	if (parse_ids(buf, "\nUid:", uid, 4) != 4 || parse_ids(buf, "\nGid:", gid, 4) != 4)
+		return tj_error_setx(err, EIO, "procguard: parse ids of pid %d", (int)tid);
 	int ng = parse_ids(buf, "\nGroups:", groups, (int)ELEMENTSOF(groups));
 	gid_t g[ELEMENTSOF(groups)];
 	for (int i = 0; i < ng; i++)
@@ -1384,9 +1363,32 @@ int procguard_thread_init(struct procguard *pg, pid_t creds_pid,
 		return tj_error_set(err, errno, "procguard: setgroups");
 	syscall(SYS_setfsgid, (gid_t)gid[3]);
 	syscall(SYS_setfsuid, (uid_t)uid[3]);
-	if ((uid_t)syscall(SYS_setfsuid, -1) != (uid_t)uid[3])
-		return tj_error_setx(err, EPERM, "procguard: setfsuid(%lu) failed",
-				     uid[3]);
+	if ((uid_t)syscall(SYS_setfsuid, -1) != (uid_t)uid[3] ||
+	    (gid_t)syscall(SYS_setfsgid, -1) != (gid_t)gid[3])
+		return tj_error_setx(err, EPERM, "procguard: setfsuid/setfsgid(%lu/%lu) failed",
+				     uid[3], gid[3]);
+	return 0;
+}
+
+/* A FIFO worker still blocked in open() keeps the state alive until the
+ * other end shows up; the last one out frees it. */
+void procguard_free(struct procguard *pg)
+{
+	if (pg)
+		procguard_unref(pg);
+}
+
+void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st)
+{
+	*st = pg->st;
+}
+
+int procguard_thread_init(struct tj_error *err)
+{
+	/* A private fs_struct: the task's umask is applied per request with
+	 * umask(2), which would otherwise change the whole supervisor's. */
+	if (unshare(CLONE_FS) < 0)
+		return tj_error_set(err, errno, "procguard: unshare(CLONE_FS)");
 	return 0;
 }
 
@@ -1507,4 +1509,88 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
 		return r;
 	return add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl", -1, 1, &pr, err);
+}
+
+/* ---- stand-alone filter (until the seccomp module is merged) ----------- */
+
+struct procguard_filter {
+	struct sock_fprog prog;
+};
+
+int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return tj_error_set(err, ENOMEM, "procguard: seccomp_init");
+	int r;
+	/* A foreign architecture (int 0x80 on x86-64) or the x32 ABI would
+	 * reach open() past these rules: kill the process. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0) {
+		seccomp_release(ctx);
+		return tj_error_set(err, -r, "procguard: set the bad-arch action");
+	}
+	if ((r = procguard_add_rules(ctx, NULL, err)) < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	/* libseccomp 2.5 exports BPF only to an fd. */
+	_cleanup_close_ int mfd = memfd_create("procguard-bpf", MFD_CLOEXEC);
+	if (mfd < 0) {
+		seccomp_release(ctx);
+		return tj_error_set(err, errno, "procguard: memfd_create");
+	}
+	r = seccomp_export_bpf(ctx, mfd);
+	seccomp_release(ctx);
+	if (r < 0)
+		return tj_error_set(err, -r, "procguard: export the filter");
+	off_t len = lseek(mfd, 0, SEEK_END);
+	if (len <= 0 || len % (off_t)sizeof(struct sock_filter))
+		return tj_error_setx(err, EINVAL, "procguard: exported filter has %lld bytes",
+				     (long long)len);
+	struct procguard_filter *f = calloc(1, sizeof(*f));
+	struct sock_filter *ins = malloc((size_t)len);
+	if (!f || !ins) {
+		free(f);
+		free(ins);
+		return tj_error_set(err, ENOMEM, "procguard: allocate the filter");
+	}
+	if (pread(mfd, ins, (size_t)len, 0) != len) {
+		free(f);
+		free(ins);
+		return tj_error_set(err, EIO, "procguard: read back the filter");
+	}
+	f->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	f->prog.filter = ins;
+	*out = f;
+	return 0;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+int procguard_filter_install(const struct procguard_filter *f, int *listener)
+{
+	/* WAIT_KILLABLE_RECV (6.0+): once the supervisor has received a
+	 * notification, non-fatal signals no longer interrupt the call, so
+	 * signal-heavy tasks do not cause restart storms. */
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			  &f->prog);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
+	if (fd < 0)
+		return -errno;
+	*listener = (int)fd;
+	return 0;
+}
+
+void procguard_filter_free(struct procguard_filter *f)
+{
+	if (!f)
+		return;
+	free(f->prog.filter);
+	free(f);
 }

@@ -25,17 +25,39 @@
  * seccomp module's extra_rules hook. Returns 0 or -errno. */
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 
+/* The guard's filter on its own (an ALLOW base plus procguard_add_rules(),
+ * foreign architectures killed), compiled in the supervisor before clone.
+ * Stands in until the seccomp module (policies) is merged: then the policy's
+ * filter carries procguard_add_rules() as its extra_rules and this goes. */
+struct procguard_filter;
+int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err);
+/* Runner, after no_new_privs, last step before execve: no allocation.
+ * Returns 0 and the listener fd, or -errno. */
+int procguard_filter_install(const struct procguard_filter *f, int *listener);
+void procguard_filter_free(struct procguard_filter *f);
+
 /* True for the syscalls procguard_add_rules() turns into notifications. */
 bool procguard_is_open_call(const struct seccomp_data *d);
 
 struct procguard;
 
-/* Per-sandbox state. init_pid is the sandbox's pid 1 as the supervisor sees
- * it: its root is the root every task of the sandbox has (chroot, pivot_root
- * and new mount namespaces are denied to them), and <root>/proc is the
- * sandbox's own procfs, whose mount id is recorded here. */
-int procguard_new(pid_t init_pid, struct procguard **out, struct tj_error *err);
+/* Per-sandbox state. Allocates only: the sandbox is bound at the first
+ * notification (procguard_bind). */
+int procguard_new(struct procguard **out, struct tj_error *err);
 void procguard_free(struct procguard *pg);
+
+/* Prepares the calling (listener) thread: a private fs_struct, so that the
+ * task's umask can be applied per request. */
+int procguard_thread_init(struct tj_error *err);
+
+/* Binds to the sandbox of task tid (a task that raised a notification; the
+ * caller checks SECCOMP_IOCTL_NOTIF_ID_VALID afterwards): records its root
+ * (every task of the sandbox has that root: chroot, pivot_root and new mount
+ * namespaces are denied to them) and <root>/proc, the sandbox's own procfs.
+ * For a root supervisor it also switches this thread to the task's host
+ * fsuid/fsgid/groups, which clears the file-system capabilities of this
+ * thread only: files are opened with the task's rights. */
+int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err);
 
 /* What procguard_handle() did, for the deny log. */
 struct procguard_result {
@@ -53,14 +75,6 @@ struct procguard_result {
 void procguard_handle(struct procguard *pg, int listener,
 		      const struct seccomp_notif *req,
 		      struct procguard_result *res);
-
-/* Prepares the calling thread to open files as the sandbox's tasks would:
- * a private fs_struct (so the task's umask can be applied per request) and,
- * for a root supervisor, the task's fsuid/fsgid and groups, which also clears
- * the file-system capabilities (CAP_DAC_OVERRIDE, ...) from this thread only.
- * creds_pid is a sandbox process whose host ids are used. */
-int procguard_thread_init(struct procguard *pg, pid_t creds_pid,
-			  struct tj_error *err);
 
 /* Counters, for the benchmark and the tests. */
 struct procguard_stats {

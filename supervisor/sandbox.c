@@ -25,6 +25,8 @@
 
 #include "env.h"
 #include "log.h"
+#include "procguard.h"
+#include "unotify.h"
 #include "userns.h"
 #include "util.h"
 
@@ -75,6 +77,25 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 		case PROTO_EXIT:
 			sb->have_exit = true;
 			sb->wstatus = m.value;
+			break;
+		case PROTO_FD:
+			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && !sb->unotify &&
+			    sb->pg_filter) {
+				struct tj_error e = { 0 };
+				int lfd = steal_fd(&pfd);
+				if (unotify_start(lfd, sb->pid, NULL, sb->log_fd, &sb->unotify, &e) < 0) {
+					/* Fail closed: with the listener gone
+					 * every open in the sandbox is ENOSYS;
+					 * stop the sandbox and say why. */
+					if (!sb->have_error) {
+						sb->have_error = true;
+						sb->error = (struct proto_msg){ .type = PROTO_ERROR,
+							.err = e.err, .exit_code = TJ_EXIT_SETUP };
+						snprintf(sb->error.text, sizeof(sb->error.text), "%s", e.msg);
+					}
+					syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+				}
+			}
 			break;
 		default:
 			break;
@@ -201,6 +222,13 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
+	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
+		/* Until the seccomp module is merged the guard brings its own
+		 * filter; then it rides on the policy's (extra_rules). */
+		r = procguard_filter_prepare(&sb.pg_filter, err);
+		if (r < 0)
+			goto out;
+	}
 
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -245,6 +273,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
+	/* The pid namespace is gone: no task can be waiting on the listener. */
+	unotify_stop(sb.unotify);
+	sb.unotify = NULL;
 	struct rusage ru = { 0 };
 	getrusage(RUSAGE_CHILDREN, &ru);
 
@@ -279,6 +310,8 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	*exit_code = code;
 	r = 0;
 out:
+	unotify_stop(sb.unotify);
+	procguard_filter_free(sb.pg_filter);
 	loop_free(sb.loop);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);

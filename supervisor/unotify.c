@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
+#include "log.h"
 #include "procguard.h"
 #include "util.h"
 
@@ -47,6 +48,8 @@ struct tj_unotify {
 	int setup_done;          /* 0: pending, 1: ok, -1: failed */
 	struct tj_error setup_err;
 	struct procguard_result res; /* reused, no allocation per notification */
+	bool bound;              /* procguard_bind() done (first notification) */
+	bool broken;             /* ... and it failed: every open gets EACCES */
 };
 
 static const char *open_call_name(int nr)
@@ -64,48 +67,23 @@ static const char *open_call_name(int nr)
 	return "openat2";
 }
 
-/* JSON string escaping for the deny event (paths are arbitrary bytes). */
-static size_t json_escape(char *out, size_t size, const char *s)
-{
-	size_t o = 0;
-	for (; *s && o + 7 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20 || c >= 0x7f) {
-			o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
 static void log_deny(struct tj_unotify *u, const char *call, const char *path,
 		     pid_t nspid, pid_t host_pid, int err)
 {
 	if (u->log_fd < 0)
 		return;
-	char esc[4096 * 6 + 8];
-	char line[sizeof(esc) + 256];
-	int n;
 	if (path) {
-		json_escape(esc, sizeof(esc), path);
-		n = snprintf(line, sizeof(line),
-			     "{\"event\":\"deny\",\"by\":\"procguard\",\"syscall\":\"%s\","
-			     "\"path\":\"%s\",\"pid\":%d,\"host_pid\":%d,\"errno\":%d}\n",
-			     call, esc, (int)nspid, (int)host_pid, err);
+		char esc[4096 * 6 + 8];
+		util_json_escape(esc, sizeof(esc), path);
+		log_event(u->log_fd,
+			  "\"event\":\"deny\",\"by\":\"procguard\",\"syscall\":\"%s\","
+			  "\"path\":\"%s\",\"pid\":%d,\"host_pid\":%d,\"errno\":%d",
+			  call, esc, (int)nspid, (int)host_pid, err);
 	} else {
-		n = snprintf(line, sizeof(line),
-			     "{\"event\":\"deny\",\"by\":\"seccomp\",\"syscall\":\"%s\","
-			     "\"host_pid\":%d,\"errno\":%d}\n",
-			     call, (int)host_pid, err);
-	}
-	if (n > 0 && (size_t)n < sizeof(line)) {
-		ssize_t w = write(u->log_fd, line, (size_t)n);
-		(void)w; /* a full log must not stop the sandbox */
+		log_event(u->log_fd,
+			  "\"event\":\"deny\",\"by\":\"seccomp\",\"syscall\":\"%s\","
+			  "\"host_pid\":%d,\"errno\":%d",
+			  call, (int)host_pid, err);
 	}
 }
 
@@ -143,7 +121,7 @@ static void setup_done(struct tj_unotify *u, int state)
 static void *unotify_thread(void *arg)
 {
 	struct tj_unotify *u = arg;
-	if (procguard_thread_init(u->pg, u->init_pid, &u->setup_err) < 0) {
+	if (procguard_thread_init(&u->setup_err) < 0) {
 		setup_done(u, -1);
 		return NULL;
 	}
@@ -180,7 +158,28 @@ static void *unotify_thread(void *arg)
 				continue;
 			break;
 		}
-		if (procguard_is_open_call(&n.data)) {
+		if (procguard_is_open_call(&n.data) && !u->bound) {
+			/* The first task to open something tells us the
+			 * sandbox's root and /proc; it must still be the one
+			 * that asked when we are done. */
+			struct tj_error e = {0};
+			uint64_t id = n.id;
+			u->bound = true;
+			if (procguard_bind(u->pg, (pid_t)n.pid, &e) < 0 ||
+			    ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
+				if (e.err)
+					tj_error_print(&e);
+				else
+					fprintf(stderr, "taskjail: procguard: the first "
+							"task went away before setup\n");
+				u->broken = true;
+			}
+		}
+		if (u->broken) {
+			/* Fail closed: without the sandbox's root nothing can
+			 * be decided. */
+			answer_error(u->listener, n.id, EACCES);
+		} else if (procguard_is_open_call(&n.data)) {
 			procguard_handle(u->pg, u->listener, &n, &u->res);
 			if (u->res.denied && !u->res.task_gone)
 				log_deny(u, open_call_name(n.data.nr), u->res.path,
@@ -215,7 +214,7 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
 	(void)ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
-	if ((r = procguard_new(init_pid, &u->pg, err)) < 0)
+	if ((r = procguard_new(&u->pg, err)) < 0)
 		goto fail;
 	/* The thread must not take signals meant for the supervisor's loop. */
 	sigset_t all, old;

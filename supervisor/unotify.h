@@ -12,7 +12,8 @@ struct tj_seccomp;
 struct tj_unotify;
 
 /* Takes ownership of listener_fd. init_pid is the sandbox's pid 1 as the
- * supervisor sees it. s may be NULL (no policy: non-open notifications are
+ * supervisor sees it (informational: the sandbox's root and /proc are taken
+ * from the first task that raises a notification, see procguard_bind()). s may be NULL (no policy: non-open notifications are
  * answered EPERM). log_fd < 0: no deny events. Starts the listener thread. */
 int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		  int log_fd, struct tj_unotify **out, struct tj_error *err);
