@@ -7,6 +7,7 @@
  *   proc-probe list               the technique names
  *   proc-probe allowed            what node and python need; exit 0 if all work
  *   proc-probe stress SECS THREADS   concurrency test (see stress())
+ *   proc-probe openloop N PATH       N open+close of PATH, ns per open
  *
  * Output lines: "LEAK <tech> <file>" or "BLOCKED <tech> <file> <ERRNO>".
  * A read of environ counts as a leak only if it shows the marker variable
@@ -525,7 +526,7 @@ static int allowed(void)
 
 /* ---- concurrency ------------------------------------------------------ */
 static atomic_bool stop;
-static atomic_ulong n_ok, n_denied, n_wrong;
+static atomic_ulong n_ok, n_denied, n_wrong, n_killed;
 static char race_path[64] = "/proc/self/status";
 
 static void *stress_thread(void *arg)
@@ -577,21 +578,46 @@ static void *flipper(void *arg)
 	return NULL;
 }
 
+/* Tasks that die with an open in flight: the supervisor must drop the
+ * stale notification and go on answering the others. */
+static void *killer(void *arg)
+{
+	(void)arg;
+	unsigned seed = 7;
+	while (!atomic_load(&stop)) {
+		pid_t c = fork();
+		if (c == 0) {
+			for (;;) {
+				int fd = open("/proc/self/status", O_RDONLY);
+				if (fd >= 0) close(fd);
+			}
+		}
+		if (c < 0) break;
+		usleep(200 + rand_r(&seed) % 2000);
+		kill(c, SIGKILL);
+		waitpid(c, NULL, 0);
+		atomic_fetch_add(&n_killed, 1);
+	}
+	return NULL;
+}
+
 static int stress(int secs, int nthreads)
 {
-	pthread_t th[64], fl;
+	pthread_t th[64], fl, kl;
 	if (nthreads > 64) nthreads = 64;
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, stress_thread, (void *)(uintptr_t)(i + 1));
 	pthread_create(&fl, NULL, flipper, NULL);
+	pthread_create(&kl, NULL, killer, NULL);
 	struct timespec ts = {secs, 0};
 	nanosleep(&ts, NULL);
 	atomic_store(&stop, true);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
 	pthread_join(fl, NULL);
-	printf("stress ok=%lu denied=%lu wrong=%lu\n", atomic_load(&n_ok),
-	       atomic_load(&n_denied), atomic_load(&n_wrong));
+	pthread_join(kl, NULL);
+	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu\n", atomic_load(&n_ok),
+	       atomic_load(&n_denied), atomic_load(&n_wrong), atomic_load(&n_killed));
 	return atomic_load(&n_wrong) ? 1 : 0;
 }
 
@@ -629,6 +655,20 @@ int main(int argc, char **argv)
 		rc = leaks ? 0 : 1;
 	} else if (argc >= 2 && !strcmp(argv[1], "allowed")) {
 		rc = allowed();
+	} else if (argc >= 4 && !strcmp(argv[1], "openloop")) {
+		/* N open+close of PATH; prints ns per iteration */
+		long n = atol(argv[2]);
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (long i = 0; i < n; i++) {
+			int fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) { perror(argv[3]); return 2; }
+			close(fd);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		double ns = (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec);
+		printf("openloop n=%ld ns_per_open=%.0f\n", n, ns / (double)n);
+		rc = 0;
 	} else if (argc >= 4 && !strcmp(argv[1], "stress")) {
 		rc = stress(atoi(argv[2]), atoi(argv[3]));
 	} else if (argc >= 3) {
