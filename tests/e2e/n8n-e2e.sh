@@ -41,6 +41,7 @@ WORK=$TJ_WORK
 AUTH_TOKEN="tj-e2e-auth-$RANDOM$RANDOM$RANDOM"
 cleanup() { launcher_stop; n8n_stop; }
 trap cleanup EXIT
+trap "exit 143" TERM INT HUP
 
 n8n_pick_ports || { not_ok "free loopback ports"; done_testing; }
 diag "ports: n8n $N8N_PORT, broker $BROKER_PORT, health js $HEALTH_PORT / py $HEALTH_PORT_PY"
@@ -124,7 +125,7 @@ for i in $(seq 1 20); do
 	[ "$(n8n_call tj-code "{\"a\":$i,\"b\":1}")" = "{\"sum\":$((i + 1)),\"items\":1}" ] && good=$((good + 1))
 done
 is "20 more executions through the relay all correct" "$good" 20
-runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+runner_pid=$(launcher_runner_pid)
 if [ -n "$runner_pid" ]; then
 	like "runner started with n8n's node flags" "$(tr '\0' ' ' <"/proc/$runner_pid/cmdline")" \
 		"--disallow-code-generation-from-strings --disable-proto=delete"
@@ -136,7 +137,7 @@ if [ -n "$runner_pid" ]; then
 		"$(tr '\0' '\n' <"/proc/$runner_pid/environ" | sed -n 's/^N8N_RUNNERS_TASK_BROKER_URI=//p')" \
 		"http://127.0.0.1:$BROKER_PORT"
 else
-	not_ok "find the sandboxed runner process (uid 65532)"
+	not_ok "find the sandboxed runner process"
 fi
 
 p=$(n8n_call tj-probe "$probe_req")
@@ -165,7 +166,7 @@ t=$(date +%s%N)
 launcher_stop
 ok "launcher stopped, runner drained and exited ($(( ($(date +%s%N) - t) / 1000000 )) ms)"
 check_not "health port closed with the sandbox" curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$HEALTH_PORT/healthz"
-is "no sandboxed process left" "$(pgrep -u 65532 -f "task-runner/dist/start.js" | wc -l)" 0
+check_not "the sandboxed runner is gone" test -e "/proc/${runner_pid:-0}"
 like "taskjail logged start and exit" "$(cut -c1-400 "$WORK/taskjail.log" | tr '\n' ' ')" '"event":"start".*"net":"relay".*"event":"exit"'
 
 # ---- 1b. the other way: the launcher's file names taskjail as the command ----
@@ -182,7 +183,7 @@ else
 	diag "got: ${out:-}"
 	tail -20 "$WORK/launcher-bare.log" | sed 's/^/# /'
 fi
-runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+runner_pid=$(launcher_runner_pid)
 like "wrapper mode: the profile added n8n's node flags" \
 	"$(tr '\0' ' ' <"/proc/${runner_pid:-0}/cmdline" 2>/dev/null)" \
 	"--disallow-code-generation-from-strings --disable-proto=delete"
