@@ -237,7 +237,8 @@ if [ -n "$r" ]; then
 	is "broker's first message arrives (broker:inforequest)" "$(jq_js "$r" 'o.ws_first_message')" "broker:inforequest"
 	is "forkserver child works (writable /tmp)" "$(jq_js "$r" 'o.forkserver_result')" 332833500
 	unlike "python env lacks N8N_RUNNERS_AUTH_TOKEN" "$(jq_js "$r" 'o.env.join(" ")')" "AUTH_TOKEN"
-	like "python env has the launcher's overrides" "$(jq_js "$r" 'o.env.join(" ")')" "N8N_RUNNERS_EXTERNAL_ALLOW N8N_RUNNERS_GRANT_TOKEN"
+	like "python env has the launcher's overrides and the grant token" "$(jq_js "$r" 'o.env.join(" ")')" \
+		"N8N_RUNNERS_EXTERNAL_ALLOW .*N8N_RUNNERS_GRANT_TOKEN .*N8N_RUNNERS_STDLIB_ALLOW "
 else
 	not_ok "python stand-in reported"
 	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
