@@ -5,6 +5,10 @@
 # 'node'), in ONE run, interleaved, against the same n8n.
 #
 #   bench/n8n_bench.sh [ROUNDS] [CALLS_PER_ROUND]     (default 6 x 25)
+#   MODES="bare taskjail tj_namespace tj_noseccomp" bench/n8n_bench.sh ...
+#     adds variants that localise the cost: the node profile with
+#     proc_guard namespace (no open-family notifications), and that plus
+#     --seccomp none (no syscall filter at all).
 #
 # Each round starts the runner bare and under taskjail (order alternating),
 # the way n8n's launcher does (tests/e2e/launcher.sh: grant token, start,
@@ -21,6 +25,7 @@
 set -u
 ROUNDS=${1:-6}
 CALLS=${2:-25}
+read -r -a MODES <<<"${MODES:-bare taskjail}"
 TJ_SRC=${TJ_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 TASKJAIL=${TASKJAIL:-$TJ_SRC/build/taskjail}
 export TASKJAIL TJ_SRC TASKJAIL_PROFILE_DIR="$TJ_SRC/profiles"
@@ -56,10 +61,16 @@ samples="$WORK/samples.txt" # MODE KIND VALUE_MS
 : >"$samples"
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000 )) | awk '{printf "%.3f", $1 / 1000}'; }
 
+sed 's/"proc_guard": "strict"/"proc_guard": "namespace"/' "$TJ_SRC/profiles/node.json" >"$WORK/node-ns.json"
 start_mode() {
+	local binds=(--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES")
 	if [ "$1" = taskjail ]; then
-		launcher_start taskjail "$WORK/lc.json" javascript --profile node \
-			--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES"
+		launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}"
+	elif [ "$1" = tj_namespace ]; then
+		launcher_start taskjail "$WORK/lc.json" javascript --profile "$WORK/node-ns.json" "${binds[@]}"
+	elif [ "$1" = tj_noseccomp ]; then
+		launcher_start taskjail "$WORK/lc.json" javascript --profile "$WORK/node-ns.json" \
+			--seccomp none "${binds[@]}"
 	else
 		RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
@@ -68,8 +79,10 @@ start_mode() {
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-	if [ $((r % 2)) = 1 ]; then order="bare taskjail"; else order="taskjail bare"; fi
-	for mode in $order; do
+	# Rotate the order every round so no mode always goes first.
+	order=()
+	for k in $(seq 0 $((${#MODES[@]} - 1))); do order+=("${MODES[$(((k + r) % ${#MODES[@]}))]}"); done
+	for mode in "${order[@]}"; do
 		rm -f "$WORK/t0"
 		start_mode "$mode"
 		for _ in $(seq 1 3000); do [ -s "$WORK/t0" ] && break; sleep 0.005; done
@@ -114,18 +127,19 @@ res = {"n8n": n8n, "taskjail_commit": commit, "kernel": platform.release(),
 labels = {"latency": "Code-node webhook latency", "cold_start": "runner cold start (grant -> /healthz 200)",
           "first_task": "grant -> first Code-node answer", "node_e0": "node -e 0 (sandbox setup cost)"}
 print(f"n8n {n8n}, kernel {platform.release()}, {os.cpu_count()} CPUs, {rounds} rounds x {calls} calls, interleaved")
-print(f"{'metric':44} {'n':>4} {'bare ms':>10} {'taskjail ms':>12} {'ratio':>7}")
+print(f"{'metric':44} {'mode':>13} {'n':>4} {'median ms':>10} {'p90 ms':>9} {'vs bare':>8}")
 for kind in ("latency", "cold_start", "first_task", "node_e0"):
     m = data.get(kind, {})
-    b, t = m.get("bare", []), m.get("taskjail", [])
-    if not b or not t:
+    if "bare" not in m:
         continue
-    mb, mt = statistics.median(b), statistics.median(t)
-    res["metrics"][kind] = {
-        "bare": {"n": len(b), "median_ms": mb, "p90_ms": sorted(b)[int(0.9 * (len(b) - 1))], "min_ms": min(b)},
-        "taskjail": {"n": len(t), "median_ms": mt, "p90_ms": sorted(t)[int(0.9 * (len(t) - 1))], "min_ms": min(t)},
-        "ratio_median": mt / mb}
-    print(f"{labels[kind]:44} {len(b):>4} {mb:>10.1f} {mt:>12.1f} {mt / mb:>7.3f}")
+    mb = statistics.median(m["bare"])
+    res["metrics"][kind] = {}
+    for mode, v in m.items():
+        med = statistics.median(v)
+        p90 = sorted(v)[int(0.9 * (len(v) - 1))]
+        res["metrics"][kind][mode] = {"n": len(v), "median_ms": med, "p90_ms": p90, "min_ms": min(v),
+                                      "ratio_median_vs_bare": med / mb}
+        print(f"{labels[kind]:44} {mode:>13} {len(v):>4} {med:>10.1f} {p90:>9.1f} {med / mb:>8.3f}")
 json.dump(res, open(out, "w"), indent=2)
 print("written", out)
 EOF
