@@ -10,9 +10,12 @@
 #     proc_guard namespace (no open-family notifications), and that plus
 #     --seccomp none (no syscall filter at all).
 #
-# Each round starts the runner bare and under taskjail (order alternating),
-# the way n8n's launcher does (tests/e2e/launcher.sh: grant token, start,
-# health poll), and measures:
+# Every mode gets its own n8n (same version, same workflow) so its runner can
+# stay connected while the calls alternate between modes one by one: on a
+# busy machine, load swings hit both sides alike. Each round starts each
+# mode's runner in turn (order rotating), the way n8n's launcher does
+# (tests/e2e/launcher.sh: grant token, start, health poll), then makes the
+# calls interleaved, then stops the runners. Measured:
 #   cold start  = grant token fetched -> runner's /healthz answers 200
 #                 (through the relay for taskjail)
 #   first task  = grant token fetched -> first Code-node webhook answered
@@ -32,20 +35,43 @@ export TASKJAIL TJ_SRC TASKJAIL_PROFILE_DIR="$TJ_SRC/profiles"
 . "$TJ_SRC/tests/e2e/n8n-lib.sh"
 "$E2E_DIR/install-n8n.sh" || { echo "n8n not installed (see tests/e2e/install-n8n.sh)"; exit 1; }
 
-WORK=$(mktemp -d /tmp/tj-bench.XXXXXX)
-chmod 755 "$WORK"
+BASE=$(mktemp -d /tmp/tj-bench.XXXXXX)
+chmod 755 "$BASE"
 AUTH_TOKEN="tj-bench-$RANDOM$RANDOM"
-cleanup() { launcher_stop; n8n_stop; rm -rf "$WORK"; }
+declare -A M_WORK M_N8N M_BROKER M_HEALTH M_N8NPID M_LPID
+use() { # MODE: switch n8n-lib's globals to that mode's instance
+	WORK=${M_WORK[$1]} N8N_PORT=${M_N8N[$1]} BROKER_PORT=${M_BROKER[$1]}
+	HEALTH_PORT=${M_HEALTH[$1]} N8N_PID=${M_N8NPID[$1]:-} LAUNCHER_PID=${M_LPID[$1]:-}
+}
+save() { M_N8NPID[$1]=${N8N_PID:-} M_LPID[$1]=${LAUNCHER_PID:-}; }
+cleanup() {
+	for m in "${!M_WORK[@]}"; do use "$m"; launcher_stop; n8n_stop; done
+	rm -rf "$BASE"
+}
 trap cleanup EXIT
 trap "exit 143" TERM INT HUP
-n8n_pick_ports || exit 1
-cat >"$WORK/code.js" <<'EOF'
+
+cat >"$BASE/code.js" <<'EOF'
 const b = $input.first().json.body;
 return [{ json: { sum: b.a + b.b } }];
 EOF
-n8n_workflow tjBenchCode001 tj-bench tj-bench "$WORK/code.js" "$WORK/wf.json"
-n8n_start "tjBenchCode001:$WORK/wf.json" || { tail -20 "$WORK/n8n.log"; exit 1; }
-cat >"$WORK/lc.json" <<EOF
+sed 's/"proc_guard": "strict"/"proc_guard": "namespace"/' "$TJ_SRC/profiles/node.json" >"$BASE/node-ns.json"
+used_ports=" "
+for m in "${MODES[@]}"; do
+	for _ in $(seq 1 20); do
+		n8n_pick_ports || exit 1
+		case "$used_ports" in *" $N8N_PORT "*|*" $BROKER_PORT "*|*" $HEALTH_PORT "*) continue ;; esac
+		break
+	done
+	used_ports+="$N8N_PORT $BROKER_PORT $HEALTH_PORT $((N8N_PORT - 1)) $((N8N_PORT + 2)) $((N8N_PORT + 4)) "
+	M_WORK[$m]=$BASE/$m M_N8N[$m]=$N8N_PORT M_BROKER[$m]=$BROKER_PORT M_HEALTH[$m]=$HEALTH_PORT
+	mkdir -p "$BASE/$m"
+	chmod 755 "$BASE/$m"
+	use "$m"
+	n8n_workflow tjBenchCode001 tj-bench tj-bench "$BASE/code.js" "$WORK/wf.json"
+	n8n_start "tjBenchCode001:$WORK/wf.json" || { tail -20 "$WORK/n8n.log"; exit 1; }
+	save "$m"
+	cat >"$WORK/lc.json" <<EOF
 {"task-runners": [{"runner-type": "javascript", "workdir": "/tmp", "command": "$NODE",
   "args": ["--disallow-code-generation-from-strings", "--disable-proto=delete", "$RUNNER_JS"],
   "health-check-server-port": "$HEALTH_PORT",
@@ -55,27 +81,29 @@ cat >"$WORK/lc.json" <<EOF
   "env-overrides": {"NODE_FUNCTION_ALLOW_BUILTIN": "crypto", "NODE_FUNCTION_ALLOW_EXTERNAL": "moment",
     "N8N_RUNNERS_HEALTH_CHECK_SERVER_HOST": "0.0.0.0"}}]}
 EOF
-chmod a+r "$WORK/lc.json"
+	chmod a+r "$WORK/lc.json"
+	echo "n8n for $m on $N8N_PORT (broker $BROKER_PORT, runner health $HEALTH_PORT)" >&2
+done
 
-samples="$WORK/samples.txt" # MODE KIND VALUE_MS
+samples="$BASE/samples.txt" # MODE KIND VALUE_MS
 : >"$samples"
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000 )) | awk '{printf "%.3f", $1 / 1000}'; }
 
-sed 's/"proc_guard": "strict"/"proc_guard": "namespace"/' "$TJ_SRC/profiles/node.json" >"$WORK/node-ns.json"
 start_mode() {
 	local binds=(--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES")
-	if [ "$1" = taskjail ]; then
-		launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}"
-	elif [ "$1" = tj_namespace ]; then
-		launcher_start taskjail "$WORK/lc.json" javascript --profile "$WORK/node-ns.json" "${binds[@]}"
-	elif [ "$1" = tj_noseccomp ]; then
-		launcher_start taskjail "$WORK/lc.json" javascript --profile "$WORK/node-ns.json" \
-			--seccomp none "${binds[@]}"
-	else
+	case "$1" in
+	taskjail)
+		launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
+	tj_namespace)
+		launcher_start taskjail "$WORK/lc.json" javascript --profile "$BASE/node-ns.json" "${binds[@]}" ;;
+	tj_noseccomp)
+		launcher_start taskjail "$WORK/lc.json" javascript --profile "$BASE/node-ns.json" \
+			--seccomp none "${binds[@]}" ;;
+	*)
 		RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
-			launcher_start bare "$WORK/lc.json" javascript
-	fi
+			launcher_start bare "$WORK/lc.json" javascript ;;
+	esac
 }
 
 for r in $(seq 1 "$ROUNDS"); do
@@ -83,24 +111,29 @@ for r in $(seq 1 "$ROUNDS"); do
 	order=()
 	for k in $(seq 0 $((${#MODES[@]} - 1))); do order+=("${MODES[$(((k + r) % ${#MODES[@]}))]}"); done
 	for mode in "${order[@]}"; do
+		use "$mode"
 		rm -f "$WORK/t0"
 		start_mode "$mode"
+		save "$mode"
 		for _ in $(seq 1 3000); do [ -s "$WORK/t0" ] && break; sleep 0.005; done
 		t0=$(cat "$WORK/t0")
-		wait_health "$HEALTH_PORT" || { echo "round $r $mode: no health"; tail "$WORK/launcher-$mode.log"; exit 1; }
+		wait_health "$HEALTH_PORT" || { echo "round $r $mode: no health"; tail "$WORK/launcher-"*.log; exit 1; }
 		echo "$mode cold_start $(ms_since "$t0")" >>"$samples"
 		wait_runner tj-bench '{"a":1,"b":2}' '{"sum":3}' >/dev/null || { echo "round $r $mode: no task"; exit 1; }
 		echo "$mode first_task $(ms_since "$t0")" >>"$samples"
 		for i in $(seq 1 5); do n8n_call tj-bench '{"a":1,"b":2}' >/dev/null; done
-		for i in $(seq 1 "$CALLS"); do
-			t=$(curl -s -o "$WORK/body" -w '%{time_total}' --max-time 30 -X POST \
+	done
+	for i in $(seq 1 "$CALLS"); do
+		for mode in "${order[@]}"; do
+			use "$mode"
+			t=$(curl -s -o "$BASE/body" -w '%{time_total}' --max-time 30 -X POST \
 				-H 'content-type: application/json' -d "{\"a\":$i,\"b\":1}" \
 				"http://127.0.0.1:$N8N_PORT/webhook/tj-bench")
-			[ "$(cat "$WORK/body")" = "{\"sum\":$((i + 1))}" ] || { echo "wrong answer: $(cat "$WORK/body")"; exit 1; }
+			[ "$(cat "$BASE/body")" = "{\"sum\":$((i + 1))}" ] || { echo "$mode: wrong answer: $(cat "$BASE/body")"; exit 1; }
 			echo "$mode latency $(awk -v t="$t" 'BEGIN{printf "%.3f", t * 1000}')" >>"$samples"
 		done
-		launcher_stop
 	done
+	for mode in "${order[@]}"; do use "$mode"; launcher_stop; save "$mode"; done
 	echo "round $r/$ROUNDS done" >&2
 done
 
