@@ -310,6 +310,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (cfg->net != TJ_NET_HOST)
 		flags |= CLONE_NEWNET;
+	else
+		/* An explicit opt-in that removes a layer: say so every time. */
+		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
 	sb.pid = clone_sandbox(flags, &sb.pidfd);
 	if (sb.pid < 0) {

@@ -62,6 +62,12 @@ out=$(tj "${P[@]}" -- /t/probe connect 127.0.0.1 $port); is "taskjail net none: 
 out=$(tj "${P[@]}" -- /t/probe connect 10.255.255.1 80); is "taskjail net none: no route anywhere else" "$out" ENETUNREACH
 out=$(tj "${P[@]}" -- /t/probe lo); is "taskjail net none: no interface but lo" "$out" "lo UP"
 wait $lp
+"$TJ_HELPERS/probe" listen $port 3 > "$TJ_WORK/listen.out" &
+lp=$!
+for _ in $(seq 50); do grep -q listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
+out=$(tj --net host "${P[@]}" -- /t/probe connect 127.0.0.1 $port 2>"$TJ_WORK/err"); is "net host (opt-in): the host port is reachable" "$out" connected
+like "... and taskjail warns about it" "$(cat "$TJ_WORK/err")" "warning: net host"
+wait $lp
 
 # 6. Privilege: nothing setuid works (no_new_privs + nosuid).
 if [ -u /usr/bin/su ] || [ -u /bin/su ]; then
