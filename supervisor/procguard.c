@@ -72,6 +72,13 @@
 
 struct walk;
 
+#define PG_NSCACHE 64
+struct pg_nscache {
+	pid_t tid;
+	ino_t ino;
+	pid_t nstgid, nstid;
+};
+
 struct procguard {
 	int root_fd;           /* O_PATH: the sandbox's root */
 	int proc_fd;           /* O_PATH: root of the sandbox's procfs, or -1 */
@@ -81,6 +88,7 @@ struct procguard {
 	atomic_int workers;        /* FIFO workers running */
 	atomic_int refs;           /* 1 for the owner + 1 per worker */
 	struct walk *walk;         /* the slow path's state, reused */
+	struct pg_nscache nscache[PG_NSCACHE];
 	struct procguard_stats st; /* written by the listener thread only */
 };
 
@@ -209,6 +217,11 @@ struct pg_req {
 	mode_t mode;
 	uint64_t resolve;      /* openat2 RESOLVE_* */
 	bool denied;           /* the answer is a guard decision */
+	/* The task wants a blocking open. We never block the listener: the
+	 * file is opened O_NONBLOCK (nonblock_added) and the flag cleared
+	 * afterwards, FIFOs go to a worker. procfs files never block. */
+	bool want_block;
+	bool nonblock_added;
 };
 
 static int read_status(pid_t tid, char *buf, size_t size)
@@ -231,10 +244,26 @@ static bool notif_valid(const struct pg_req *rq)
 	return ioctl(rq->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/* The requester's tgid and tid in the sandbox's pid namespace (what its
+ * procfs calls "self"), from the last NStgid/NSpid fields of its status.
+ * Generating a status file costs tens of microseconds, so results are
+ * cached per host tid, keyed also by the inode number of /proc/<tid>: a new
+ * task that reuses the tid gets a new procfs inode. */
 static int req_nspids(struct pg_req *rq)
 {
 	if (rq->nstgid)
 		return 0;
+	char p[32];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%d", (int)rq->tid);
+	if (stat(p, &st) < 0)
+		return -ESRCH;
+	struct pg_nscache *c = &rq->pg->nscache[(unsigned)rq->tid % PG_NSCACHE];
+	if (c->tid == rq->tid && c->ino == st.st_ino) {
+		rq->nstgid = c->nstgid;
+		rq->nstid = c->nstid;
+		return 0;
+	}
 	char buf[4096];
 	int n = read_status(rq->tid, buf, sizeof(buf));
 	if (n < 0)
@@ -243,8 +272,11 @@ static int req_nspids(struct pg_req *rq)
 	if (r < 0)
 		return r;
 	/* The status file was read through the host tid: make sure it still
-	 * names the requester. */
-	return notif_valid(rq) ? 0 : -ESRCH;
+	 * names the requester (and so does the inode we keyed on). */
+	if (!notif_valid(rq))
+		return -ESRCH;
+	*c = (struct pg_nscache){rq->tid, st.st_ino, rq->nstgid, rq->nstid};
+	return 0;
 }
 
 /* Copies a NUL-terminated string of at most PATH_MAX bytes (terminator
@@ -287,10 +319,12 @@ static int read_task_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 /* ---- procfs classification --------------------------------------------- */
 
-static bool fd_on_procfs(int fd, struct pg_req *rq, int *err)
+static bool fd_on_procfs(int fd, struct pg_req *rq, int *err, bool *is_root)
 {
 	struct statfs sfs;
 	*err = 0;
+	if (is_root)
+		*is_root = false;
 	if (fstatfs(fd, &sfs) < 0) {
 		*err = -errno;
 		return false;
@@ -306,6 +340,8 @@ static bool fd_on_procfs(int fd, struct pg_req *rq, int *err)
 	} else if (rq->pg->proc_fd < 0 || st.st_dev != rq->pg->proc_dev) {
 		rq->denied = true;
 		*err = -EACCES;
+	} else if (is_root) {
+		*is_root = st.st_ino == 1; /* PROC_ROOT_INO */
 	}
 	return true;
 }
@@ -450,6 +486,11 @@ struct walk {
 	bool scoped;      /* RESOLVE_BENEATH: leaving root is EXDEV, not a clamp */
 	int cur;          /* owned */
 	bool on_proc;     /* cur is on the sandbox's procfs */
+	/* Where cur sits in procfs, when the walk got there step by step from
+	 * the procfs root; otherwise (a start directory, "..", a magic link)
+	 * classify_dir() asks the kernel. */
+	bool pos_valid;
+	struct pg_pos pos;
 	int hops;
 	char *rem;        /* remaining path, inside one of bufs */
 	char bufs[2][PATH_MAX * 2];
@@ -462,6 +503,72 @@ static void walk_set_cur(struct walk *w, int fd, bool on_proc)
 		close(w->cur);
 	w->cur = fd;
 	w->on_proc = on_proc;
+	w->pos_valid = false;
+}
+
+/* cur moved to child `name` of a procfs directory whose position we knew. */
+static void walk_descend(struct walk *w, int fd, const char *name)
+{
+	bool known = w->pos_valid;
+	struct pg_pos p = w->pos;
+	walk_set_cur(w, fd, true);
+	if (!known)
+		return;
+	switch (p.kind) {
+	case PK_ROOT:
+		if (is_number(name)) {
+			p.kind = PK_PID;
+			p.pid = (pid_t)atoi(name);
+		} else {
+			p.kind = PK_OTHER;
+		}
+		break;
+	case PK_PID:
+		if (strcmp(name, "task") == 0) {
+			p.kind = PK_TASKDIR;
+		} else {
+			p.kind = PK_PIDSUB;
+			snprintf(p.sub, sizeof(p.sub), "%s", name);
+		}
+		break;
+	case PK_TASKDIR:
+		if (!is_number(name))
+			return; /* unknown: ask the kernel next time */
+		p.kind = PK_PID; /* a thread dir: same entries, same group */
+		break;
+	case PK_PIDSUB:
+	case PK_OTHER:
+	case PK_UNKNOWN:
+		break;
+	}
+	w->pos = p;
+	w->pos_valid = true;
+}
+
+/* cur crossed a mount point onto fd. */
+static int walk_enter_mount(struct walk *w, int fd)
+{
+	int r;
+	bool root;
+	bool p = fd_on_procfs(fd, w->rq, &r, &root);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	walk_set_cur(w, fd, p);
+	if (p && root) {
+		w->pos = (struct pg_pos){.kind = PK_ROOT};
+		w->pos_valid = true;
+	}
+	return 0;
+}
+
+static void walk_pos(struct walk *w, struct pg_pos *pos)
+{
+	if (w->pos_valid)
+		*pos = w->pos;
+	else
+		classify_dir(w->rq, w->cur, pos);
 }
 
 static int walk_restart_root(struct walk *w)
@@ -471,14 +578,11 @@ static int walk_restart_root(struct walk *w)
 	int fd = fcntl(w->root, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
+	if (w->root == w->rq->pg->root_fd) {
+		walk_set_cur(w, fd, false); /* checked in procguard_bind() */
+		return 0;
 	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* Replaces the component just consumed with `target` in front of the
@@ -530,14 +634,7 @@ static int walk_dotdot(struct walk *w)
 	int fd = (int)sys_openat2(w->cur, "..", &how);
 	if (fd < 0)
 		return -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* Follows a procfs magic link of the requester's own thread group by
@@ -564,7 +661,7 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 	if (w->on_proc) {
 		struct pg_pos pos;
 		enum pg_verdict v;
-		classify_dir(w->rq, w->cur, &pos);
+		walk_pos(w, &pos);
 		int r = proc_decide(w->rq, &pos, name, &v);
 		if (r < 0)
 			return r;
@@ -594,16 +691,10 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 			if (fd < 0 && errno == ELOOP) {
 				if ((r = walk_magic(w, name, O_PATH, 0, &fd)) < 0)
 					return r;
-				bool p = fd_on_procfs(fd, w->rq, &r);
-				if (r < 0) {
-					close(fd);
-					return r;
-				}
-				walk_set_cur(w, fd, p);
-				return 0;
+				return walk_enter_mount(w, fd);
 			}
 			if (fd >= 0) {
-				walk_set_cur(w, fd, true);
+				walk_descend(w, fd, name);
 				return 0;
 			}
 			if (errno != EXDEV)
@@ -615,7 +706,10 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
 	int fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd >= 0) {
-		walk_set_cur(w, fd, w->on_proc);
+		if (w->on_proc)
+			walk_descend(w, fd, name);
+		else
+			walk_set_cur(w, fd, false);
 		return 0;
 	}
 	if (errno == ELOOP)
@@ -630,14 +724,7 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 	fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd < 0)
 		return errno == ELOOP ? walk_follow_symlink(w, name, rest) : -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* The last component: open it with the task's flags. Returns the fd, 0
@@ -650,7 +737,7 @@ static int walk_final(struct walk *w, char *name, int *out)
 	if (w->on_proc) {
 		struct pg_pos pos;
 		enum pg_verdict v;
-		classify_dir(rq, w->cur, &pos);
+		walk_pos(w, &pos);
 		int r = proc_decide(rq, &pos, name, &v);
 		if (r < 0)
 			return r;
@@ -679,9 +766,11 @@ static int walk_final(struct walk *w, char *name, int *out)
 		}
 		magic_ok = pos.kind == PK_PID || pos.kind == PK_PIDSUB;
 	}
-	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
-			       .mode = rq->mode,
-			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+	rq->nonblock_added = rq->want_block && !w->on_proc;
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | (rq->nonblock_added ? O_NONBLOCK : 0)),
+		.mode = rq->mode,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
 	int fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd < 0 && errno == EXDEV && !(rq->resolve & RESOLVE_NO_XDEV)) {
 		how.resolve = RESOLVE_NO_SYMLINKS;
@@ -698,7 +787,10 @@ static int walk_final(struct walk *w, char *name, int *out)
 	if (flags & O_NOFOLLOW)
 		return -ELOOP;
 	if (magic_ok) {
-		int r = walk_magic(w, name, flags, rq->mode, &fd);
+		/* the link may lead to a FIFO */
+		rq->nonblock_added = rq->want_block;
+		int r = walk_magic(w, name, flags | (rq->want_block ? O_NONBLOCK : 0),
+				   rq->mode, &fd);
 		if (r < 0)
 			return r;
 		*out = fd;
@@ -797,6 +889,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 	w->root = root;
 	w->scoped = scoped;
 	w->cur = -1;
+	w->pos_valid = false;
 	w->hops = 0;
 	w->which = 0;
 	snprintf(w->bufs[0], sizeof(w->bufs[0]), "%s", path);
@@ -806,15 +899,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 		r = walk_restart_root(w);
 	} else {
 		int fd = fcntl(start, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0) {
-			r = -errno;
-		} else {
-			bool p = fd_on_procfs(fd, rq, &r);
-			if (r < 0)
-				close(fd);
-			else
-				walk_set_cur(w, fd, p);
-		}
+		r = fd < 0 ? -errno : walk_enter_mount(w, fd);
 	}
 	if (r == 0)
 		r = walk_run(w);
@@ -832,7 +917,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 static int check_opened(struct pg_req *rq, int fd)
 {
 	int r;
-	if (!fd_on_procfs(fd, rq, &r))
+	if (!fd_on_procfs(fd, rq, &r, NULL))
 		return r;
 	if (r < 0)
 		return r;
@@ -999,6 +1084,15 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
+/* The walk for this request: openat2's RESOLVE_IN_ROOT and RESOLVE_BENEATH
+ * make the start directory the root of the lookup. */
+static int walk_req(struct pg_req *rq, int start, const char *path)
+{
+	if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH))
+		return walk_path(rq, start, start, rq->resolve & RESOLVE_BENEATH, path);
+	return walk_path(rq, start, rq->pg->root_fd, false, path);
+}
+
 /* Returns the fd to inject or -errno. */
 static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 {
@@ -1027,21 +1121,26 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 			return r;
 		umask(um); /* this thread has a private fs_struct */
 	}
-	bool want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
-	int flags = rq->flags | (want_block ? O_NONBLOCK : 0);
-	int saved = rq->flags;
-	rq->flags = flags;
+	rq->want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
 
 	int fd = -1;
-	if (rq->resolve == 0 && (absolute || !has_dotdot(path))) {
-		pg->st.fast++;
+	/* Fast path: one openat2 that cannot pass a procfs symlink or magic
+	 * link. Paths under /proc would only come back here, skip it. */
+	bool fast = rq->resolve == 0 && (absolute ? strncmp(path, "/proc/", 6) != 0
+						  : !has_dotdot(path));
+	if (fast) {
+		rq->nonblock_added = rq->want_block;
 		struct open_how how = {
-			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.flags = (uint64_t)(rq->flags | O_CLOEXEC |
+					    (rq->want_block ? O_NONBLOCK : 0)),
 			.mode = rq->mode,
 			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
 					    : RESOLVE_NO_SYMLINKS};
 		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
 		if (fd < 0) {
+			/* Errors a procfs self/thread-self or magic link on
+			 * the way could explain (ENOENT: "self" does not exist
+			 * for us) are settled by the walker. */
 			r = -errno;
 			if (r != -ENOENT && r != -ELOOP && r != -EXDEV &&
 			    r != -EAGAIN && r != -ENXIO)
@@ -1052,20 +1151,16 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 				r = -errno;
 				goto out;
 			}
-			if (sfs.f_type != PROC_SUPER_MAGIC)
+			if (sfs.f_type != PROC_SUPER_MAGIC) {
+				pg->st.fast++;
 				goto opened;
+			}
 			close(fd);
 			fd = -1;
 		}
-		pg->st.fast--;
 	}
 	pg->st.slow++;
-	if (rq->resolve & RESOLVE_IN_ROOT)
-		fd = walk_path(rq, start, start, false, path);
-	else if (rq->resolve & RESOLVE_BENEATH)
-		fd = walk_path(rq, start, start, true, path);
-	else
-		fd = walk_path(rq, start, pg->root_fd, false, path);
+	fd = walk_req(rq, start, path);
 	if (fd < 0) {
 		r = fd;
 		goto out;
@@ -1073,8 +1168,7 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 	if ((r = check_opened(rq, fd)) < 0)
 		goto out;
 opened:
-	rq->flags = saved;
-	if (want_block) {
+	if (rq->nonblock_added) {
 		struct stat st;
 		if (fstat(fd, &st) < 0) {
 			r = -errno;
@@ -1093,23 +1187,20 @@ opened:
 	}
 	return fd;
 out:
-	rq->flags = saved;
 	if (fd >= 0)
 		close(fd);
 	/* A FIFO opened for writing without a reader answers ENXIO to a
 	 * non-blocking open; the task asked to wait for one. */
-	if (r == -ENXIO && want_block && (saved & O_ACCMODE) != O_RDONLY) {
+	if (r == -ENXIO && rq->want_block && (rq->flags & O_ACCMODE) != O_RDONLY) {
+		int saved = rq->flags;
 		rq->flags = O_PATH | (saved & O_NOFOLLOW);
-		int pfd = rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)
-				  ? walk_path(rq, start, start,
-					      rq->resolve & RESOLVE_BENEATH, path)
-				  : walk_path(rq, start, pg->root_fd, false, path);
+		rq->want_block = false;
+		int pfd = walk_req(rq, start, path);
 		rq->flags = saved;
 		struct stat st;
-		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-			if (start_fifo_worker(rq, pfd) == 0)
-				return -EINPROGRESS;
-		}
+		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    start_fifo_worker(rq, pfd) == 0)
+			return -EINPROGRESS;
 		if (pfd >= 0)
 			close(pfd);
 	}
