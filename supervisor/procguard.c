@@ -24,6 +24,7 @@
  *     would re-read the path from task memory, which another thread can
  *     change after the decision. */
 #include "procguard.h"
+#include "procguard_policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,93 +98,6 @@ static long sys_openat2(int dirfd, const char *path, struct open_how *how)
 	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
 }
 
-/* ---- pure helpers ------------------------------------------------------ */
-
-/* Files that reveal the environment, the mount table or a process's memory
- * (where the environment strings live). Denied in every procfs directory,
- * whatever pid it belongs to: no other procfs entry uses these names, and a
- * structural (directory, name) check does not depend on how the directory
- * was reached. */
-bool procguard_name_denied(const char *name)
-{
-	static const char *const deny[] = {"environ", "mounts", "mountinfo",
-					   "mountstats", "mem"};
-	for (size_t i = 0; i < ELEMENTSOF(deny); i++)
-		if (strcmp(name, deny[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Entries of another thread group's /proc/<pid> (or task/<tid>) that a task
- * may open. The supervisor owns the sandbox's user namespace, so procfs's
- * ptrace checks pass for it where they would fail for the task (for example
- * against a non-dumpable runner): everything ptrace-gated (fd/, map_files/,
- * exe/cwd/root, auxv, maps, io, syscall, stack, ...) is refused instead of
- * being opened with the supervisor's rights. What remains is what ps(1) and
- * friends read. */
-bool procguard_other_pid_allowed(const char *name)
-{
-	static const char *const allow[] = {
-		"stat",    "status",    "statm",  "cmdline", "comm",
-		"cgroup",  "task",      "limits", "oom_score", "oom_score_adj",
-		"sched",   "schedstat", "wchan",  "cpuset",  "uid_map",
-		"gid_map", "setgroups", "loginuid", "sessionid"};
-	for (size_t i = 0; i < ELEMENTSOF(allow); i++)
-		if (strcmp(name, allow[i]) == 0)
-			return true;
-	return false;
-}
-
-static int parse_last_field(const char *line, const char *end, pid_t *out)
-{
-	const char *p = end;
-	while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
-		p--;
-	const char *e = p;
-	while (p > line && p[-1] >= '0' && p[-1] <= '9')
-		p--;
-	if (p == e)
-		return -EINVAL;
-	long v = 0;
-	for (const char *q = p; q < e; q++) {
-		v = v * 10 + (*q - '0');
-		if (v > INT_MAX)
-			return -ERANGE;
-	}
-	*out = (pid_t)v;
-	return 0;
-}
-
-int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
-			   pid_t *nstid)
-{
-	const char *p = status, *end = status + len;
-	int found = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if ((size_t)(le - p) > 7 && memcmp(p, "NStgid:", 7) == 0) {
-			if (parse_last_field(p + 7, le, nstgid) == 0)
-				found |= 1;
-		} else if ((size_t)(le - p) > 6 && memcmp(p, "NSpid:", 6) == 0) {
-			if (parse_last_field(p + 6, le, nstid) == 0)
-				found |= 2;
-		}
-		p = le + 1;
-	}
-	return found == 3 ? 0 : -ENOENT;
-}
-
-static bool is_number(const char *s)
-{
-	if (!*s || *s == '0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 bool procguard_is_open_call(const struct seccomp_data *d)
 {
 #ifdef __NR_open
@@ -198,14 +112,6 @@ bool procguard_is_open_call(const struct seccomp_data *d)
 }
 
 /* ---- per-request state ----------------------------------------------- */
-
-/* Where a procfs directory sits, from the kernel's own name for it. */
-enum pg_kind { PK_ROOT, PK_PID, PK_TASKDIR, PK_PIDSUB, PK_OTHER, PK_UNKNOWN };
-struct pg_pos {
-	enum pg_kind kind;
-	pid_t pid;     /* PK_PID / PK_TASKDIR / PK_PIDSUB: the thread group dir */
-	char sub[16];  /* PK_PIDSUB: fd, ns, map_files, net, ... */
-};
 
 struct pg_req {
 	struct procguard *pg;
@@ -366,54 +272,13 @@ static int fd_dpath(int fd, char *buf, size_t size)
 static void classify_dir(struct pg_req *rq, int dirfd, struct pg_pos *pos)
 {
 	char path[PATH_MAX];
-	memset(pos, 0, sizeof(*pos));
+	const struct procguard *pg = rq->pg;
 	pos->kind = PK_UNKNOWN;
 	int n = fd_dpath(dirfd, path, sizeof(path));
-	const struct procguard *pg = rq->pg;
 	if (n < 0 || (size_t)n < pg->proc_prefix_len ||
 	    memcmp(path, pg->proc_prefix, pg->proc_prefix_len) != 0)
 		return;
-	char *rel = path + pg->proc_prefix_len;
-	if (pg->proc_prefix_len > 1) { /* prefix "/proc": next is '/' or end */
-		if (*rel && *rel != '/')
-			return;
-	}
-	while (*rel == '/')
-		rel++;
-	char *comp[4] = {0};
-	int nc = 0;
-	for (char *save = NULL, *t = strtok_r(rel, "/", &save); t;
-	     t = strtok_r(NULL, "/", &save)) {
-		if (nc < 4)
-			comp[nc] = t;
-		nc++;
-	}
-	if (nc == 0) {
-		pos->kind = PK_ROOT;
-		return;
-	}
-	if (!is_number(comp[0])) {
-		pos->kind = PK_OTHER;
-		return;
-	}
-	pos->pid = (pid_t)atoi(comp[0]);
-	if (nc == 1) {
-		pos->kind = PK_PID;
-	} else if (strcmp(comp[1], "task") == 0) {
-		if (nc == 2)
-			pos->kind = PK_TASKDIR;
-		else if (!is_number(comp[2]))
-			return;
-		else if (nc == 3)
-			pos->kind = PK_PID; /* a thread dir: same entries */
-		else {
-			pos->kind = PK_PIDSUB;
-			snprintf(pos->sub, sizeof(pos->sub), "%s", comp[3]);
-		}
-	} else {
-		pos->kind = PK_PIDSUB;
-		snprintf(pos->sub, sizeof(pos->sub), "%s", comp[1]);
-	}
+	procguard_classify(path + pg->proc_prefix_len, pos);
 }
 
 /* Is sandbox pid `pid` (a tgid or a tid) part of the requester's thread
@@ -514,33 +379,7 @@ static void walk_descend(struct walk *w, int fd, const char *name)
 	walk_set_cur(w, fd, true);
 	if (!known)
 		return;
-	switch (p.kind) {
-	case PK_ROOT:
-		if (is_number(name)) {
-			p.kind = PK_PID;
-			p.pid = (pid_t)atoi(name);
-		} else {
-			p.kind = PK_OTHER;
-		}
-		break;
-	case PK_PID:
-		if (strcmp(name, "task") == 0) {
-			p.kind = PK_TASKDIR;
-		} else {
-			p.kind = PK_PIDSUB;
-			snprintf(p.sub, sizeof(p.sub), "%s", name);
-		}
-		break;
-	case PK_TASKDIR:
-		if (!is_number(name))
-			return; /* unknown: ask the kernel next time */
-		p.kind = PK_PID; /* a thread dir: same entries, same group */
-		break;
-	case PK_PIDSUB:
-	case PK_OTHER:
-	case PK_UNKNOWN:
-		break;
-	}
+	procguard_pos_child(&p, name);
 	w->pos = p;
 	w->pos_valid = true;
 }

@@ -81,10 +81,3 @@ struct procguard_stats {
 	uint64_t handled, fast, slow, denied, stale;
 };
 void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);
-
-/* Pure helpers (unit-tested). */
-bool procguard_name_denied(const char *name);      /* environ, mounts, ... */
-bool procguard_other_pid_allowed(const char *name); /* entries of another pid */
-/* Parses the last field of "NSpid:"/"NStgid:" lines of a status text. */
-int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
-			   pid_t *nstid);
