@@ -1241,8 +1241,19 @@ int procguard_new(struct procguard **out, struct tj_error *err)
 	return 0;
 }
 
+void procguard_unbind(struct procguard *pg)
+{
+	if (pg->root_fd >= 0)
+		close(pg->root_fd);
+	if (pg->proc_fd >= 0)
+		close(pg->proc_fd);
+	pg->root_fd = pg->proc_fd = -1;
+	pg->proc_prefix_len = 0;
+}
+
 int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
 {
+	procguard_unbind(pg);
 	char p[64];
 	/* A task that has exec'd: the sandbox's init is non-dumpable and its
 	 * mm still belongs to the supervisor's user namespace, so an

@@ -58,6 +58,8 @@ int procguard_thread_init(struct tj_error *err);
  * fsuid/fsgid/groups, which clears the file-system capabilities of this
  * thread only: files are opened with the task's rights. */
 int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err);
+/* Forgets the binding (the task went away before it could be trusted). */
+void procguard_unbind(struct procguard *pg);
 
 /* What procguard_handle() did, for the deny log. */
 struct procguard_result {
