@@ -23,8 +23,8 @@
 #include "env.h"
 #include "mounts.h"
 #include "netns.h"
-#include "procguard.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "userns.h"
 #include "util.h"
 
@@ -94,9 +94,14 @@ static void runner_main(struct tj_sandbox *sb)
 	sigset_t none;
 
 	close(sb->factory_child);
+	/* A clean signal state: the caller may have ignored signals (a shell
+	 * ignores SIGINT/SIGQUIT for background jobs), and a non-interactive
+	 * shell cannot trap a signal that was ignored when it started. */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
 
 	/* A new session: the task cannot inject input into the caller's
 	 * terminal with TIOCSTI. */
@@ -132,21 +137,24 @@ static void runner_main(struct tj_sandbox *sb)
 		tj_error_set(&err, errno, "PR_SET_NO_NEW_PRIVS");
 		fail(sb, &err);
 	}
-	if (sb->pg_filter) {
-		/* Last step: from here on every open waits for the supervisor,
-		 * which needs the listener first. */
+	/* Last step before execve: the BPF was compiled in the supervisor, so
+	 * this is one syscall. From here on only what the policy allows works
+	 * (sendmsg and close for the listener, execve). */
+	if (sb->seccomp) {
 		int lfd = -1;
-		int r = procguard_filter_install(sb->pg_filter, &lfd);
+		int r = seccomp_install(sb->seccomp, &lfd);
 		if (r < 0) {
-			tj_error_set(&err, -r, "install the /proc guard's seccomp filter");
+			tj_error_set(&err, -r, "install the seccomp filter");
 			fail(sb, &err);
 		}
-		struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
-		r = proto_send(sb->sync_child, &m, lfd);
-		close(lfd);
-		if (r < 0) {
-			tj_error_set(&err, -r, "send the seccomp listener to the supervisor");
-			fail(sb, &err);
+		if (lfd >= 0) {
+			struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
+			r = proto_send(sb->sync_child, &m, lfd);
+			close(lfd);
+			if (r < 0) {
+				tj_error_set(&err, -r, "pass the seccomp listener to the supervisor");
+				fail(sb, &err);
+			}
 		}
 	}
 
@@ -155,7 +163,8 @@ static void runner_main(struct tj_sandbox *sb)
 	proto_fail(sb->sync_child, util_exit_code_from_exec_errno(e), &err);
 }
 
-static void serve_socket_request(struct tj_sandbox *sb)
+/* Returns the type of the message served (0 when none). */
+static int serve_socket_request(struct tj_sandbox *sb)
 {
 	struct proto_msg m;
 	int fd;
@@ -163,12 +172,12 @@ static void serve_socket_request(struct tj_sandbox *sb)
 	if (n <= 0) {
 		if (n == 0) /* supervisor gone: PDEATHSIG follows */
 			_exit(TJ_EXIT_SETUP);
-		return;
+		return 0;
 	}
 	if (fd >= 0)
 		close(fd);
 	if (m.type != PROTO_SOCKET_REQ)
-		return;
+		return (int)m.type;
 	struct proto_msg reply = { .type = PROTO_FD, .value = PROTO_FD_SOCKET };
 	int s = socket(m.value, m.value2 | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -176,6 +185,7 @@ static void serve_socket_request(struct tj_sandbox *sb)
 	proto_send(sb->factory_child, &reply, s);
 	if (s >= 0)
 		close(s);
+	return PROTO_SOCKET_REQ;
 }
 
 void init_main(struct tj_sandbox *sb)
@@ -241,6 +251,20 @@ void init_main(struct tj_sandbox *sb)
 	if (sfd < 0) {
 		tj_error_set(&err, errno, "signalfd");
 		fail(sb, &err);
+	}
+
+	/* net: relay. The supervisor makes its listeners in this netns now; the
+	 * runner starts once they exist, so its first connection to the broker
+	 * is never refused (the JS runner exits on a failed connect). */
+	while (cfg->net == TJ_NET_RELAY) {
+		struct pollfd p = { .fd = sb->factory_child, .events = POLLIN };
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(TJ_EXIT_SETUP);
+		}
+		if (serve_socket_request(sb) == PROTO_RELAY_READY)
+			break;
 	}
 
 	pid_t runner = fork();

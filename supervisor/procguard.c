@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -39,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1350,7 +1348,9 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name,
 	if (nr < 0)
 		return 0; /* does not exist on this architecture */
 	int r = seccomp_rule_add_array(ctx, action, nr, argc, args);
-	if (r < 0 && r != -EEXIST)
+	/* EACCES: the action is the filter's default (a policy whose default
+	 * is ENOSYS already answers io_uring that way): nothing to add. */
+	if (r < 0 && r != -EEXIST && r != -EACCES)
 		return tj_error_set(err, -r, "procguard: seccomp rule for %s", name);
 	return 0;
 }
@@ -1450,88 +1450,4 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
 		return r;
 	return add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl", -1, 1, &pr, err);
-}
-
-/* ---- stand-alone filter (until the seccomp module is merged) ----------- */
-
-struct procguard_filter {
-	struct sock_fprog prog;
-};
-
-int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		return tj_error_set(err, ENOMEM, "procguard: seccomp_init");
-	int r;
-	/* A foreign architecture (int 0x80 on x86-64) or the x32 ABI would
-	 * reach open() past these rules: kill the process. */
-	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0) {
-		seccomp_release(ctx);
-		return tj_error_set(err, -r, "procguard: set the bad-arch action");
-	}
-	if ((r = procguard_add_rules(ctx, NULL, err)) < 0) {
-		seccomp_release(ctx);
-		return r;
-	}
-	/* libseccomp 2.5 exports BPF only to an fd. */
-	_cleanup_close_ int mfd = memfd_create("procguard-bpf", MFD_CLOEXEC);
-	if (mfd < 0) {
-		seccomp_release(ctx);
-		return tj_error_set(err, errno, "procguard: memfd_create");
-	}
-	r = seccomp_export_bpf(ctx, mfd);
-	seccomp_release(ctx);
-	if (r < 0)
-		return tj_error_set(err, -r, "procguard: export the filter");
-	off_t len = lseek(mfd, 0, SEEK_END);
-	if (len <= 0 || len % (off_t)sizeof(struct sock_filter))
-		return tj_error_setx(err, EINVAL, "procguard: exported filter has %lld bytes",
-				     (long long)len);
-	struct procguard_filter *f = calloc(1, sizeof(*f));
-	struct sock_filter *ins = malloc((size_t)len);
-	if (!f || !ins) {
-		free(f);
-		free(ins);
-		return tj_error_set(err, ENOMEM, "procguard: allocate the filter");
-	}
-	if (pread(mfd, ins, (size_t)len, 0) != len) {
-		free(f);
-		free(ins);
-		return tj_error_set(err, EIO, "procguard: read back the filter");
-	}
-	f->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
-	f->prog.filter = ins;
-	*out = f;
-	return 0;
-}
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
-
-int procguard_filter_install(const struct procguard_filter *f, int *listener)
-{
-	/* WAIT_KILLABLE_RECV (6.0+): once the supervisor has received a
-	 * notification, non-fatal signals no longer interrupt the call, so
-	 * signal-heavy tasks do not cause restart storms. */
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
-				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-			  &f->prog);
-	if (fd < 0 && errno == EINVAL)
-		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
-	if (fd < 0)
-		return -errno;
-	*listener = (int)fd;
-	return 0;
-}
-
-void procguard_filter_free(struct procguard_filter *f)
-{
-	if (!f)
-		return;
-	free(f->prog.filter);
-	free(f);
 }

@@ -25,17 +25,6 @@
  * seccomp module's extra_rules hook. Returns 0 or -errno. */
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 
-/* The guard's filter on its own (an ALLOW base plus procguard_add_rules(),
- * foreign architectures killed), compiled in the supervisor before clone.
- * Stands in until the seccomp module (policies) is merged: then the policy's
- * filter carries procguard_add_rules() as its extra_rules and this goes. */
-struct procguard_filter;
-int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err);
-/* Runner, after no_new_privs, last step before execve: no allocation.
- * Returns 0 and the listener fd, or -errno. */
-int procguard_filter_install(const struct procguard_filter *f, int *listener);
-void procguard_filter_free(struct procguard_filter *f);
-
 /* True for the syscalls procguard_add_rules() turns into notifications. */
 bool procguard_is_open_call(const struct seccomp_data *d);
 

@@ -7,6 +7,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -25,6 +26,8 @@
 
 #include "env.h"
 #include "log.h"
+#include "seccomp.h"
+#include "relay.h"
 #include "procguard.h"
 #include "unotify.h"
 #include "userns.h"
@@ -50,6 +53,35 @@ static pid_t clone_sandbox(unsigned long long flags, int *pidfd)
 		pid = (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
 	}
 	return pid;
+}
+
+static void on_listener(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	if (events & EPOLLIN) {
+		/* One notification per wake-up; ENOENT: the task died meanwhile. */
+		int r = seccomp_denial_handle(sb->seccomp, fd, sb->log_fd);
+		if (r == 0 || r == -ENOENT || r == -EINTR)
+			return;
+	}
+	/* Hang-up: every task under the filter is gone. */
+	loop_del(l, fd);
+	close(fd);
+	sb->listener_fd = -1;
+}
+
+/* Root inside a user namespace whose setgroups is denied (unshare -r,
+ * nested sandboxes) cannot drop groups, and has only the groups that
+ * namespace was created with: nothing to drop that it could add. */
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strncmp(buf, "deny", 4) == 0;
 }
 
 static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
@@ -80,10 +112,10 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 			break;
 		case PROTO_FD:
 			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && !sb->unotify &&
-			    sb->pg_filter) {
+			    sb->cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
 				struct tj_error e = { 0 };
 				int lfd = steal_fd(&pfd);
-				if (unotify_start(lfd, sb->pid, NULL, sb->log_fd, &sb->unotify, &e) < 0) {
+				if (unotify_start(lfd, sb->pid, sb->seccomp, sb->log_fd, &sb->unotify, &e) < 0) {
 					/* Fail closed: with the listener gone
 					 * every open in the sandbox is ENOSYS;
 					 * stop the sandbox and say why. */
@@ -100,8 +132,14 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 		default:
 			break;
 		}
+		if (pfd >= 0 && m.type == PROTO_FD && m.value == PROTO_FD_LISTENER &&
+		    sb->seccomp && sb->listener_fd < 0 &&
+		    loop_add(l, pfd, EPOLLIN, on_listener, sb) == 0) {
+			sb->listener_fd = pfd;
+			pfd = -1;
+		}
 		if (pfd >= 0)
-			close(pfd); /* no consumer for fds yet */
+			close(pfd); /* no consumer for this fd */
 	}
 }
 
@@ -148,20 +186,57 @@ int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error 
 	return fd;
 }
 
+static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
+{
+	return sandbox_socket(ctx, family, type, err);
+}
+
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
-	char prof[512], cmd[1024];
+	char prof[512], cmd[1024], pol[512];
 	static const char *const nets[] = { "none", "host", "relay" };
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
+	/* "none" only ever appears when asked for explicitly. */
+	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY);
 	log_event(sb->log_fd,
 		  "\"event\":\"start\",\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
-		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\"",
+		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
+		  "\"seccomp\":\"%s\",\"log_denials\":%s",
 		  TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
 		  nets[cfg->net], TJ_SANDBOX_UID,
-		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()));
+		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
+		  sb->seccomp && cfg->log_denials ? "true" : "false");
+}
+
+/* Parses and compiles the policy before clone, so the runner only loads
+ * ready BPF and a bad policy fails before anything is created. */
+static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct tj_config *cfg = sb->cfg;
+	const char *name = cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY;
+	bool strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT;
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	if (strcmp(name, "none") == 0) {
+		if (!strict)
+			return 0;
+		/* No policy, but the /proc guard still needs its filter: an
+		 * allow-all base with the guard's rules. */
+	} else if ((r = seccomp_find_policy(name, &path, err)) < 0) {
+		return tj_error_wrap(err, "seccomp");
+	}
+	/* One filter, one listener: the kernel allows a single listener per
+	 * task, so the guard's open-family notifications and the policy's
+	 * logged denials share it (procguard's rules win for their syscalls). */
+	struct tj_seccomp_opts o = {
+		.log_denials = cfg->log_denials,
+		.extra_rules = strict ? procguard_add_rules : NULL,
+	};
+	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
 
 int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
@@ -170,10 +245,11 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	struct tj_sandbox sb = {
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
-		.pidfd = -1, .sigfd = -1,
+		.pidfd = -1, .sigfd = -1, .listener_fd = -1,
 	};
 	int sv[2], fv[2];
 	int r;
+	struct tj_relay *relay = NULL;
 	uid_t outer_uid = geteuid();
 	gid_t outer_gid = getegid();
 
@@ -182,10 +258,14 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (r < 0)
 		return r;
 
+	r = prepare_seccomp(&sb, err);
+	if (r < 0)
+		goto out;
+
 	if (outer_uid == 0) {
 		/* Root's supplementary groups (0, ...) would stay with the task
 		 * after setgroups is denied: drop them while we still can. */
-		if (setgroups(0, NULL) < 0) {
+		if (setgroups(0, NULL) < 0 && !setgroups_denied()) {
 			r = tj_error_set(err, errno, "setgroups(0)");
 			goto out;
 		}
@@ -222,13 +302,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
-	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
-		/* Until the seccomp module is merged the guard brings its own
-		 * filter; then it rides on the policy's (extra_rules). */
-		r = procguard_filter_prepare(&sb.pg_filter, err);
-		if (r < 0)
-			goto out;
-	}
+	/* Before clone: a busy health port or an unknown broker fails here. */
+	if (cfg->net == TJ_NET_RELAY && (r = relay_prepare(cfg, &relay, err)) < 0)
+		goto out;
 
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -253,6 +329,12 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
 	if (r < 0) {
 		tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)outer_uid);
+		if (err->err == EPERM && geteuid() == 0) {
+			size_t l = strlen(err->msg);
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (host uid %u must exist in the caller's user namespace: pick one with --host-uid)",
+				 (unsigned)outer_uid);
+		}
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
@@ -268,6 +350,17 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
+	}
+	if (relay) {
+		struct proto_msg ready = { .type = PROTO_RELAY_READY };
+		r = relay_start(relay, sb.loop, relay_socket, &sb, err);
+		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
+			tj_error_set(err, -r, "start the runner after the relay");
+		if (r < 0) {
+			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+			goto out;
+		}
 	}
 	loop_run(sb.loop);
 
@@ -310,9 +403,12 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	*exit_code = code;
 	r = 0;
 out:
+	relay_free(relay); /* the relays end with the sandbox */
 	unotify_stop(sb.unotify);
-	procguard_filter_free(sb.pg_filter);
 	loop_free(sb.loop);
+	if (sb.listener_fd >= 0)
+		close(sb.listener_fd);
+	seccomp_free(sb.seccomp);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);
 	if (sb.pidfd >= 0)

@@ -6,7 +6,7 @@
 # the data it needs into a fresh world-readable directory, because the
 # checkout may sit under a directory the unprivileged user cannot enter.
 set -eu
-mode=$1 build=$2 src=$3 script=$4
+mode=$1 build=$(realpath "$2") src=$(realpath "$3") script=$(realpath "$4")
 name=$(basename "$script")
 if [ "$(id -u)" != 0 ]; then
 	if [ "$mode" = root ]; then echo "1..0 # SKIP root mode needs root"; exit 0; fi
@@ -21,7 +21,7 @@ trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/tests" "$dir/helpers"
 cp "$build/taskjail" "$dir/"
 for f in "$build"/tests/helpers/*; do [ -f "$f" ] && [ -x "$f" ] && cp "$f" "$dir/helpers/"; done
-cp -r "$src/profiles" "$src/policies" "$dir/"
+cp -r "$src/profiles" "$src/policies" "$src/docs" "$dir/"
 cp -r "$src/tests/." "$dir/tests/"
 [ -d "$src/examples" ] && cp -r "$src/examples" "$dir/"
 chmod -R a+rX "$dir"

@@ -46,6 +46,10 @@ for t in $techs; do
 			# openat2 with O_PATH (ADDFD cannot install O_PATH files)
 			if [ "$t" = io_uring ] || [ "$t" = openat2-opath ]; then ok "strict: $t $f -> ENOSYS (bare: ${b%% *})"
 			else not_ok "strict: $t $f -> ENOSYS"; fi ;;
+		"BLOCKED EPERM")
+			# open_by_handle_at is refused by the syscall filter
+			if [ "$t" = handle ]; then ok "strict: $t $f -> EPERM from seccomp (bare: ${b%% *})"
+			else not_ok "strict: $t $f -> EPERM"; fi ;;
 		"BLOCKED EXDEV"|"BLOCKED EOPNOTSUPP")
 			# the kernel refuses these in every mode (no hard links
 			# across file systems, procfs has no file handles)

@@ -3,6 +3,9 @@
 #
 # pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict)
 #                   that makes $TJ_HELPERS visible at /opt/tjh and prints its path.
+#                   namespace mode runs without a seccomp policy, to show what
+#                   the namespace layer alone leaves open; strict runs with the
+#                   default policy, as shipped.
 pg_profile() {
 	local mode=$1 f="$TJ_WORK/pg-$1.json"
 	cat >"$f" <<JSON
@@ -13,7 +16,8 @@ pg_profile() {
   "tmpfs_size": "64M",
   "net": "none",
   "workdir": "/",
-  "proc_guard": "$mode"
+  "proc_guard": "$mode",
+  "seccomp": "$( [ "$mode" = namespace ] && echo none || echo default )"
 }
 JSON
 	chmod 644 "$f"
