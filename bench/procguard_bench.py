@@ -4,7 +4,8 @@
 
   bench/procguard_bench.py --build build [--rounds 30] [--json out.json]
 
-For every round, in alternating order, runs under `taskjail run`:
+For every round, in alternating order, runs under `taskjail run` with the shipped python and node profiles (their
+seccomp policies included, net "none"), proc_guard "namespace" and "strict":
   python3 -c 'import json'      wall time of the whole taskjail run
   node -e 0                     idem
   proc-probe openloop N PATH    ns per open+close, measured inside
@@ -26,24 +27,27 @@ tj = a.taskjail or os.path.join(a.build, "taskjail")
 helpers = os.path.abspath(os.path.join(a.build, "tests", "helpers"))
 work = tempfile.mkdtemp(prefix="pgbench.")
 os.chmod(work, 0o755)
-profiles = {}
-for mode in ("namespace", "strict"):
-    p = os.path.join(work, mode + ".json")
-    with open(p, "w") as f:
-        json.dump({"binds": ["/usr", "/etc", "/bin", "/sbin", "/lib",
-                             {"src": "/lib64", "optional": True},
-                             {"src": helpers, "dst": "/opt/tjh"}],
-                   "tmpfs_size": "64M", "net": "none", "workdir": "/",
-                   "proc_guard": mode}, f)
-    profiles[mode] = p
+src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+profiles = {}  # (runtime, mode) -> path: the shipped profile, proc_guard set
+for rt in ("python", "node"):
+    with open(os.path.join(src, "profiles", rt + ".json")) as f:
+        base = json.load(f)
+    for mode in ("namespace", "strict"):
+        p = dict(base, proc_guard=mode, net="none")
+        p["binds"] = base["binds"] + [{"src": helpers, "dst": "/opt/tjh"}]
+        p.pop("description", None)
+        path = os.path.join(work, "%s-%s.json" % (rt, mode))
+        with open(path, "w") as f:
+            json.dump(p, f)
+        profiles[(rt, mode)] = path
 
 node = shutil.which("node") or "/usr/bin/node"
-cmds = {
-    "python3 -c 'import json'": ["/usr/bin/python3", "-c", "import json"],
-    "node -e 0": [node, "-e", "0"],
+cmds = {  # label -> (profile, argv)
+    "python3 -c 'import json'": ("python", ["/usr/bin/python3", "-c", "import json"]),
+    "node -e 0": ("node", [node, "-e", "0"]),
 }
 loops = {
-    "open /etc/passwd (fast path)": "/etc/passwd",
+    "open /usr/lib/os-release (fast path)": "/usr/lib/os-release",
     "open /proc/self/stat (walker)": "/proc/self/stat",
 }
 
@@ -63,14 +67,15 @@ modes = ["bare", "namespace", "strict"]
 for r in range(a.rounds):
     order = modes if r % 2 == 0 else modes[::-1]
     for mode in order:
-        pre = [] if mode == "bare" else [tj, "run", "--profile", profiles[mode], "--"]
-        for label, argv in cmds.items():
-            dt, _ = run(pre + argv)
+        def pre(rt):
+            return [] if mode == "bare" else [tj, "run", "--profile", profiles[(rt, mode)], "--"]
+        for label, (rt, argv) in cmds.items():
+            dt, _ = run(pre(rt) + argv)
             add((label, mode), dt * 1e3)
         if r % 3 == 0:  # the loops are long; a third of the rounds suffice
             probe = os.path.join(helpers, "proc-probe") if mode == "bare" else "/opt/tjh/proc-probe"
             for label, path in loops.items():
-                _, out = run(pre + [probe, "openloop", str(a.opens), path])
+                _, out = run(pre("python") + [probe, "openloop", str(a.opens), path])
                 ns = float(out.split("ns_per_open=")[1])
                 add((label, mode), ns)
 

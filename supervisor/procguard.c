@@ -1016,8 +1016,9 @@ opened:
 				return -EINPROGRESS; /* the worker answers */
 			goto out;
 		}
-		int fl = fcntl(fd, F_GETFL);
-		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		/* F_SETFL sets exactly these five flags; the task's own value
+		 * of the other four is what open() left in the file. */
+		if (fcntl(fd, F_SETFL, rq->flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)) < 0) {
 			r = -errno;
 			goto out;
 		}
