@@ -360,6 +360,11 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
 			tj_error_set(err, -r, "start the runner after the relay");
 		if (r < 0) {
+			/* init failing its setup closes the socket factory: its own
+			 * report, on the sync socket, says why. */
+			on_sync(sb.loop, sb.sync_sv, 0, &sb);
+			if (sb.have_error)
+				snprintf(err->msg, sizeof(err->msg), "%s", sb.error.text);
 			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 			goto out;
