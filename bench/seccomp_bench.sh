@@ -59,8 +59,10 @@ for mode in getppid read; do
 	one=$(median <"$tmp/tj-$mode-allowall")
 	for p in $POLS; do
 		m=$(median <"$tmp/tj-$mode-$p")
-		ov=$(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.1f", (a/b-1)*100}')
-		ov1=$(awk -v a="$m" -v b="$one" 'BEGIN {printf "%.1f", (a/b-1)*100}')
+		# Overheads are medians of per-round ratios (each round runs every
+		# variant back to back), which cancels most of the drift.
+		ov=$(paste "$tmp/tj-$mode-$p" "$tmp/tj-$mode-none" | awk '{printf "%.2f\n", ($1/$2-1)*100}' | median)
+		ov1=$(paste "$tmp/tj-$mode-$p" "$tmp/tj-$mode-allowall" | awk '{printf "%.2f\n", ($1/$2-1)*100}' | median)
 		printf '%-8s %-8s %12s %13s%% %15s%%\n' "$p" "$mode" "$m" "$ov" "$ov1"
 		json+="$sep{\"policy\":\"$p\",\"loop\":\"$mode\",\"ns_per_call\":$m,\"overhead_pct\":$ov,\"overhead_vs_one_rule_pct\":$ov1}"
 		sep=","
