@@ -133,8 +133,7 @@ static int export_bpf(scmp_filter_ctx ctx, bool pfc, struct sock_filter **prog,
 	return 0;
 }
 
-static int ctx_new(const struct build *b, uint32_t def, scmp_filter_ctx *out,
-		   struct tj_error *err)
+static int ctx_new(uint32_t def, scmp_filter_ctx *out, struct tj_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
@@ -153,7 +152,6 @@ static int ctx_new(const struct build *b, uint32_t def, scmp_filter_ctx *out,
 		seccomp_release(ctx);
 		return tj_error_set(err, -r, "seccomp: set filter attributes");
 	}
-	(void)b;
 	*out = ctx;
 	return 0;
 }
@@ -253,7 +251,7 @@ static int compile(const struct build *b, struct sock_filter **prog, size_t *len
 	if (b->probe)
 		def = SCMP_ACT_TRACE(0x7a6a);
 	scmp_filter_ctx ctx = NULL;
-	int r = ctx_new(b, def, &ctx, err);
+	int r = ctx_new(def, &ctx, err);
 	if (r < 0)
 		return r;
 	if (pol)
