@@ -232,9 +232,12 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	/* One filter, one listener: the kernel allows a single listener per
 	 * task, so the guard's open-family notifications and the policy's
 	 * logged denials share it (procguard's rules win for their syscalls). */
+	_cleanup_free_ char *cache = seccomp_cache_dir();
 	struct tj_seccomp_opts o = {
 		.log_denials = cfg->log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
+		.extra_id = PROCGUARD_RULES_ID,
+		.cache_dir = cache,
 	};
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
