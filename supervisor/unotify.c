@@ -42,11 +42,6 @@ struct tj_unotify {
 	struct procguard *pg;
 	pthread_t thread;
 	bool running;
-	/* the thread's setup result, handed back to unotify_start() */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int setup_done;          /* 0: pending, 1: ok, -1: failed */
-	struct tj_error setup_err;
 	struct procguard_result res; /* reused, no allocation per notification */
 	bool bound;              /* procguard_bind() done (first notification) */
 	bool broken;             /* ... and it failed: every open gets EACCES */
@@ -110,22 +105,18 @@ static void handle_other(struct tj_unotify *u, const struct seccomp_notif *n)
 	log_deny(u, name, NULL, 0, (pid_t)n->pid, err);
 }
 
-static void setup_done(struct tj_unotify *u, int state)
-{
-	pthread_mutex_lock(&u->lock);
-	u->setup_done = state;
-	pthread_cond_signal(&u->cond);
-	pthread_mutex_unlock(&u->lock);
-}
-
 static void *unotify_thread(void *arg)
 {
 	struct tj_unotify *u = arg;
-	if (procguard_thread_init(&u->setup_err) < 0) {
-		setup_done(u, -1);
+	/* Nobody waits for this setup (a handshake would put a thread
+	 * start, ~0.5 ms on a busy machine, into every launch): on failure
+	 * the listener is closed, which fails every open closed. */
+	struct tj_error e = {0};
+	if (procguard_thread_init(&e) < 0) {
+		tj_error_print(&e);
+		close(atomic_exchange(&u->listener, -1));
 		return NULL;
 	}
-	setup_done(u, 1);
 
 	struct seccomp_notif n;
 	struct pollfd pfd[2] = {
@@ -213,8 +204,6 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 	u->sec = s;
 	u->log_fd = log_fd;
 	u->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	pthread_mutex_init(&u->lock, NULL);
-	pthread_cond_init(&u->cond, NULL);
 	int r;
 	if (u->stop_fd < 0) {
 		r = tj_error_set(err, errno, "unotify: eventfd");
@@ -236,15 +225,6 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		goto fail;
 	}
 	u->running = true;
-	pthread_mutex_lock(&u->lock);
-	while (!u->setup_done)
-		pthread_cond_wait(&u->cond, &u->lock);
-	pthread_mutex_unlock(&u->lock);
-	if (u->setup_done < 0) {
-		*err = u->setup_err;
-		r = err->err ? -err->err : -EINVAL;
-		goto fail;
-	}
 	*out = u;
 	return 0;
 fail:
@@ -268,8 +248,6 @@ void unotify_stop(struct tj_unotify *u)
 	if (u->stop_fd >= 0)
 		close(u->stop_fd);
 	procguard_free(u->pg);
-	pthread_mutex_destroy(&u->lock);
-	pthread_cond_destroy(&u->cond);
 	free(u);
 }
 
