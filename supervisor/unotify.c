@@ -35,7 +35,8 @@ int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data 
 
 struct tj_unotify {
 	atomic_int listener;     /* closed by the thread if it has to give up */
-	int stop_fd;             /* eventfd: unotify_stop() wakes the thread */
+	int wake_fd;             /* eventfd: attach or stop wakes the thread */
+	atomic_bool stopping;
 	pid_t init_pid;
 	const struct tj_seccomp *sec;
 	int log_fd;
@@ -120,8 +121,8 @@ static void *unotify_thread(void *arg)
 
 	struct seccomp_notif n;
 	struct pollfd pfd[2] = {
-		{.fd = u->listener, .events = POLLIN},
-		{.fd = u->stop_fd, .events = POLLIN},
+		{.fd = u->listener, .events = POLLIN}, /* -1 until attached */
+		{.fd = u->wake_fd, .events = POLLIN},
 	};
 	for (;;) {
 		/* Waiting in poll() rather than in the RECV ioctl matters: with
@@ -133,8 +134,15 @@ static void *unotify_thread(void *arg)
 				continue;
 			goto failed;
 		}
-		if (pfd[1].revents)
-			break;
+		if (pfd[1].revents) {
+			uint64_t v;
+			ssize_t rd = read(u->wake_fd, &v, sizeof(v));
+			(void)rd;
+			if (atomic_load(&u->stopping))
+				break;
+			pfd[0].fd = u->listener; /* unotify_attach() */
+			continue;
+		}
 		if (pfd[0].revents & (POLLERR | POLLNVAL))
 			goto failed;
 		if (!(pfd[0].revents & POLLIN)) {
@@ -191,6 +199,27 @@ failed:
 	return NULL;
 }
 
+static void set_sync_wakeup(int listener)
+{
+	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
+	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+}
+
+int unotify_attach(struct tj_unotify *u, int listener_fd)
+{
+	if (u->listener >= 0) {
+		close(listener_fd);
+		return -EBUSY;
+	}
+	set_sync_wakeup(listener_fd);
+	atomic_store(&u->listener, listener_fd);
+	uint64_t one = 1;
+	if (write(u->wake_fd, &one, sizeof(one)) < 0)
+		return -errno; /* cannot happen: the counter is far from full */
+	return 0;
+}
+
 int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		  int log_fd, struct tj_unotify **out, struct tj_error *err)
 {
@@ -203,15 +232,14 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 	u->init_pid = init_pid;
 	u->sec = s;
 	u->log_fd = log_fd;
-	u->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	u->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	int r;
-	if (u->stop_fd < 0) {
+	if (u->wake_fd < 0) {
 		r = tj_error_set(err, errno, "unotify: eventfd");
 		goto fail;
 	}
-	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
-	(void)ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	if (listener_fd >= 0)
+		set_sync_wakeup(listener_fd);
 	if ((r = procguard_new(&u->pg, err)) < 0)
 		goto fail;
 	/* The thread must not take signals meant for the supervisor's loop. */
@@ -238,15 +266,16 @@ void unotify_stop(struct tj_unotify *u)
 		return;
 	if (u->running) {
 		uint64_t one = 1;
-		ssize_t w = write(u->stop_fd, &one, sizeof(one));
+		atomic_store(&u->stopping, true);
+		ssize_t w = write(u->wake_fd, &one, sizeof(one));
 		(void)w;
 		pthread_join(u->thread, NULL);
 	}
 	int l = atomic_exchange(&u->listener, -1);
 	if (l >= 0)
 		close(l);
-	if (u->stop_fd >= 0)
-		close(u->stop_fd);
+	if (u->wake_fd >= 0)
+		close(u->wake_fd);
 	procguard_free(u->pg);
 	free(u);
 }
