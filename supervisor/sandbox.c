@@ -377,6 +377,16 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
 	/* The pid namespace is gone: no task can be waiting on the listener. */
+	if (sb.unotify) {
+		struct procguard_stats st;
+		unotify_join(sb.unotify, &st);
+		log_event(log_fd,
+			  "\"event\":\"procguard\",\"opens\":%llu,\"fast\":%llu,"
+			  "\"walked\":%llu,\"denied\":%llu,\"stale\":%llu",
+			  (unsigned long long)st.handled, (unsigned long long)st.fast,
+			  (unsigned long long)st.slow, (unsigned long long)st.denied,
+			  (unsigned long long)st.stale);
+	}
 	unotify_stop(sb.unotify);
 	sb.unotify = NULL;
 	struct rusage ru = { 0 };

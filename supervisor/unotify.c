@@ -264,13 +264,7 @@ void unotify_stop(struct tj_unotify *u)
 {
 	if (!u)
 		return;
-	if (u->running) {
-		uint64_t one = 1;
-		atomic_store(&u->stopping, true);
-		ssize_t w = write(u->wake_fd, &one, sizeof(one));
-		(void)w;
-		pthread_join(u->thread, NULL);
-	}
+	unotify_join(u, NULL);
 	int l = atomic_exchange(&u->listener, -1);
 	if (l >= 0)
 		close(l);
@@ -280,7 +274,16 @@ void unotify_stop(struct tj_unotify *u)
 	free(u);
 }
 
-void unotify_get_stats(const struct tj_unotify *u, struct procguard_stats *st)
+void unotify_join(struct tj_unotify *u, struct procguard_stats *st)
 {
-	procguard_get_stats(u->pg, st);
+	if (u->running) {
+		uint64_t one = 1;
+		atomic_store(&u->stopping, true);
+		ssize_t w = write(u->wake_fd, &one, sizeof(one));
+		(void)w;
+		pthread_join(u->thread, NULL);
+		u->running = false;
+	}
+	if (st)
+		procguard_get_stats(u->pg, st);
 }

@@ -31,5 +31,6 @@ int unotify_attach(struct tj_unotify *u, int listener_fd);
  * intercepted call: nothing ever succeeds unchecked. */
 void unotify_stop(struct tj_unotify *u);
 
+/* Stops the thread and reads the guard's counters (st may be NULL). */
 struct procguard_stats;
-void unotify_get_stats(const struct tj_unotify *u, struct procguard_stats *st);
+void unotify_join(struct tj_unotify *u, struct procguard_stats *st);
