@@ -232,9 +232,12 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	/* One filter, one listener: the kernel allows a single listener per
 	 * task, so the guard's open-family notifications and the policy's
 	 * logged denials share it (procguard's rules win for their syscalls). */
+	_cleanup_free_ char *cache = seccomp_cache_dir();
 	struct tj_seccomp_opts o = {
 		.log_denials = cfg->log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
+		.extra_id = PROCGUARD_RULES_ID,
+		.cache_dir = cache,
 	};
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
@@ -310,6 +313,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (cfg->net != TJ_NET_HOST)
 		flags |= CLONE_NEWNET;
+	else
+		/* An explicit opt-in that removes a layer: say so every time. */
+		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
 	sb.pid = clone_sandbox(flags, &sb.pidfd);
 	if (sb.pid < 0) {
@@ -367,6 +373,11 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
 			tj_error_set(err, -r, "start the runner after the relay");
 		if (r < 0) {
+			/* init failing its setup closes the socket factory: its own
+			 * report, on the sync socket, says why. */
+			on_sync(sb.loop, sb.sync_sv, 0, &sb);
+			if (sb.have_error)
+				snprintf(err->msg, sizeof(err->msg), "%s", sb.error.text);
 			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 			goto out;

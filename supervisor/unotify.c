@@ -32,6 +32,8 @@
  * never called. */
 int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
 			  int *err_out, const char **name_out) __attribute__((weak));
+size_t seccomp_denial_json(char *buf, size_t size, const char *name,
+			   const struct seccomp_notif *n, int err) __attribute__((weak));
 
 struct tj_unotify {
 	atomic_int listener;     /* closed by the thread if it has to give up */
@@ -103,6 +105,14 @@ static void handle_other(struct tj_unotify *u, const struct seccomp_notif *n)
 		name = num;
 	}
 	answer_error(u->listener, n->id, err);
+	if (u->log_fd >= 0 && u->sec && seccomp_denial_json) {
+		/* The policy's deny line, with the number and arguments
+		 * (taskjail-policy(5)), the same as without the guard. */
+		char m[512];
+		seccomp_denial_json(m, sizeof(m), name, n, err);
+		log_event(u->log_fd, "%s,\"by\":\"seccomp\"", m);
+		return;
+	}
 	log_deny(u, name, NULL, 0, (pid_t)n->pid, err);
 }
 
