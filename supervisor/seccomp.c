@@ -352,18 +352,13 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 	}
 
 	/* The policy's own answer, kept for lookups. It leaves out the extra
-	 * rules: a lookup asks what the policy says, not what procguard does.
-	 * Lookups only happen for logged denials; with extra rules and no
-	 * logging nothing asks, and a compile is ~1.3 ms of every launch. */
-	bool logged = o->log_denials && policy_has_errno(pol);
-	if (logged || !o->extra_rules) {
-		if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
-			goto fail;
-		b.warn = false; /* warned once, by this compile */
-	}
+	 * rules: a lookup asks what the policy says, not what procguard does. */
+	if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
+		goto fail;
+	b.warn = false;
 	b.taken = taken;
 	b.n_taken = taken ? SECCOMP_NAME_TABLE : 0;
-	if (logged) {
+	if (o->log_denials && policy_has_errno(pol)) {
 		b.notify = true;
 		b.with_extra = true;
 		r = compile(&b, &s->prog, &s->len, NULL, err);
@@ -384,7 +379,7 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 		s->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	/* Names are for denial lines: resolve them now (0.25 ms) only when a
 	 * listener will ask, so the listener thread never allocates. */
-	if (s->needs_listener && s->shadow)
+	if (s->needs_listener)
 		fill_names(s);
 	policy_free(pol);
 	if (cacheable)
@@ -438,11 +433,6 @@ const char *seccomp_syscall_name(const struct tj_seccomp *s, int nr)
 int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
 			  int *err_out, const char **name_out)
 {
-	if (!s->shadow) { /* not compiled: no denial is logged (seccomp_prepare) */
-		*name_out = NULL;
-		*err_out = EPERM;
-		return 0;
-	}
 	uint32_t ret = bpfsim_run(s->shadow, s->shadow_len, d);
 	*name_out = d->arch == s->native_arch ? seccomp_syscall_name(s, d->nr) : NULL;
 	switch (ret & SECCOMP_RET_ACTION_FULL) {
