@@ -39,7 +39,6 @@ struct tj_unotify {
 	atomic_int listener;     /* closed by the thread if it has to give up */
 	int wake_fd;             /* eventfd: attach or stop wakes the thread */
 	atomic_bool stopping;
-	pid_t init_pid;
 	const struct tj_seccomp *sec;
 	int log_fd;
 	struct procguard *pg;
@@ -239,7 +238,7 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		return tj_error_set(err, ENOMEM, "unotify: allocate state");
 	}
 	u->listener = listener_fd;
-	u->init_pid = init_pid;
+	(void)init_pid; /* see unotify.h: the first notifying task binds */
 	u->sec = s;
 	u->log_fd = log_fd;
 	u->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

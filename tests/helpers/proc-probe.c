@@ -8,6 +8,7 @@
  *   proc-probe allowed            what node and python need; exit 0 if all work
  *   proc-probe stress SECS THREADS   concurrency test (see stress())
  *   proc-probe openloop N PATH       N open+close of PATH, ns per open
+ *   proc-probe otherpid              which /proc/<pid> entries of another process open
  *
  * Output lines: "LEAK <tech> <file>" or "BLOCKED <tech> <file> <ERRNO>".
  * A read of environ counts as a leak only if it shows the marker variable
@@ -704,6 +705,20 @@ int main(int argc, char **argv)
 		rc = leaks ? 0 : 1;
 	} else if (argc >= 2 && !strcmp(argv[1], "allowed")) {
 		rc = allowed();
+	} else if (argc >= 2 && !strcmp(argv[1], "otherpid")) {
+		/* What another process of the sandbox (same uid) exposes beyond
+		 * environ: its fd links, maps, exe. One line each. */
+		start_child();
+		static const char *what[] = {"fd/0", "maps", "exe", "cwd", "status", "cmdline"};
+		for (size_t i = 0; i < 6; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/%d/%s", (int)child, what[i]);
+			int fd = open(p, O_RDONLY | O_CLOEXEC | (i == 3 ? O_DIRECTORY : 0));
+			printf("%s %s%s\n", what[i], fd >= 0 ? "OPEN" : "REFUSED ",
+			       fd >= 0 ? "" : errname(errno));
+			if (fd >= 0) close(fd);
+		}
+		rc = 0;
 	} else if (argc >= 4 && !strcmp(argv[1], "openloop")) {
 		/* N open+close of PATH; prints ns per iteration */
 		long n = atol(argv[2]);
