@@ -651,14 +651,37 @@ static void *killer(void *arg)
 	return NULL;
 }
 
+/* Signals interrupt opens in flight (before or after the supervisor took
+ * them): with SA_RESTART they are restarted and notified again, and each
+ * answer must still be right. */
+static pthread_t stress_th[64];
+static int stress_n;
+static atomic_ulong n_signals;
+static void on_sig(int s) { (void)s; }
+static void *signaller(void *arg)
+{
+	(void)arg;
+	unsigned seed = 11;
+	while (!atomic_load(&stop)) {
+		pthread_kill(stress_th[rand_r(&seed) % (unsigned)stress_n], SIGURG);
+		atomic_fetch_add(&n_signals, 1);
+		usleep(50);
+	}
+	return NULL;
+}
+
 static int stress(int secs, int nthreads)
 {
-	pthread_t th[64], fl, kl;
+	pthread_t *th = stress_th, fl, kl, sg;
+	struct sigaction sa = {.sa_handler = on_sig, .sa_flags = SA_RESTART};
+	sigaction(SIGURG, &sa, NULL);
 	if (nthreads > 64) nthreads = 64;
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, stress_thread, (void *)(uintptr_t)(i + 1));
 	pthread_create(&fl, NULL, flipper, NULL);
 	pthread_create(&kl, NULL, killer, NULL);
+	stress_n = nthreads;
+	pthread_create(&sg, NULL, signaller, NULL);
 	struct timespec ts = {secs, 0};
 	nanosleep(&ts, NULL);
 	atomic_store(&stop, true);
@@ -666,8 +689,10 @@ static int stress(int secs, int nthreads)
 		pthread_join(th[i], NULL);
 	pthread_join(fl, NULL);
 	pthread_join(kl, NULL);
-	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu\n", atomic_load(&n_ok),
-	       atomic_load(&n_denied), atomic_load(&n_wrong), atomic_load(&n_killed));
+	pthread_join(sg, NULL);
+	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu signals=%lu\n", atomic_load(&n_ok),
+	       atomic_load(&n_denied), atomic_load(&n_wrong), atomic_load(&n_killed),
+	       atomic_load(&n_signals));
 	return atomic_load(&n_wrong) ? 1 : 0;
 }
 
