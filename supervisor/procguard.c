@@ -644,7 +644,7 @@ static int walk_run(struct walk *w)
 		while (*p == '/')
 			p++;
 		if (!*p) {
-			/* "/" or a path ending in "/" or "/.": open the
+			/* "/", or a path ending in "/", "." or "..": open the
 			 * directory we are at. */
 			int fd = -1;
 			char dot[] = ".";
@@ -666,30 +666,16 @@ static int walk_run(struct walk *w)
 			q++;
 		bool last = *q == '\0';
 		int r;
+		/* "." and "..": when nothing follows, the next round opens
+		 * the directory we are at. */
 		if (strcmp(p, ".") == 0) {
 			w->rem = rest;
-			if (last) {
-				int fd = -1;
-				char dot[] = ".";
-				if ((r = walk_final(w, dot, &fd)) < 0)
-					return r;
-				if (r == 1)
-					return fd;
-			}
 			continue;
 		}
 		if (strcmp(p, "..") == 0) {
 			if ((r = walk_dotdot(w)) < 0)
 				return r;
 			w->rem = rest;
-			if (last) {
-				int fd = -1;
-				char dot[] = ".";
-				if ((r = walk_final(w, dot, &fd)) < 0)
-					return r;
-				if (r == 1)
-					return fd;
-			}
 			continue;
 		}
 		/* Keep the component: walk_push may rewrite the buffer. */
