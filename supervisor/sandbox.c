@@ -7,6 +7,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -69,6 +70,20 @@ static void on_listener(struct tj_loop *l, int fd, uint32_t events, void *data)
 	sb->listener_fd = -1;
 }
 
+/* Root inside a user namespace whose setgroups is denied (unshare -r,
+ * nested sandboxes) cannot drop groups, and has only the groups that
+ * namespace was created with: nothing to drop that it could add. */
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
 static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 {
 	struct tj_sandbox *sb = data;
@@ -96,19 +111,19 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 			sb->wstatus = m.value;
 			break;
 		case PROTO_FD:
-			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && !sb->unotify &&
-			    sb->cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
-				struct tj_error e = { 0 };
-				int lfd = steal_fd(&pfd);
-				if (unotify_start(lfd, sb->pid, sb->seccomp, sb->log_fd, &sb->unotify, &e) < 0) {
-					/* Fail closed: with the listener gone
-					 * every open in the sandbox is ENOSYS;
-					 * stop the sandbox and say why. */
+			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && sb->unotify) {
+				/* The thread is already running (started
+				 * after clone). Fail closed: with the
+				 * listener gone every open in the sandbox is
+				 * ENOSYS; stop the sandbox and say why. */
+				int r = unotify_attach(sb->unotify, steal_fd(&pfd));
+				if (r < 0) {
 					if (!sb->have_error) {
 						sb->have_error = true;
 						sb->error = (struct proto_msg){ .type = PROTO_ERROR,
-							.err = e.err, .exit_code = TJ_EXIT_SETUP };
-						snprintf(sb->error.text, sizeof(sb->error.text), "%s", e.msg);
+							.err = -r, .exit_code = TJ_EXIT_SETUP };
+						snprintf(sb->error.text, sizeof(sb->error.text),
+							 "procguard: attach the seccomp listener: %s", strerror(-r));
 					}
 					syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
 				}
@@ -217,9 +232,12 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	/* One filter, one listener: the kernel allows a single listener per
 	 * task, so the guard's open-family notifications and the policy's
 	 * logged denials share it (procguard's rules win for their syscalls). */
+	_cleanup_free_ char *cache = seccomp_cache_dir();
 	struct tj_seccomp_opts o = {
 		.log_denials = cfg->log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
+		.extra_id = PROCGUARD_RULES_ID,
+		.cache_dir = cache,
 	};
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
@@ -250,7 +268,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (outer_uid == 0) {
 		/* Root's supplementary groups (0, ...) would stay with the task
 		 * after setgroups is denied: drop them while we still can. */
-		if (setgroups(0, NULL) < 0) {
+		if (setgroups(0, NULL) < 0 && !setgroups_denied()) {
 			r = tj_error_set(err, errno, "setgroups(0)");
 			goto out;
 		}
@@ -295,6 +313,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (cfg->net != TJ_NET_HOST)
 		flags |= CLONE_NEWNET;
+	else
+		/* An explicit opt-in that removes a layer: say so every time. */
+		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
 	sb.pid = clone_sandbox(flags, &sb.pidfd);
 	if (sb.pid < 0) {
@@ -314,12 +335,28 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
 	if (r < 0) {
 		tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)outer_uid);
+		if (err->err == EPERM && geteuid() == 0) {
+			size_t l = strlen(err->msg);
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (host uid %u must exist in the caller's user namespace: pick one with --host-uid)",
+				 (unsigned)outer_uid);
+		}
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
 	}
 	struct proto_msg go = { .type = PROTO_GO };
 	proto_send(sb.sync_sv, &go, -1);
+	/* proc_guard "strict": the listener thread starts while the sandbox
+	 * sets itself up (after clone: the child must be a copy of a
+	 * single-threaded process) and gets the listener when the runner
+	 * sends it. */
+	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT &&
+	    (r = unotify_start(-1, sb.pid, sb.seccomp, sb.log_fd, &sb.unotify, err)) < 0) {
+		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+		goto out;
+	}
 	log_start(&sb);
 
 	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
@@ -351,6 +388,16 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
 	/* The pid namespace is gone: no task can be waiting on the listener. */
+	if (sb.unotify) {
+		struct procguard_stats st;
+		unotify_join(sb.unotify, &st);
+		log_event(log_fd,
+			  "\"event\":\"procguard\",\"opens\":%llu,\"fast\":%llu,"
+			  "\"walked\":%llu,\"denied\":%llu,\"stale\":%llu",
+			  (unsigned long long)st.handled, (unsigned long long)st.fast,
+			  (unsigned long long)st.slow, (unsigned long long)st.denied,
+			  (unsigned long long)st.stale);
+	}
 	unotify_stop(sb.unotify);
 	sb.unotify = NULL;
 	struct rusage ru = { 0 };

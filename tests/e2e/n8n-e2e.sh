@@ -126,6 +126,7 @@ for i in $(seq 1 20); do
 done
 is "20 more executions through the relay all correct" "$good" 20
 runner_pid=$(launcher_runner_pid)
+runner_pidns=$(readlink "/proc/${runner_pid:-0}/ns/pid" 2>/dev/null)
 if [ -n "$runner_pid" ]; then
 	like "runner started with n8n's node flags" "$(tr '\0' ' ' <"/proc/$runner_pid/cmdline")" \
 		"--disallow-code-generation-from-strings --disable-proto=delete"
@@ -166,7 +167,12 @@ t=$(date +%s%N)
 launcher_stop
 ok "launcher stopped, runner drained and exited ($(( ($(date +%s%N) - t) / 1000000 )) ms)"
 check_not "health port closed with the sandbox" curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$HEALTH_PORT/healthz"
-check_not "the sandboxed runner is gone" test -e "/proc/${runner_pid:-0}"
+# Count processes in the runner's pid namespace (not by name: another
+# sandbox on the machine may run the same runner).
+left=0
+for ns in /proc/[0-9]*/ns/pid; do [ "$(readlink "$ns" 2>/dev/null)" = "${runner_pidns:-none}" ] && left=$((left + 1)); done
+check "the runner's pid namespace was seen" [ -n "$runner_pidns" ]
+is "no sandboxed process left" "$left" 0
 like "taskjail logged start and exit" "$(cut -c1-400 "$WORK/taskjail.log" | tr '\n' ' ')" '"event":"start".*"net":"relay".*"event":"exit"'
 
 # ---- 1b. the other way: the launcher's file names taskjail as the command ----

@@ -8,6 +8,7 @@
  *   proc-probe allowed            what node and python need; exit 0 if all work
  *   proc-probe stress SECS THREADS   concurrency test (see stress())
  *   proc-probe openloop N PATH       N open+close of PATH, ns per open
+ *   proc-probe otherpid              which /proc/<pid> entries of another process open
  *
  * Output lines: "LEAK <tech> <file>" or "BLOCKED <tech> <file> <ERRNO>".
  * A read of environ counts as a leak only if it shows the marker variable
@@ -132,6 +133,30 @@ static int uring_open(const char *path)
 	close(ring);
 	return res;
 }
+
+#if defined(__x86_64__)
+/* The i386 open(2) through int 0x80 (syscall 5) and the x32 openat: other
+ * ABIs with other syscall numbers. A filter that does not check the arch
+ * would not see them as opens. The path must sit below 4 GiB for i386. */
+static int foreign_abi_open(const char *path, bool x32)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (low == MAP_FAILED)
+		return -errno;
+	snprintf(low, 4096, "%s", path);
+	long ret;
+	if (x32) {
+		ret = syscall(0x40000000 | 257, AT_FDCWD, low, O_RDONLY, 0);
+		return ret < 0 ? -errno : (int)ret;
+	}
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(5L), "b"((long)(uintptr_t)low), "c"((long)O_RDONLY), "d"(0L)
+			 : "memory");
+	return (int)ret;
+}
+#endif
 
 static void *thread_open(void *arg)
 {
@@ -285,6 +310,16 @@ static int technique(const char *t, const char *f)
 		RET((int)sys_openat2(AT_FDCWD, p, O_RDONLY, RESOLVE_CACHED));
 	}
 	if (!strcmp(t, "io_uring")) return uring_open(P("/proc/self/%s", f));
+#if defined(__x86_64__)
+	/* not in "all": under the guard they kill the process (SIGSYS) */
+	if (!strcmp(t, "int80")) return foreign_abi_open(P("/proc/self/%s", f), false);
+	if (!strcmp(t, "x32")) return foreign_abi_open(P("/proc/self/%s", f), true);
+#endif
+	if (!strcmp(t, "openat2-opath")) {
+		/* an O_PATH fd from openat2, then reopened */
+		if ((d = (int)sys_openat2(AT_FDCWD, P("/proc/self/%s", f), O_PATH, 0)) < 0) return -errno;
+		RET(open(P("/proc/self/fd/%d", d), O_RDONLY));
+	}
 	if (!strcmp(t, "handle")) {
 		struct { struct file_handle h; unsigned char b[128]; } fh;
 		int mnt;
@@ -343,7 +378,7 @@ static const char *techs[] = {
 	"cwd-link", "cwd-other", "root-link", "root-other", "fd-link",
 	"opath-reopen", "openat2", "openat2-in-root", "openat2-beneath",
 	"openat2-no-magic", "openat2-no-symlinks", "openat2-no-xdev",
-	"openat2-cached", "io_uring", "handle", "thread", "proc-link", "mem",
+	"openat2-cached", "openat2-opath", "io_uring", "handle", "thread", "proc-link", "mem",
 	NULL};
 
 /* One line per attempt; returns 1 for a leak. */
@@ -490,6 +525,21 @@ static int allowed(void)
 	longp[0] = '/';
 	fd = open(longp, O_RDONLY);
 	want(fd < 0 && errno == ENAMETOOLONG, "ENAMETOOLONG for a long path");
+	/* a path that runs into an unmapped page without a NUL */
+	char *pg2 = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pg2 != MAP_FAILED) {
+		munmap(pg2 + 4096, 4096);
+		memset(pg2, 'a', 4096);
+		pg2[4096 - 100] = '/';
+		fd = open(pg2 + 4096 - 100, O_RDONLY);
+		want(fd < 0 && errno == EFAULT, "EFAULT for a path that runs off its mapping");
+		/* and one that ends right at the page boundary */
+		memcpy(pg2 + 4096 - 12, "/etc/passwd", 12);
+		fd = open(pg2 + 4096 - 12, O_RDONLY);
+		want(fd >= 0, "a path ending at a page boundary");
+		if (fd >= 0) close(fd);
+		munmap(pg2, 4096);
+	}
 	if (chdir(tmpdir) == 0) {
 		fd = open("created", O_RDONLY);
 		want(fd >= 0, "relative open from cwd");
@@ -526,7 +576,7 @@ static int allowed(void)
 
 /* ---- concurrency ------------------------------------------------------ */
 static atomic_bool stop;
-static atomic_ulong n_ok, n_denied, n_wrong, n_killed;
+static atomic_ulong n_ok, n_denied, n_wrong, n_killed, n_torn;
 static char race_path[64] = "/proc/self/status";
 
 static void *stress_thread(void *arg)
@@ -562,6 +612,9 @@ static void *stress_thread(void *arg)
 					fprintf(stderr, "WRONG: race leaked environ\n");
 				} else atomic_fetch_add(&n_ok, 1);
 			} else if (errno == EACCES) atomic_fetch_add(&n_denied, 1);
+			/* a read torn by the flipper names no file: the kernel
+			 * would say ENOENT as well */
+			else if (errno == ENOENT) atomic_fetch_add(&n_torn, 1);
 			else { atomic_fetch_add(&n_wrong, 1); fprintf(stderr, "WRONG: race errno %d\n", errno); }
 		}
 	}
@@ -601,14 +654,37 @@ static void *killer(void *arg)
 	return NULL;
 }
 
+/* Signals interrupt opens in flight (before or after the supervisor took
+ * them): with SA_RESTART they are restarted and notified again, and each
+ * answer must still be right. */
+static pthread_t stress_th[64];
+static int stress_n;
+static atomic_ulong n_signals;
+static void on_sig(int s) { (void)s; }
+static void *signaller(void *arg)
+{
+	(void)arg;
+	unsigned seed = 11;
+	while (!atomic_load(&stop)) {
+		pthread_kill(stress_th[rand_r(&seed) % (unsigned)stress_n], SIGURG);
+		atomic_fetch_add(&n_signals, 1);
+		usleep(50);
+	}
+	return NULL;
+}
+
 static int stress(int secs, int nthreads)
 {
-	pthread_t th[64], fl, kl;
+	pthread_t *th = stress_th, fl, kl, sg;
+	struct sigaction sa = {.sa_handler = on_sig, .sa_flags = SA_RESTART};
+	sigaction(SIGURG, &sa, NULL);
 	if (nthreads > 64) nthreads = 64;
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, stress_thread, (void *)(uintptr_t)(i + 1));
 	pthread_create(&fl, NULL, flipper, NULL);
 	pthread_create(&kl, NULL, killer, NULL);
+	stress_n = nthreads;
+	pthread_create(&sg, NULL, signaller, NULL);
 	struct timespec ts = {secs, 0};
 	nanosleep(&ts, NULL);
 	atomic_store(&stop, true);
@@ -616,8 +692,10 @@ static int stress(int secs, int nthreads)
 		pthread_join(th[i], NULL);
 	pthread_join(fl, NULL);
 	pthread_join(kl, NULL);
-	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu\n", atomic_load(&n_ok),
-	       atomic_load(&n_denied), atomic_load(&n_wrong), atomic_load(&n_killed));
+	pthread_join(sg, NULL);
+	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu signals=%lu torn=%lu\n",
+	       atomic_load(&n_ok), atomic_load(&n_denied), atomic_load(&n_wrong),
+	       atomic_load(&n_killed), atomic_load(&n_signals), atomic_load(&n_torn));
 	return atomic_load(&n_wrong) ? 1 : 0;
 }
 
@@ -655,6 +733,20 @@ int main(int argc, char **argv)
 		rc = leaks ? 0 : 1;
 	} else if (argc >= 2 && !strcmp(argv[1], "allowed")) {
 		rc = allowed();
+	} else if (argc >= 2 && !strcmp(argv[1], "otherpid")) {
+		/* What another process of the sandbox (same uid) exposes beyond
+		 * environ: its fd links, maps, exe. One line each. */
+		start_child();
+		static const char *what[] = {"fd/0", "maps", "exe", "cwd", "status", "cmdline"};
+		for (size_t i = 0; i < 6; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/%d/%s", (int)child, what[i]);
+			int fd = open(p, O_RDONLY | O_CLOEXEC | (i == 3 ? O_DIRECTORY : 0));
+			printf("%s %s%s\n", what[i], fd >= 0 ? "OPEN" : "REFUSED ",
+			       fd >= 0 ? "" : errname(errno));
+			if (fd >= 0) close(fd);
+		}
+		rc = 0;
 	} else if (argc >= 4 && !strcmp(argv[1], "openloop")) {
 		/* N open+close of PATH; prints ns per iteration */
 		long n = atol(argv[2]);
