@@ -27,17 +27,20 @@ grant=$(curl -sf -X POST -H 'content-type: application/json' \
 [ -n "$grant" ] || { echo "launcher: no grant token from $broker/runners/auth" >&2; exit 1; }
 date +%s%N > "${TJ_E2E_T0_FILE:-/dev/null}"
 
+# The runner dies with this launcher even when it is SIGKILLed.
+PDEATH=
+setpriv --help 2>/dev/null | grep -q -- --pdeathsig && PDEATH="setpriv --pdeathsig KILL --"
 child=
 trap '[ -n "$child" ] && kill -TERM "$child"' TERM INT
 if [ "$mode" = taskjail ]; then
 	# taskjail builds the runner's env from the launcher file itself.
-	N8N_RUNNERS_GRANT_TOKEN=$grant "${TASKJAIL:?}" run --launcher-config "$lc" \
+	N8N_RUNNERS_GRANT_TOKEN=$grant $PDEATH "${TASKJAIL:?}" run --launcher-config "$lc" \
 		--runner-type "$type" "$@" &
 else
 	# Bare: the launcher's env rules, by hand (RUNNER_ENV: NAME=VALUE lines).
 	mapfile -t extra < <(printf '%s\n' "${RUNNER_ENV:-}" | sed '/^$/d')
 	# shellcheck disable=SC2086
-	env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "${extra[@]}" \
+	$PDEATH env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "${extra[@]}" \
 		N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT="${N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT:-15}" \
 		N8N_RUNNERS_TASK_TIMEOUT="${N8N_RUNNERS_TASK_TIMEOUT:-60}" \
 		${N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT:+N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT=$N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT} \

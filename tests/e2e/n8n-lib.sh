@@ -10,6 +10,9 @@ N8N_BIN=$N8N_MODULES/n8n/bin/n8n
 RUNNER_JS=$N8N_MODULES/@n8n/task-runner/dist/start.js
 NODE_FLAGS="--disallow-code-generation-from-strings --disable-proto=delete"
 
+PDEATH=
+setpriv --help 2>/dev/null | grep -q -- --pdeathsig && PDEATH="setpriv --pdeathsig KILL --"
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Sets N8N_PORT BROKER_PORT HEALTH_PORT HEALTH_PORT_PY on free ports.
@@ -69,7 +72,9 @@ n8n_start() {
 		"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" import:workflow --input="${spec#*:}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
 		"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" publish:workflow --id="${spec%%:*}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
 	done
-	"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" start >"$WORK/n8n.log" 2>&1 &
+	# If this script is killed outright (a test timeout's SIGKILL), n8n
+	# goes with it instead of living on as an orphan.
+	$PDEATH "${N8N_ENV[@]}" "$NODE" "$N8N_BIN" start >"$WORK/n8n.log" 2>&1 &
 	N8N_PID=$!
 	for _ in $(seq 1 1200); do
 		grep -q "Editor is now accessible" "$WORK/n8n.log" 2>/dev/null && return 0
@@ -122,7 +127,7 @@ launcher_start() { # MODE LC TYPE [taskjail opts...]
 		N8N_RUNNERS_TASK_BROKER_URI="http://127.0.0.1:$BROKER_PORT" \
 		N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT=0 TJ_E2E_T0_FILE="$WORK/t0" \
 		N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT="${N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT:-3}" \
-		bash "$E2E_DIR/launcher.sh" "$@" >>"$WORK/launcher-$1.log" 2>&1 &
+		$PDEATH bash "$E2E_DIR/launcher.sh" "$@" >>"$WORK/launcher-$1.log" 2>&1 &
 	LAUNCHER_PID=$!
 }
 
