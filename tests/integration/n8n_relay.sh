@@ -27,6 +27,11 @@ else
 	skip "IPv6 broker" "no ::1 on this machine"
 fi
 
+# Bounded: 140 connections open at once, the relay serves 128 (RELAY_MAX_CONNS)
+# and resets the rest instead of running out of descriptors.
+BROKER="http://127.0.0.1:$BP"
+out=$(inside many 127.0.0.1 "$BP" 140); is "140 simultaneous connections: 128 relayed, the rest refused" "$out" 128
+
 # Half-close and back-pressure: 8 MiB up, FIN, then the answer back.
 EP=$(free_port); start_peer serve-echo-eof 127.0.0.1 "$EP"
 BROKER="http://127.0.0.1:$EP"

@@ -8,6 +8,8 @@
 #   get HOST PORT               HTTP GET /healthz: prints the status code or "ERR ..."
 #   halfclose HOST PORT NBYTES  send NBYTES, shutdown(SHUT_WR), read the answer,
 #                               print "ok" if it matches what was sent
+#   many HOST PORT N            open N connections at once, then GET on each:
+#                               prints how many got an HTTP answer
 #   serve-echo ADDR PORT        echo every message back at once (for pingpong)
 #   pingpong HOST PORT N SIZE   N round trips of SIZE bytes on one connection;
 #                               prints the median and p90 round trip in microseconds
@@ -108,6 +110,21 @@ def main(argv):
             rtts.append((time.perf_counter_ns() - t) / 1000)
         rtts.sort()
         print(f"{rtts[len(rtts) // 2]:.1f} {rtts[int(0.9 * (len(rtts) - 1))]:.1f}")
+    elif cmd == "many":
+        conns, answered = [], 0
+        for _ in range(int(argv[4])):
+            try:
+                conns.append(socket.create_connection((argv[2], int(argv[3])), timeout=5))
+            except OSError:
+                pass
+        for c in conns:
+            try:
+                c.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                if c.recv(12).startswith(b"HTTP/"):
+                    answered += 1
+            except OSError:
+                pass
+        print(answered)
     elif cmd == "serve-abstract":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.bind("\0" + argv[2])
