@@ -102,3 +102,10 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 /* Reads and parses a profile file. */
 int config_load_profile(const char *path, struct tj_config *cfg,
 			struct tj_error *err);
+
+/* Builders shared by the profile parser and the command line. */
+int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,
+		    bool rw, bool optional, struct tj_error *err);
+int config_add_env(struct tj_config *cfg, const char *name, size_t name_len,
+		   const char *value, struct tj_error *err);
+int config_add_env_allow(struct tj_config *cfg, const char *name, struct tj_error *err);

@@ -55,3 +55,8 @@ size_t util_json_escape(char *buf, size_t size, const char *s);
 
 /* Monotonic time in nanoseconds. */
 uint64_t util_now_ns(void);
+
+static inline bool isalnum_ascii(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+const char cli_usage_text[] =
+	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
+	"       taskjail policy explain|check ...\n"
+	"       taskjail --version | --help\n"
+	"\n"
+	"Runs COMMAND in new user, pid, mount, network, ipc, uts and cgroup\n"
+	"namespaces as uid/gid 65532, with a read-only root, a size-limited tmpfs\n"
+	"/tmp, a fresh /proc, no capabilities, no_new_privs and an environment\n"
+	"built from an allowlist.\n"
+	"\n"
+	"Options of run:\n"
+	"  --profile NAME|FILE   profile to start from (default: minimal)\n"
+	"  --setenv NAME=VALUE   set a variable in the sandbox (repeatable)\n"
+	"  --bind-ro SRC[:DST]   bind SRC read-only at DST (repeatable)\n"
+	"  --bind-rw SRC[:DST]   bind SRC read-write at DST (repeatable)\n"
+	"  --tmpfs-size SIZE     size of /tmp, e.g. 64M, 1G (default 64M)\n"
+	"  --net none|host       network: loopback only (default) or the host's\n"
+	"  --workdir DIR         working directory inside the sandbox (default /)\n"
+	"  --host-uid UID        root callers: host uid/gid that sandbox uid 65532\n"
+	"                        maps to (default 65532; 0 is refused)\n"
+	"  --log-fd N            write JSON event lines to file descriptor N\n"
+	"  --log-file FILE       append JSON event lines to FILE\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: COMMAND's status, 128+N if it died of signal N, 125 if\n"
+	"taskjail failed, 126 if COMMAND is not executable, 127 if not found.\n";
+
+void cli_print_usage(FILE *f)
+{
+	fputs(cli_usage_text, f);
+}
+
+/* Options that take a value; all are "--name VALUE" or "--name=VALUE". */
+static const char *const valued[] = {
+	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
+	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file",
+};
+
+static bool is_valued(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(valued); i++)
+		if (strcmp(valued[i], name) == 0)
+			return true;
+	return false;
+}
+
+struct opt {
+	char name[32];
+	const char *value;
+};
+
+/* Splits argv[*i] into an option and its value; advances *i. */
+static int next_opt(int argc, char **argv, int *i, struct opt *o, struct tj_error *err)
+{
+	const char *a = argv[*i];
+	const char *eq = strchr(a, '=');
+	size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+
+	if (nlen >= sizeof(o->name))
+		return tj_error_setx(err, EINVAL, "unknown option '%s' (see taskjail --help)", a);
+	memcpy(o->name, a, nlen);
+	o->name[nlen] = '\0';
+	o->value = NULL;
+	if (strcmp(o->name, "-h") == 0 || strcmp(o->name, "--help") == 0) {
+		(*i)++;
+		return 0;
+	}
+	if (!is_valued(o->name))
+		return tj_error_setx(err, EINVAL, "unknown option '%s' (see taskjail --help)", a);
+	if (eq) {
+		o->value = eq + 1;
+	} else {
+		if (*i + 1 >= argc || strcmp(argv[*i + 1], "--") == 0)
+			return tj_error_setx(err, EINVAL, "option %s needs a value", o->name);
+		o->value = argv[++*i];
+	}
+	(*i)++;
+	return 0;
+}
+
+static int parse_bind_opt(struct tj_config *cfg, const struct opt *o, struct tj_error *err)
+{
+	_cleanup_free_ char *src = NULL, *dst = NULL;
+	int r = util_split_bind(o->value, &src, &dst);
+	if (r == -ENOMEM)
+		return tj_error_set(err, ENOMEM, "%s", o->name);
+	if (r < 0)
+		return tj_error_setx(err, EINVAL, "%s '%s': expected SRC[:DST] with absolute paths",
+				     o->name, o->value);
+	if (strcmp(dst, "/") == 0)
+		return tj_error_setx(err, EINVAL, "%s '%s': binding onto / is not allowed", o->name, o->value);
+	/* Fail before anything is created: a missing source is a user error. */
+	struct stat st;
+	if (lstat(src, &st) < 0)
+		return tj_error_set(err, errno, "%s: source %s", o->name, src);
+	return config_add_bind(cfg, src, dst, strcmp(o->name, "--bind-rw") == 0, false, err);
+}
+
+static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error *err)
+{
+	const char *n = o->name, *v = o->value;
+	uint64_t u;
+	int r;
+
+	if (strcmp(n, "--profile") == 0)
+		return 0; /* applied first, see cli_parse_run */
+	if (strcmp(n, "--setenv") == 0) {
+		const char *eq = strchr(v, '=');
+		if (!eq || !util_env_name_valid(v, (size_t)(eq - v)))
+			return tj_error_setx(err, EINVAL, "--setenv '%s': expected NAME=VALUE with a valid NAME", v);
+		return config_add_env(cfg, v, (size_t)(eq - v), eq + 1, err);
+	}
+	if (strcmp(n, "--bind-ro") == 0 || strcmp(n, "--bind-rw") == 0)
+		return parse_bind_opt(cfg, o, err);
+	if (strcmp(n, "--tmpfs-size") == 0) {
+		r = util_parse_size(v, &cfg->tmpfs_size);
+		if (r < 0)
+			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s': not a size (e.g. 64M, 1G)", v);
+		return 0;
+	}
+	if (strcmp(n, "--net") == 0) {
+		if (strcmp(v, "none") == 0)
+			cfg->net = TJ_NET_NONE;
+		else if (strcmp(v, "host") == 0)
+			cfg->net = TJ_NET_HOST;
+		else
+			return tj_error_setx(err, EINVAL, "--net '%s': expected none or host", v);
+		return 0;
+	}
+	if (strcmp(n, "--workdir") == 0) {
+		if (v[0] != '/')
+			return tj_error_setx(err, EINVAL, "--workdir '%s': must be an absolute path", v);
+		char *d = strdup(v);
+		if (!d)
+			return tj_error_set(err, ENOMEM, "--workdir");
+		free(cfg->workdir);
+		cfg->workdir = d;
+		return 0;
+	}
+	if (strcmp(n, "--host-uid") == 0) {
+		r = util_parse_uint(v, 1, 4294967294u, &u);
+		if (r < 0)
+			return tj_error_setx(err, EINVAL,
+					     "--host-uid '%s': expected a uid from 1 to 4294967294 (0 would give the sandbox host root's files)",
+					     v);
+		cfg->host_uid = cfg->host_gid = (uid_t)u;
+		cfg->host_uid_set = true;
+		return 0;
+	}
+	if (strcmp(n, "--log-fd") == 0) {
+		r = util_parse_uint(v, 0, 1 << 20, &u);
+		if (r < 0)
+			return tj_error_setx(err, EINVAL, "--log-fd '%s': expected a file descriptor number", v);
+		cfg->log_fd = (int)u;
+		return 0;
+	}
+	if (strcmp(n, "--log-file") == 0) {
+		char *f = strdup(v);
+		if (!f)
+			return tj_error_set(err, ENOMEM, "--log-file");
+		free(cfg->log_file);
+		cfg->log_file = f;
+		return 0;
+	}
+	return tj_error_setx(err, EINVAL, "unknown option '%s'", n);
+}
+
+int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error *err)
+{
+	const char *profile = "minimal";
+	int dashdash = -1;
+	int r;
+
+	/* Pass 1: find "--", --help and --profile; check option syntax. */
+	for (int i = 1; i < argc;) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = i;
+			break;
+		}
+		if (argv[i][0] != '-')
+			return tj_error_setx(err, EINVAL,
+					     "'%s': put '--' before the command (taskjail run [OPTION]... -- COMMAND [ARG]...)",
+					     argv[i]);
+		struct opt o;
+		r = next_opt(argc, argv, &i, &o, err);
+		if (r < 0)
+			return r;
+		if (!o.value) /* --help */
+			return 1;
+		if (strcmp(o.name, "--profile") == 0)
+			profile = o.value;
+	}
+	if (dashdash < 0)
+		return tj_error_setx(err, EINVAL, "missing '--' and a command (taskjail run [OPTION]... -- COMMAND [ARG]...)");
+	if (dashdash + 1 >= argc)
+		return tj_error_setx(err, EINVAL, "no command after '--'");
+
+	config_init_defaults(cfg);
+	r = config_find_file("profiles", "TASKJAIL_PROFILE_DIR", profile, &cfg->profile_path, err);
+	if (r < 0)
+		return tj_error_wrap(err, "--profile");
+	if (!(cfg->profile_name = strdup(profile)))
+		return tj_error_set(err, ENOMEM, "strdup");
+	r = config_load_profile(cfg->profile_path, cfg, err);
+	if (r < 0)
+		return r;
+
+	/* Pass 2: apply options in order over the profile. */
+	for (int i = 1; i < dashdash;) {
+		struct opt o;
+		r = next_opt(argc, argv, &i, &o, err);
+		if (r < 0)
+			return r;
+		r = apply_opt(cfg, &o, err);
+		if (r < 0)
+			return r;
+	}
+	if (cfg->log_fd >= 0 && cfg->log_file)
+		return tj_error_setx(err, EINVAL, "--log-fd and --log-file are mutually exclusive");
+
+	cfg->argc = (size_t)(argc - dashdash - 1);
+	cfg->argv = calloc(cfg->argc + 1, sizeof(char *));
+	if (!cfg->argv)
+		return tj_error_set(err, ENOMEM, "argv");
+	for (size_t i = 0; i < cfg->argc; i++)
+		if (!(cfg->argv[i] = strdup(argv[dashdash + 1 + (int)i])))
+			return tj_error_set(err, ENOMEM, "argv");
+	return 0;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Structured events: one JSON object per line on the log fd. */
+#pragma once
+
+/* Writes one line: the caller passes the object's members without braces,
+ * e.g. log_event(fd, "\"event\":\"exit\",\"status\":%d", st). A "time"
+ * member (seconds since the epoch, with microseconds) is prepended.
+ * Does nothing when fd < 0. Strings must be escaped with util_json_escape. */
+void log_event(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

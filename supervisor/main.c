@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "error.h"
+#include "sandbox.h"
+
+static int open_log(const struct tj_config *cfg, struct tj_error *err)
+{
+	if (cfg->log_file) {
+		int fd = open(cfg->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd < 0)
+			return tj_error_set(err, errno, "--log-file %s", cfg->log_file);
+		return fd;
+	}
+	if (cfg->log_fd >= 0) {
+		int fl = fcntl(cfg->log_fd, F_GETFL);
+		if (fl < 0)
+			return tj_error_set(err, errno, "--log-fd %d", cfg->log_fd);
+		if ((fl & O_ACCMODE) == O_RDONLY)
+			return tj_error_setx(err, EBADF, "--log-fd %d: not open for writing", cfg->log_fd);
+		/* The sandbox must not inherit it. */
+		fcntl(cfg->log_fd, F_SETFD, FD_CLOEXEC);
+		return cfg->log_fd;
+	}
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv, char **envp)
+{
+	struct tj_config cfg;
+	struct tj_error err = { 0 };
+	int code = TJ_EXIT_SETUP;
+
+	config_init_defaults(&cfg);
+	int r = cli_parse_run(argc, argv, &cfg, &err);
+	if (r == 1) {
+		cli_print_usage(stdout);
+		config_free(&cfg);
+		return 0;
+	}
+	if (r < 0)
+		goto fail;
+	int log_fd = open_log(&cfg, &err);
+	if (log_fd < -1 || (log_fd < 0 && (cfg.log_file || cfg.log_fd >= 0)))
+		goto fail;
+	r = sandbox_run(&cfg, argv - 1, envp, log_fd, &code, &err);
+	if (r < 0)
+		goto fail;
+	config_free(&cfg);
+	return code;
+fail:
+	tj_error_print(&err);
+	config_free(&cfg);
+	return TJ_EXIT_SETUP;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	if (argc < 2) {
+		cli_print_usage(stderr);
+		return TJ_EXIT_SETUP;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("taskjail %s\n", TJ_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1, envp);
+	fprintf(stderr, "taskjail: unknown command '%s' (see taskjail --help)\n", argv[1]);
+	return TJ_EXIT_SETUP;
+}

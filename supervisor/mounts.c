@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The new root is assembled on a tmpfs mounted here, inside the private
+ * mount namespace; bind sources are cloned before it exists. */
+#define NEWROOT "/tmp"
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+	return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags)
+{
+	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+static int sys_mount_setattr(int dfd, const char *path, unsigned flags, struct mount_attr *a)
+{
+	return (int)syscall(SYS_mount_setattr, dfd, path, flags, a, sizeof(*a));
+}
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/* mkdir -p relative to NEWROOT; the final component too. */
+static int mkdir_p(const char *path, mode_t mode, struct tj_error *err)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return tj_error_setx(err, ENAMETOOLONG, "path too long: %s", path);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return tj_error_set(err, errno, "mkdir %s", buf);
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
+static int make_mountpoint(const char *path, bool dir, struct tj_error *err)
+{
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		int r = mkdir_p(parent, 0755, err);
+		if (r < 0)
+			return r;
+	}
+	if (dir)
+		return mkdir_p(path, 0755, err);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0 && errno != EEXIST && errno != EISDIR)
+		return tj_error_set(err, errno, "create mount point %s", path);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+
+static int clone_bind(const struct tj_bind *b, struct cloned *c, struct tj_error *err)
+{
+	struct stat st;
+	c->fd = -1;
+	c->link = NULL;
+	c->b = b;
+	if (lstat(b->src, &st) < 0) {
+		if (errno == ENOENT && b->optional)
+			return 0;
+		return tj_error_set(err, errno, "bind source %s", b->src);
+	}
+	/* A top-level symlink such as /bin -> usr/bin (merged /usr) is
+	 * recreated as a symlink, not followed to a second bind. */
+	if (S_ISLNK(st.st_mode) && strcmp(b->src, b->dst) == 0) {
+		char target[PATH_MAX];
+		ssize_t n = readlink(b->src, target, sizeof(target) - 1);
+		if (n < 0)
+			return tj_error_set(err, errno, "readlink %s", b->src);
+		target[n] = '\0';
+		c->link = strdup(target);
+		return c->link ? 0 : tj_error_set(err, ENOMEM, "strdup");
+	}
+	c->fd = sys_open_tree(AT_FDCWD, b->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (c->fd < 0)
+		return tj_error_set(err, errno, "bind %s: open_tree", b->src);
+	if (fstat(c->fd, &st) < 0)
+		return tj_error_set(err, errno, "bind %s: fstat", b->src);
+	c->dir = S_ISDIR(st.st_mode);
+	struct mount_attr a = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (b->rw ? 0 : MOUNT_ATTR_RDONLY),
+		.attr_clr = b->rw ? MOUNT_ATTR_RDONLY : 0,
+		.propagation = MS_PRIVATE,
+	};
+	if (sys_mount_setattr(c->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
+		return tj_error_set(err, errno, "bind %s: mount_setattr(%s,nosuid,nodev)", b->src,
+				    b->rw ? "rw" : "ro");
+	return 0;
+}
+
+static int attach_bind(struct cloned *c, struct tj_error *err)
+{
+	char dst[PATH_MAX];
+	int r;
+	if (c->fd < 0 && !c->link)
+		return 0; /* optional and missing */
+	if (snprintf(dst, sizeof(dst), NEWROOT "%s", c->b->dst) >= (int)sizeof(dst))
+		return tj_error_setx(err, ENAMETOOLONG, "bind destination too long: %s", c->b->dst);
+	if (c->link) {
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s", dst);
+		*strrchr(parent, '/') = '\0';
+		if (strcmp(parent, NEWROOT) != 0 && (r = mkdir_p(parent, 0755, err)) < 0)
+			return r;
+		if (symlink(c->link, dst) < 0 && errno != EEXIST)
+			return tj_error_set(err, errno, "symlink %s -> %s", c->b->dst, c->link);
+		return 0;
+	}
+	r = make_mountpoint(dst, c->dir, err);
+	if (r < 0)
+		return r;
+	if (sys_move_mount(c->fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return tj_error_set(err, errno, "bind %s on %s: move_mount", c->b->src, c->b->dst);
+	return 0;
+}
+
+static int mount_tmpfs(const char *where, const char *opts, unsigned long flags, struct tj_error *err)
+{
+	if (mount("tmpfs", where, "tmpfs", flags, opts) < 0)
+		return tj_error_set(err, errno, "mount tmpfs on %s (%s)", where, opts);
+	return 0;
+}
+
+static int bind_node(const char *src, const char *dst, unsigned long extra, struct tj_error *err)
+{
+	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return tj_error_set(err, errno, "create %s", dst);
+	close(fd);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		return tj_error_set(err, errno, "bind %s on %s", src, dst);
+	if (extra && mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0)
+		return tj_error_set(err, errno, "remount %s", dst);
+	return 0;
+}
+
+static int setup_dev(struct tj_error *err)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	char p[PATH_MAX];
+	int r;
+
+	r = mkdir_p(NEWROOT "/dev", 0755, err);
+	if (r < 0)
+		return r;
+	r = mount_tmpfs(NEWROOT "/dev", "mode=0755,size=64k,nr_inodes=64", MS_NOSUID | MS_NOEXEC, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
+		snprintf(p, sizeof(p), NEWROOT "/dev/%s", nodes[i]);
+		/* Device nodes need a mount without nodev; nosuid/noexec stay. */
+		r = bind_node(src, p, MS_NOSUID | MS_NOEXEC, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/dev/%s", links[i][1]);
+		if (symlink(links[i][0], p) < 0)
+			return tj_error_set(err, errno, "symlink /dev/%s", links[i][1]);
+	}
+	if ((r = mkdir_p(NEWROOT "/dev/shm", 01777, err)) < 0 ||
+	    (r = mount_tmpfs(NEWROOT "/dev/shm", "mode=1777,size=16m", MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
+		return r;
+	if ((r = mkdir_p(NEWROOT "/dev/pts", 0755, err)) < 0)
+		return r;
+	if (mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=620") < 0)
+		return tj_error_set(err, errno, "mount devpts on /dev/pts");
+	/* The nodes are separate mounts with their own flags, so the tmpfs
+	 * itself can be read-only: nothing may create files in /dev. */
+	if (mount(NULL, NEWROOT "/dev", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL) < 0)
+		return tj_error_set(err, errno, "make /dev read-only");
+	return 0;
+}
+
+/* Docker's masked paths: kernel state a task has no business reading. */
+static const char *const proc_masked_files[] = {
+	"kcore", "keys", "timer_list", "sched_debug", "sysrq-trigger",
+	"latency_stats", "timer_stats", "kallsyms", "kpagecount", "kpageflags",
+	"kpagecgroup", "config.gz",
+};
+static const char *const proc_masked_dirs[] = { "acpi", "scsi", "asound", "firmware" };
+
+static int setup_proc(struct tj_error *err)
+{
+	char p[PATH_MAX];
+	int r = mkdir_p(NEWROOT "/proc", 0555, err);
+	if (r < 0)
+		return r;
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return tj_error_set(err, errno,
+				    "mount a fresh /proc (in a container, the runtime's masks over /proc forbid it: "
+				    "Kubernetes needs procMount: Unmasked; run 'taskjail check')");
+	for (size_t i = 0; i < ELEMENTSOF(proc_masked_files); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/proc/%s", proc_masked_files[i]);
+		if (access(p, F_OK) < 0)
+			continue;
+		if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0)
+			return tj_error_set(err, errno, "mask /proc/%s", proc_masked_files[i]);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(proc_masked_dirs); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/proc/%s", proc_masked_dirs[i]);
+		struct stat st;
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		r = mount_tmpfs(p, "size=0,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+		if (r < 0)
+			return r;
+	}
+	if (mount(NEWROOT "/proc/sys", NEWROOT "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount(NULL, NEWROOT "/proc/sys", NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return tj_error_set(err, errno, "make /proc/sys read-only");
+	return 0;
+}
+
+int mounts_prepare(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err)
+{
+	int r = 0;
+	prep->n = cfg->n_binds;
+	prep->c = calloc(cfg->n_binds ? cfg->n_binds : 1, sizeof(*prep->c));
+	if (!prep->c)
+		return tj_error_set(err, ENOMEM, "mounts");
+	for (size_t i = 0; i < cfg->n_binds; i++)
+		prep->c[i].fd = -1;
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return tj_error_set(err, errno, "make / private (MS_REC|MS_PRIVATE)");
+	for (size_t i = 0; i < cfg->n_binds && r == 0; i++)
+		r = clone_bind(&cfg->binds[i], &prep->c[i], err);
+	return r;
+}
+
+void mounts_prep_free(struct mounts_prep *prep)
+{
+	for (size_t i = 0; prep->c && i < prep->n; i++) {
+		if (prep->c[i].fd >= 0)
+			close(prep->c[i].fd);
+		free(prep->c[i].link);
+	}
+	free(prep->c);
+	prep->c = NULL;
+}
+
+int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err)
+{
+	char opts[64];
+	int r;
+
+	if ((r = mount_tmpfs(NEWROOT, "mode=0755,size=1m,nr_inodes=4096", MS_NOSUID | MS_NODEV, err)) < 0)
+		return r;
+	for (size_t i = 0; i < prep->n; i++)
+		if ((r = attach_bind(&prep->c[i], err)) < 0)
+			return r;
+
+	/* /tmp after the binds: it is a tmpfs unless a bind targets /tmp. */
+	bool tmp_bound = false;
+	for (size_t i = 0; i < cfg->n_binds; i++)
+		if (strcmp(cfg->binds[i].dst, "/tmp") == 0)
+			tmp_bound = true;
+	if (!tmp_bound) {
+		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);
+		if ((r = mkdir_p(NEWROOT "/tmp", 01777, err)) < 0 ||
+		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV, err)) < 0)
+			return r;
+	}
+	if ((r = setup_dev(err)) < 0 || (r = setup_proc(err)) < 0)
+		return r;
+
+	if (chdir(NEWROOT) < 0)
+		return tj_error_set(err, errno, "chdir to the new root");
+	if (sys_pivot_root(".", ".") < 0)
+		return tj_error_set(err, errno, "pivot_root");
+	/* The old root is now stacked under "."; detach it so no host path is
+	 * reachable any more. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return tj_error_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return tj_error_set(err, errno, "chdir /");
+	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		return tj_error_set(err, errno, "make the new root read-only");
+	return 0;
+}

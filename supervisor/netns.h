@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+#include "error.h"
+
+/* Brings the loopback link of the current (new) network namespace up via
+ * rtnetlink (libnl-route). The kernel assigns 127.0.0.1/8 and ::1 itself. */
+int netns_loopback_up(struct tj_error *err);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Messages between the supervisor, init and the runner over the sync
+ * socket (SOCK_SEQPACKET: one message per send, no framing needed). */
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum proto_type {
+	PROTO_GO = 1,     /* supervisor -> init: uid/gid maps are written */
+	PROTO_ERROR,      /* init/runner -> supervisor: setup failed (err, exit_code, text) */
+	PROTO_EXIT,       /* init -> supervisor: runner's wait status (value) */
+	PROTO_FD,         /* runner/init -> supervisor: an fd (value = enum proto_fd_kind) */
+	PROTO_SOCKET_REQ, /* supervisor -> init: socket(value, value2, 0) in the sandbox's netns */
+};
+
+enum proto_fd_kind {
+	PROTO_FD_LISTENER = 1, /* seccomp user-notification listener */
+	PROTO_FD_SOCKET,       /* answer to PROTO_SOCKET_REQ (err set on failure) */
+};
+
+struct proto_msg {
+	uint32_t type;
+	int32_t err;       /* positive errno */
+	int32_t exit_code; /* PROTO_ERROR: 125, 126 or 127 */
+	int32_t value;
+	int32_t value2;
+	char text[TJ_ERRMSG_MAX];
+};
+
+/* Sends msg (and fd when fd >= 0). Async-signal-safe. Returns 0 or -errno. */
+int proto_send(int sock, const struct proto_msg *msg, int fd);
+/* Receives one message; *fd gets a passed fd or -1. Returns bytes, 0 on EOF,
+ * or -errno. */
+ssize_t proto_recv(int sock, struct proto_msg *msg, int *fd, int flags);
+
+/* In a sandbox child: report err to the supervisor and _exit(exit_code). */
+__attribute__((noreturn))
+void proto_fail(int sock, int exit_code, const struct tj_error *err);

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The order of setup steps, supervisor side:
+ *   config -> env -> (root: drop supplementary groups) -> socketpairs ->
+ *   block forwarded signals -> clone3(all namespaces, pidfd) -> write uid/gid
+ *   maps -> GO -> event loop (messages, signals, init's exit) -> status.
+ * The child side is init.c. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "log.h"
+#include "userns.h"
+#include "util.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+extern char **environ;
+
+static pid_t clone_sandbox(unsigned long long flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS) {
+		/* clone3 is hidden by some container seccomp profiles; the old
+		 * clone has CLONE_PIDFD too (pidfd in the parent_tid slot). */
+		pid = (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+	}
+	return pid;
+}
+
+static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	(void)events;
+	for (;;) {
+		struct proto_msg m;
+		int pfd;
+		ssize_t n = proto_recv(fd, &m, &pfd, MSG_DONTWAIT);
+		if (n == -EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EOF: init and the runner closed their ends. */
+			loop_del(l, fd);
+			return;
+		}
+		switch (m.type) {
+		case PROTO_ERROR:
+			if (!sb->have_error) {
+				sb->have_error = true;
+				sb->error = m;
+			}
+			break;
+		case PROTO_EXIT:
+			sb->have_exit = true;
+			sb->wstatus = m.value;
+			break;
+		default:
+			break;
+		}
+		if (pfd >= 0)
+			close(pfd); /* no consumer for fds yet */
+	}
+}
+
+static void on_init_exit(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	(void)fd;
+	(void)events;
+	/* init sent its last message before exiting: read what is queued. */
+	on_sync(l, sb->sync_sv, 0, sb);
+	sb->init_gone = true;
+	loop_quit(l);
+}
+
+static void on_signal(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	struct signalfd_siginfo si;
+	(void)l;
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == sizeof(si))
+		/* init has these blocked and forwards them to the runner. */
+		syscall(SYS_pidfd_send_signal, sb->pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
+{
+	struct proto_msg m = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type };
+	int r = proto_send(sb->factory_sv, &m, -1);
+	if (r < 0)
+		return tj_error_set(err, -r, "ask the sandbox for a socket");
+	struct pollfd p = { .fd = sb->factory_sv, .events = POLLIN };
+	if (poll(&p, 1, 5000) != 1)
+		return tj_error_set(err, ETIMEDOUT, "wait for a socket from the sandbox");
+	int fd;
+	ssize_t n = proto_recv(sb->factory_sv, &m, &fd, 0);
+	if (n <= 0)
+		return tj_error_set(err, n == 0 ? EPIPE : (int)-n, "receive a socket from the sandbox");
+	if (m.type != PROTO_FD || m.value != PROTO_FD_SOCKET || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return tj_error_set(err, m.err ? m.err : EPROTO, "socket(%d, %d) in the sandbox", family, type);
+	}
+	return fd;
+}
+
+static void log_start(const struct tj_sandbox *sb)
+{
+	const struct tj_config *cfg = sb->cfg;
+	char prof[512], cmd[1024];
+	static const char *const nets[] = { "none", "host", "relay" };
+	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
+	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
+	log_event(sb->log_fd,
+		  "\"event\":\"start\",\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
+		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
+		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\"",
+		  TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
+		  nets[cfg->net], TJ_SANDBOX_UID,
+		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()));
+}
+
+int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
+		int log_fd, int *exit_code, struct tj_error *err)
+{
+	struct tj_sandbox sb = {
+		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
+		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
+		.pidfd = -1, .sigfd = -1,
+	};
+	int sv[2], fv[2];
+	int r;
+	uid_t outer_uid = geteuid();
+	gid_t outer_gid = getegid();
+
+	sb.t_start_ns = util_now_ns();
+	r = env_build(cfg, environ, &sb.envp, err);
+	if (r < 0)
+		return r;
+
+	if (outer_uid == 0) {
+		/* Root's supplementary groups (0, ...) would stay with the task
+		 * after setgroups is denied: drop them while we still can. */
+		if (setgroups(0, NULL) < 0) {
+			r = tj_error_set(err, errno, "setgroups(0)");
+			goto out;
+		}
+		outer_uid = cfg->host_uid;
+		outer_gid = cfg->host_gid;
+	} else if (cfg->host_uid_set && cfg->host_uid != outer_uid) {
+		r = tj_error_setx(err, EPERM, "--host-uid/host_uid %u: only root can map the sandbox to another host uid",
+				  (unsigned)cfg->host_uid);
+		goto out;
+	}
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fv) < 0) {
+		r = tj_error_set(err, errno, "socketpair");
+		goto out;
+	}
+	sb.sync_sv = sv[0];
+	sb.sync_child = sv[1];
+	sb.factory_sv = fv[0];
+	sb.factory_child = fv[1];
+
+	sigset_t fwd;
+	sigemptyset(&fwd);
+	int sigs[] = { SANDBOX_FORWARDED_SIGNALS };
+	for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
+		sigaddset(&fwd, sigs[i]);
+	sigprocmask(SIG_BLOCK, &fwd, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sb.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sb.sigfd < 0) {
+		r = tj_error_set(err, errno, "signalfd");
+		goto out;
+	}
+	r = loop_new(&sb.loop, err);
+	if (r < 0)
+		goto out;
+
+	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+				   CLONE_NEWUTS | CLONE_NEWCGROUP;
+	if (cfg->net != TJ_NET_HOST)
+		flags |= CLONE_NEWNET;
+	fflush(NULL);
+	sb.pid = clone_sandbox(flags, &sb.pidfd);
+	if (sb.pid < 0) {
+		r = userns_diagnose_clone(errno, err);
+		goto out;
+	}
+	if (sb.pid == 0) {
+		close(sb.sync_sv);
+		close(sb.factory_sv);
+		close(sb.sigfd);
+		init_main(&sb);
+	}
+	close(sb.sync_child);
+	close(sb.factory_child);
+	sb.sync_child = sb.factory_child = -1;
+
+	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
+	if (r < 0) {
+		tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)outer_uid);
+		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+		goto out;
+	}
+	struct proto_msg go = { .type = PROTO_GO };
+	proto_send(sb.sync_sv, &go, -1);
+	log_start(&sb);
+
+	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
+	    loop_add(sb.loop, sb.pidfd, EPOLLIN, on_init_exit, &sb) < 0 ||
+	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0) {
+		r = tj_error_set(err, errno, "event loop");
+		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+		goto out;
+	}
+	loop_run(sb.loop);
+
+	siginfo_t si = { 0 };
+	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
+	struct rusage ru = { 0 };
+	getrusage(RUSAGE_CHILDREN, &ru);
+
+	int code, sig = 0;
+	if (sb.have_error) {
+		code = sb.error.exit_code ? sb.error.exit_code : TJ_EXIT_SETUP;
+		struct tj_error e = { .err = sb.error.err };
+		snprintf(e.msg, sizeof(e.msg), "%s", sb.error.text);
+		tj_error_print(&e);
+	} else if (sb.have_exit) {
+		code = util_exit_code_from_wait_status(sb.wstatus);
+		if (WIFSIGNALED(sb.wstatus))
+			sig = WTERMSIG(sb.wstatus);
+	} else {
+		/* init died without a word: killed from outside, or a bug. */
+		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
+			sig = si.si_status;
+			code = 128 + sig;
+		} else {
+			code = TJ_EXIT_SETUP;
+		}
+		fprintf(stderr, "taskjail: the sandbox's init exited unexpectedly (%s %d)\n",
+			sig ? "signal" : "status", sig ? sig : si.si_status);
+	}
+	uint64_t wall_us = (util_now_ns() - sb.t_start_ns) / 1000;
+	log_event(log_fd,
+		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"setup_error\":%s,"
+		  "\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld",
+		  code, sig, sb.have_error ? "true" : "false",
+		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
+		  ru.ru_maxrss);
+	*exit_code = code;
+	r = 0;
+out:
+	loop_free(sb.loop);
+	if (sb.sigfd >= 0)
+		close(sb.sigfd);
+	if (sb.pidfd >= 0)
+		close(sb.pidfd);
+	for (int *p = &sb.sync_sv; p <= &sb.factory_child; p++)
+		if (*p >= 0)
+			close(*p);
+	env_free(sb.envp);
+	return r;
+}

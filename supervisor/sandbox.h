@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The only module that knows the order of setup steps. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "loop.h"
+#include "proto.h"
+
+struct tj_sandbox {
+	const struct tj_config *cfg;
+	char **envp;          /* the runner's environment */
+	char **scrub_argv;    /* the supervisor's original argv/envp: init */
+	char **scrub_envp;    /* zeroes them so /proc/1 shows nothing */
+	int log_fd;
+
+	int sync_sv, sync_child;       /* status, errors, fds */
+	int factory_sv, factory_child; /* socket factory (init answers) */
+	int pidfd;
+	pid_t pid;                     /* init, in the supervisor's pid ns */
+	int sigfd;
+	struct tj_loop *loop;
+
+	bool have_error;
+	struct proto_msg error;
+	bool have_exit;
+	int wstatus;
+	bool init_gone;
+	uint64_t t_start_ns;
+};
+
+/* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the
+ * status taskjail should exit with. Returns 0 when the sandbox ran (even if
+ * the command failed) or -errno when it could not be set up. */
+int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
+		int log_fd, int *exit_code, struct tj_error *err);
+
+/* Returns a socket created inside the sandbox's network namespace (init
+ * makes it and passes it out); the supervisor may bind/listen/connect it. */
+int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err);
+
+/* Signals the supervisor forwards to the runner. */
+#define SANDBOX_FORWARDED_SIGNALS SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* init.c: pid 1 of the sandbox; never returns. */
+__attribute__((noreturn)) void init_main(struct tj_sandbox *sb);

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	uint64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int util_parse_size(const char *s, uint64_t *out)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	uint64_t v = 0;
+	const char *p = s;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	unsigned shift = 0;
+	switch (tolower((unsigned char)*p)) {
+	case '\0': break;
+	case 'k': shift = 10; p++; break;
+	case 'm': shift = 20; p++; break;
+	case 'g': shift = 30; p++; break;
+	case 't': shift = 40; p++; break;
+	case 'b': break;
+	default: return -EINVAL;
+	}
+	/* Accept "M", "Mi", "MiB", "MB" and a bare "B" (all binary units). */
+	if (shift && (*p == 'i' || *p == 'I'))
+		p++;
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	v <<= shift;
+	if (v == 0)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int util_exit_code_from_wait_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 125;
+}
+
+int util_exit_code_from_exec_errno(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? 127 : 126;
+}
+
+bool util_env_name_valid(const char *name, size_t len)
+{
+	if (len == 0 || !(isalpha((unsigned char)name[0]) || name[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!(isalnum((unsigned char)name[i]) || name[i] == '_'))
+			return false;
+	return true;
+}
+
+int util_split_bind(const char *spec, char **src, char **dst)
+{
+	const char *colon = strchr(spec, ':');
+	size_t slen = colon ? (size_t)(colon - spec) : strlen(spec);
+	const char *d = colon ? colon + 1 : spec;
+
+	if (slen == 0 || spec[0] != '/' || d[0] != '/')
+		return -EINVAL;
+	if (colon && strchr(d, ':'))
+		return -EINVAL;
+	*src = strndup(spec, slen);
+	*dst = strdup(d);
+	if (!*src || !*dst) {
+		free(*src);
+		free(*dst);
+		*src = *dst = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+size_t util_json_escape(char *buf, size_t size, const char *s)
+{
+	size_t n = 0;
+	if (size == 0)
+		return 0;
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char tmp[8];
+		size_t tl;
+		if (c == '"' || c == '\\') {
+			tmp[0] = '\\'; tmp[1] = (char)c; tl = 2;
+		} else if (c == '\n') {
+			tmp[0] = '\\'; tmp[1] = 'n'; tl = 2;
+		} else if (c == '\t') {
+			tmp[0] = '\\'; tmp[1] = 't'; tl = 2;
+		} else if (c < 0x20 || c == 0x7f) {
+			static const char hex[] = "0123456789abcdef";
+			tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
+			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tl = 6;
+		} else {
+			tmp[0] = (char)c; tl = 1;
+		}
+		if (n + tl >= size)
+			break;
+		memcpy(buf + n, tmp, tl);
+		n += tl;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+uint64_t util_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
