@@ -10,7 +10,8 @@
 
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
-	"       taskjail policy explain|check ...\n"
+	"       taskjail policy explain|check POLICY | --profile NAME\n"
+	"       taskjail check [--json]\n"
 	"       taskjail --version | --help\n"
 	"\n"
 	"Runs COMMAND in new user, pid, mount, network, ipc, uts and cgroup\n"
@@ -30,6 +31,10 @@ const char cli_usage_text[] =
 	"                        maps to (default 65532; 0 is refused)\n"
 	"  --log-fd N            write JSON event lines to file descriptor N\n"
 	"  --log-file FILE       append JSON event lines to FILE\n"
+	"  --seccomp NAME|FILE   seccomp policy (policies/NAME.json or an OCI/Docker\n"
+	"                        seccomp JSON file; 'none' for no filter); default:\n"
+	"                        the profile's, else 'default'\n"
+	"  --log-denials         log each syscall the policy denies as a JSON line\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it died of signal N, 125 if\n"
@@ -43,8 +48,19 @@ void cli_print_usage(FILE *f)
 /* Options that take a value; all are "--name VALUE" or "--name=VALUE". */
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
-	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file",
+	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp",
 };
+
+/* Options without a value. */
+static const char *const flags[] = { "--log-denials" };
+
+static bool is_flag(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(flags); i++)
+		if (strcmp(flags[i], name) == 0)
+			return true;
+	return false;
+}
 
 static bool is_valued(const char *name)
 {
@@ -72,6 +88,13 @@ static int next_opt(int argc, char **argv, int *i, struct opt *o, struct tj_erro
 	o->name[nlen] = '\0';
 	o->value = NULL;
 	if (strcmp(o->name, "-h") == 0 || strcmp(o->name, "--help") == 0) {
+		(*i)++;
+		return 0;
+	}
+	if (is_flag(o->name)) {
+		if (eq)
+			return tj_error_setx(err, EINVAL, "option %s takes no value", o->name);
+		o->value = "";
 		(*i)++;
 		return 0;
 	}
@@ -170,6 +193,20 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 			return tj_error_set(err, ENOMEM, "--log-file");
 		free(cfg->log_file);
 		cfg->log_file = f;
+		return 0;
+	}
+	if (strcmp(n, "--seccomp") == 0) {
+		if (!*v)
+			return tj_error_setx(err, EINVAL, "--seccomp: expected a policy name, a file or 'none'");
+		char *d = strdup(v);
+		if (!d)
+			return tj_error_set(err, ENOMEM, "--seccomp");
+		free(cfg->seccomp);
+		cfg->seccomp = d;
+		return 0;
+	}
+	if (strcmp(n, "--log-denials") == 0) {
+		cfg->log_denials = true;
 		return 0;
 	}
 	return tj_error_setx(err, EINVAL, "unknown option '%s'", n);

@@ -24,6 +24,7 @@
 #include "mounts.h"
 #include "netns.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "userns.h"
 #include "util.h"
 
@@ -93,9 +94,14 @@ static void runner_main(struct tj_sandbox *sb)
 	sigset_t none;
 
 	close(sb->factory_child);
+	/* A clean signal state: the caller may have ignored signals (a shell
+	 * ignores SIGINT/SIGQUIT for background jobs), and a non-interactive
+	 * shell cannot trap a signal that was ignored when it started. */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
 
 	/* A new session: the task cannot inject input into the caller's
 	 * terminal with TIOCSTI. */
@@ -130,6 +136,26 @@ static void runner_main(struct tj_sandbox *sb)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		tj_error_set(&err, errno, "PR_SET_NO_NEW_PRIVS");
 		fail(sb, &err);
+	}
+	/* Last step before execve: the BPF was compiled in the supervisor, so
+	 * this is one syscall. From here on only what the policy allows works
+	 * (sendmsg and close for the listener, execve). */
+	if (sb->seccomp) {
+		int lfd = -1;
+		int r = seccomp_install(sb->seccomp, &lfd);
+		if (r < 0) {
+			tj_error_set(&err, -r, "install the seccomp filter");
+			fail(sb, &err);
+		}
+		if (lfd >= 0) {
+			struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
+			r = proto_send(sb->sync_child, &m, lfd);
+			close(lfd);
+			if (r < 0) {
+				tj_error_set(&err, -r, "pass the seccomp listener to the supervisor");
+				fail(sb, &err);
+			}
+		}
 	}
 
 	int e = exec_search(cfg->argv[0], cfg->argv, sb->envp);

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_policy.h"
 #include "config.h"
 #include "error.h"
 #include "sandbox.h"
+
+int cmd_check(int argc, char **argv);
 
 static int open_log(const struct tj_config *cfg, struct tj_error *err)
 {
@@ -76,6 +79,10 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1, envp);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
 	fprintf(stderr, "taskjail: unknown command '%s' (see taskjail --help)\n", argv[1]);
 	return TJ_EXIT_SETUP;
 }

@@ -25,6 +25,7 @@
 
 #include "env.h"
 #include "log.h"
+#include "seccomp.h"
 #include "userns.h"
 #include "util.h"
 
@@ -48,6 +49,21 @@ static pid_t clone_sandbox(unsigned long long flags, int *pidfd)
 		pid = (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
 	}
 	return pid;
+}
+
+static void on_listener(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	if (events & EPOLLIN) {
+		/* One notification per wake-up; ENOENT: the task died meanwhile. */
+		int r = seccomp_denial_handle(sb->seccomp, fd, sb->log_fd);
+		if (r == 0 || r == -ENOENT || r == -EINTR)
+			return;
+	}
+	/* Hang-up: every task under the filter is gone. */
+	loop_del(l, fd);
+	close(fd);
+	sb->listener_fd = -1;
 }
 
 static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
@@ -79,8 +95,14 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 		default:
 			break;
 		}
+		if (pfd >= 0 && m.type == PROTO_FD && m.value == PROTO_FD_LISTENER &&
+		    sb->seccomp && sb->listener_fd < 0 &&
+		    loop_add(l, pfd, EPOLLIN, on_listener, sb) == 0) {
+			sb->listener_fd = pfd;
+			pfd = -1;
+		}
 		if (pfd >= 0)
-			close(pfd); /* no consumer for fds yet */
+			close(pfd); /* no consumer for this fd */
 	}
 }
 
@@ -130,17 +152,37 @@ int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error 
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
-	char prof[512], cmd[1024];
+	char prof[512], cmd[1024], pol[512];
 	static const char *const nets[] = { "none", "host", "relay" };
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
+	/* "none" only ever appears when asked for explicitly. */
+	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY);
 	log_event(sb->log_fd,
 		  "\"event\":\"start\",\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
-		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\"",
+		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
+		  "\"seccomp\":\"%s\",\"log_denials\":%s",
 		  TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
 		  nets[cfg->net], TJ_SANDBOX_UID,
-		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()));
+		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
+		  sb->seccomp && cfg->log_denials ? "true" : "false");
+}
+
+/* Parses and compiles the policy before clone, so the runner only loads
+ * ready BPF and a bad policy fails before anything is created. */
+static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct tj_config *cfg = sb->cfg;
+	const char *name = cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY;
+	if (strcmp(name, "none") == 0)
+		return 0;
+	_cleanup_free_ char *path = NULL;
+	int r = seccomp_find_policy(name, &path, err);
+	if (r < 0)
+		return tj_error_wrap(err, "seccomp");
+	struct tj_seccomp_opts o = { .log_denials = cfg->log_denials };
+	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
 
 int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
@@ -149,7 +191,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	struct tj_sandbox sb = {
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
-		.pidfd = -1, .sigfd = -1,
+		.pidfd = -1, .sigfd = -1, .listener_fd = -1,
 	};
 	int sv[2], fv[2];
 	int r;
@@ -160,6 +202,10 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = env_build(cfg, environ, &sb.envp, err);
 	if (r < 0)
 		return r;
+
+	r = prepare_seccomp(&sb, err);
+	if (r < 0)
+		goto out;
 
 	if (outer_uid == 0) {
 		/* Root's supplementary groups (0, ...) would stay with the task
@@ -280,6 +326,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = 0;
 out:
 	loop_free(sb.loop);
+	if (sb.listener_fd >= 0)
+		close(sb.listener_fd);
+	seccomp_free(sb.seccomp);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);
 	if (sb.pidfd >= 0)

@@ -9,6 +9,8 @@
 #include "loop.h"
 #include "proto.h"
 
+struct tj_seccomp;
+
 struct tj_sandbox {
 	const struct tj_config *cfg;
 	char **envp;          /* the runner's environment */
@@ -22,6 +24,8 @@ struct tj_sandbox {
 	pid_t pid;                     /* init, in the supervisor's pid ns */
 	int sigfd;
 	struct tj_loop *loop;
+	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
+	int listener_fd;               /* seccomp notifications, -1 when none */
 
 	bool have_error;
 	struct proto_msg error;
@@ -40,6 +44,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 /* Returns a socket created inside the sandbox's network namespace (init
  * makes it and passes it out); the supervisor may bind/listen/connect it. */
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err);
+
+/* The policy a profile gets when it names none ("none" must be explicit). */
+#define SANDBOX_DEFAULT_POLICY "default"
 
 /* Signals the supervisor forwards to the runner. */
 #define SANDBOX_FORWARDED_SIGNALS SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2

@@ -34,8 +34,10 @@ check_not() { local d=$1; shift; if "$@"; then not_ok "$d"; else ok "$d"; fi; }
 # is DESC GOT WANT
 is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "got:  '$2'"; diag "want: '$3'"; fi; }
 # like DESC GOT REGEX
-like() { if printf '%s' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1"; diag "got: '$2'"; diag "want match: '$3'"; fi; }
-unlike() { if printf '%s' "$2" | grep -Eq -- "$3"; then not_ok "$1"; diag "got: '$2'"; diag "must not match: '$3'"; else ok "$1"; fi; }
+# like/unlike match the value with newlines folded to spaces.
+like() { if printf '%s' "$2" | tr '\n' ' ' | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1"; diag "got: '$2'"; diag "want match: '$3'"; fi; }
+# like/unlike match the value with newlines folded to spaces.
+unlike() { if printf '%s' "$2" | tr '\n' ' ' | grep -Eq -- "$3"; then not_ok "$1"; diag "got: '$2'"; diag "must not match: '$3'"; else ok "$1"; fi; }
 
 # tj ARGS... -- runs taskjail with the minimal profile unless --profile given
 tj() { "$TASKJAIL" run "$@"; }

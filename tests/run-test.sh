@@ -6,7 +6,7 @@
 # the data it needs into a fresh world-readable directory, because the
 # checkout may sit under a directory the unprivileged user cannot enter.
 set -eu
-mode=$1 build=$2 src=$3 script=$4
+mode=$1 build=$(realpath "$2") src=$(realpath "$3") script=$(realpath "$4")
 name=$(basename "$script")
 if [ "$(id -u)" != 0 ]; then
 	if [ "$mode" = root ]; then echo "1..0 # SKIP root mode needs root"; exit 0; fi

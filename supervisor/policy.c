@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "policy.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Biggest policy file we read: Docker's default is 13 KiB; anything in the
+ * megabytes is a mistake, not a policy. */
+#define POLICY_MAX_BYTES (4u << 20)
+
+/* Largest errno the kernel returns from a filter (MAX_ERRNO). */
+#define POLICY_MAX_ERRNO 4095
+
+static const struct {
+	const char *name;
+	enum policy_action act;
+} action_names[] = {
+	{ "SCMP_ACT_ALLOW", POLICY_ACT_ALLOW },
+	{ "SCMP_ACT_ERRNO", POLICY_ACT_ERRNO },
+	{ "SCMP_ACT_KILL_PROCESS", POLICY_ACT_KILL_PROCESS },
+	{ "SCMP_ACT_KILL_THREAD", POLICY_ACT_KILL_THREAD },
+	{ "SCMP_ACT_KILL", POLICY_ACT_KILL_THREAD },
+	{ "SCMP_ACT_TRAP", POLICY_ACT_TRAP },
+	{ "SCMP_ACT_LOG", POLICY_ACT_LOG },
+	{ "SCMP_ACT_TRACE", POLICY_ACT_TRACE },
+	{ "SCMP_ACT_NOTIFY", POLICY_ACT_NOTIFY },
+};
+
+static const char *op_names[] = {
+	[POLICY_OP_NE] = "SCMP_CMP_NE",
+	[POLICY_OP_LT] = "SCMP_CMP_LT",
+	[POLICY_OP_LE] = "SCMP_CMP_LE",
+	[POLICY_OP_EQ] = "SCMP_CMP_EQ",
+	[POLICY_OP_GE] = "SCMP_CMP_GE",
+	[POLICY_OP_GT] = "SCMP_CMP_GT",
+	[POLICY_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+};
+
+#define E(x) { #x, x }
+static const struct {
+	const char *name;
+	int num;
+} errno_names[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
+	E(EFAULT), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR),
+	E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY),
+	E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE),
+	E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
+	E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENODATA),
+	E(ETIME), E(EOVERFLOW), E(EILSEQ), E(ENOTSOCK), E(EDESTADDRREQ),
+	E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+	E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT), E(EAFNOSUPPORT),
+	E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
+	E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN),
+	E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTUNREACH), E(EALREADY),
+	E(EINPROGRESS), E(ESTALE), E(EDQUOT), E(ECANCELED), E(EKEYREJECTED),
+	E(ENOKEY), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL),
+	E(EHWPOISON),
+};
+#undef E
+
+/* Architectures the OCI runtime spec names, with libseccomp's name and the
+ * Go names Docker's "includes.arches" uses. */
+static const struct {
+	const char *oci;
+	const char *scmp;
+	const char *go1, *go2;
+} arch_names[] = {
+	{ "SCMP_ARCH_X86", "x86", "386", "x86" },
+	{ "SCMP_ARCH_X86_64", "x86_64", "amd64", NULL },
+	{ "SCMP_ARCH_X32", "x32", "x32", NULL },
+	{ "SCMP_ARCH_ARM", "arm", "arm", NULL },
+	{ "SCMP_ARCH_AARCH64", "aarch64", "arm64", NULL },
+	{ "SCMP_ARCH_MIPS", "mips", "mips", NULL },
+	{ "SCMP_ARCH_MIPS64", "mips64", "mips64", NULL },
+	{ "SCMP_ARCH_MIPS64N32", "mips64n32", NULL, NULL },
+	{ "SCMP_ARCH_MIPSEL", "mipsel", "mipsle", NULL },
+	{ "SCMP_ARCH_MIPSEL64", "mipsel64", "mips64le", NULL },
+	{ "SCMP_ARCH_MIPSEL64N32", "mipsel64n32", NULL, NULL },
+	{ "SCMP_ARCH_PPC", "ppc", "ppc", NULL },
+	{ "SCMP_ARCH_PPC64", "ppc64", "ppc64", NULL },
+	{ "SCMP_ARCH_PPC64LE", "ppc64le", "ppc64le", NULL },
+	{ "SCMP_ARCH_S390", "s390", "s390", NULL },
+	{ "SCMP_ARCH_S390X", "s390x", "s390x", NULL },
+	{ "SCMP_ARCH_PARISC", "parisc", NULL, NULL },
+	{ "SCMP_ARCH_PARISC64", "parisc64", NULL, NULL },
+	{ "SCMP_ARCH_RISCV64", "riscv64", "riscv64", NULL },
+	{ "SCMP_ARCH_LOONGARCH64", "loongarch64", "loong64", NULL },
+	{ "SCMP_ARCH_M68K", "m68k", "m68k", NULL },
+	{ "SCMP_ARCH_SH", "sh", NULL, NULL },
+	{ "SCMP_ARCH_SHEB", "sheb", NULL, NULL },
+};
+
+const char *policy_action_name(enum policy_action a)
+{
+	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+		if (action_names[i].act == a)
+			return action_names[i].name;
+	return "?";
+}
+
+const char *policy_op_name(enum policy_op op)
+{
+	if ((size_t)op < ELEMENTSOF(op_names))
+		return op_names[op];
+	return "?";
+}
+
+int policy_errno_from_name(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(errno_names); i++)
+		if (strcmp(errno_names[i].name, name) == 0)
+			return errno_names[i].num;
+	return -1;
+}
+
+const char *policy_errno_name(int e)
+{
+	for (size_t i = 0; i < ELEMENTSOF(errno_names); i++)
+		if (errno_names[i].num == e)
+			return errno_names[i].name;
+	return NULL;
+}
+
+int policy_arch_scmp_name(const char *oci, char *buf, size_t size)
+{
+	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++)
+		if (strcmp(arch_names[i].oci, oci) == 0) {
+			snprintf(buf, size, "%s", arch_names[i].scmp);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool policy_arch_matches(const char *listed, const char *native_name)
+{
+	if (strcmp(listed, native_name) == 0)
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(arch_names); i++) {
+		if (strcmp(arch_names[i].scmp, native_name) != 0)
+			continue;
+		return (arch_names[i].go1 && strcmp(arch_names[i].go1, listed) == 0) ||
+		       (arch_names[i].go2 && strcmp(arch_names[i].go2, listed) == 0) ||
+		       strcmp(arch_names[i].oci, listed) == 0;
+	}
+	return false;
+}
+
+static bool kernel_at_least(unsigned kmaj, unsigned kmin, unsigned maj, unsigned min)
+{
+	return kmaj > maj || (kmaj == maj && kmin >= min);
+}
+
+bool policy_rule_applies(const struct policy_rule *r, const char *native_name,
+			 unsigned kmajor, unsigned kminor)
+{
+	/* includes: every listed condition must hold. */
+	if (r->includes.n_caps > 0)
+		return false; /* the sandbox holds no capability */
+	if (r->includes.n_arches > 0) {
+		bool any = false;
+		for (size_t i = 0; i < r->includes.n_arches; i++)
+			any |= policy_arch_matches(r->includes.arches[i], native_name);
+		if (!any)
+			return false;
+	}
+	if (r->includes.has_min_kernel &&
+	    !kernel_at_least(kmajor, kminor, r->includes.min_kernel_major,
+			     r->includes.min_kernel_minor))
+		return false;
+	/* excludes: any listed condition that holds drops the rule.
+	 * excludes.caps never holds (no capabilities). */
+	for (size_t i = 0; i < r->excludes.n_arches; i++)
+		if (policy_arch_matches(r->excludes.arches[i], native_name))
+			return false;
+	if (r->excludes.has_min_kernel &&
+	    kernel_at_least(kmajor, kminor, r->excludes.min_kernel_major,
+			    r->excludes.min_kernel_minor))
+		return false;
+	return true;
+}
+
+/* ---- parser ---------------------------------------------------------- */
+
+struct parse {
+	const char *file;
+	struct tj_error *err;
+	char path[256];
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct parse *p, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return tj_error_setx(p->err, EINVAL, "policy %s: %s: %s", p->file,
+			     p->path[0] ? p->path : "(top level)", why);
+}
+
+static int oom(struct parse *p)
+{
+	return tj_error_set(p->err, ENOMEM, "policy %s", p->file);
+}
+
+/* Path bookkeeping: push appends ".key" or "[i]", pop restores. */
+static size_t path_push_key(struct parse *p, const char *key)
+{
+	size_t old = strlen(p->path);
+	snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
+	return old;
+}
+
+static size_t path_push_idx(struct parse *p, size_t i)
+{
+	size_t old = strlen(p->path);
+	snprintf(p->path + old, sizeof(p->path) - old, "[%zu]", i);
+	return old;
+}
+
+static void path_pop(struct parse *p, size_t old)
+{
+	p->path[old] = '\0';
+}
+
+static const char *json_type(const cJSON *j)
+{
+	if (cJSON_IsObject(j))
+		return "an object";
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	if (cJSON_IsNull(j))
+		return "null";
+	return "invalid";
+}
+
+/* Rejects keys the format does not define: a misspelt "args" would turn
+ * a conditional allow into an unconditional one, so silence is unsafe. */
+static int check_keys(struct parse *p, const cJSON *obj, const char *const *known)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, obj) {
+		bool ok = false;
+		for (size_t i = 0; known[i]; i++)
+			ok |= strcmp(known[i], it->string) == 0;
+		if (!ok) {
+			size_t o = path_push_key(p, it->string);
+			int r = fail(p, "unknown key");
+			path_pop(p, o);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Whole number test without libm: values beyond +-2^62 are rejected by
+ * the callers' range checks anyway. */
+static bool is_integral(double d)
+{
+	return d > -4611686018427387904.0 && d < 4611686018427387904.0 &&
+	       d == (double)(int64_t)d;
+}
+
+/* Non-negative integral JSON number that a double holds exactly. */
+static int get_u64(struct parse *p, const cJSON *j, uint64_t max, uint64_t *out)
+{
+	if (!cJSON_IsNumber(j))
+		return fail(p, "must be a number, not %s", json_type(j));
+	double d = j->valuedouble;
+	if (d != d || d < 0 || (d <= 9007199254740992.0 && !is_integral(d)))
+		return fail(p, "must be a non-negative integer");
+	/* cJSON keeps numbers as doubles: above 2^53 the value we would
+	 * compare against is not the one written. Refuse rather than guess. */
+	if (d > 9007199254740992.0)
+		return fail(p, "%.0f is above 2^53 and cannot be read exactly", d);
+	if ((uint64_t)d > max)
+		return fail(p, "%.0f is out of range (max %" PRIu64 ")", d, max);
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int get_errno(struct parse *p, const cJSON *j, int *out)
+{
+	uint64_t v = 0;
+	if (!cJSON_IsNumber(j))
+		return fail(p, "errno must be a number, not %s", json_type(j));
+	if (j->valuedouble < 0 || j->valuedouble > POLICY_MAX_ERRNO ||
+	    !is_integral(j->valuedouble))
+		return fail(p, "bad errno %g (must be an integer in 0..%d)",
+			    j->valuedouble, POLICY_MAX_ERRNO);
+	int r = get_u64(p, j, POLICY_MAX_ERRNO, &v);
+	if (r < 0)
+		return r;
+	*out = (int)v;
+	return 0;
+}
+
+static int get_errno_name(struct parse *p, const cJSON *j, int *out)
+{
+	if (!cJSON_IsString(j))
+		return fail(p, "must be an errno name, not %s", json_type(j));
+	int e = policy_errno_from_name(j->valuestring);
+	if (e < 0)
+		return fail(p, "unknown errno name \"%s\"", j->valuestring);
+	*out = e;
+	return 0;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Array of strings (null = empty). */
+static int get_strv(struct parse *p, const cJSON *j, bool allow_empty,
+		    char ***out, size_t *n_out)
+{
+	if (!j || cJSON_IsNull(j)) {
+		if (!allow_empty)
+			return fail(p, "must be a non-empty array of strings");
+		return 0;
+	}
+	if (!cJSON_IsArray(j))
+		return fail(p, "must be an array of strings, not %s", json_type(j));
+	size_t n = (size_t)cJSON_GetArraySize(j);
+	if (n == 0 && !allow_empty)
+		return fail(p, "must not be empty");
+	char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return oom(p);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, j) {
+		if (!cJSON_IsString(it) || !it->valuestring[0]) {
+			size_t o = path_push_idx(p, i);
+			int r = fail(p, "must be a non-empty string, not %s",
+				     cJSON_IsString(it) ? "\"\"" : json_type(it));
+			path_pop(p, o);
+			strv_free(v, i);
+			return r;
+		}
+		v[i] = strdup(it->valuestring);
+		if (!v[i]) {
+			strv_free(v, i);
+			return oom(p);
+		}
+		i++;
+	}
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+static int parse_action(struct parse *p, const cJSON *j, enum policy_action *out)
+{
+	if (!j)
+		return fail(p, "missing");
+	if (!cJSON_IsString(j))
+		return fail(p, "must be a string, not %s", json_type(j));
+	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+		if (strcmp(action_names[i].name, j->valuestring) == 0) {
+			*out = action_names[i].act;
+			return 0;
+		}
+	return fail(p, "unknown action \"%s\"", j->valuestring);
+}
+
+static int parse_min_kernel(struct parse *p, const cJSON *j, struct policy_cond *c)
+{
+	if (!cJSON_IsString(j))
+		return fail(p, "must be a string like \"4.8\", not %s", json_type(j));
+	unsigned maj = 0, min = 0;
+	int n = 0;
+	if (sscanf(j->valuestring, "%u.%u%n", &maj, &min, &n) != 2 ||
+	    j->valuestring[n] != '\0' || !isdigit((unsigned char)j->valuestring[0]))
+		return fail(p, "bad kernel version \"%s\" (want MAJOR.MINOR)",
+			    j->valuestring);
+	c->has_min_kernel = true;
+	c->min_kernel_major = maj;
+	c->min_kernel_minor = min;
+	return 0;
+}
+
+static void cond_free(struct policy_cond *c)
+{
+	strv_free(c->caps, c->n_caps);
+	strv_free(c->arches, c->n_arches);
+}
+
+static int parse_cond(struct parse *p, const cJSON *j, struct policy_cond *c)
+{
+	static const char *const keys[] = { "caps", "arches", "minKernel", NULL };
+	if (!j || cJSON_IsNull(j))
+		return 0;
+	if (!cJSON_IsObject(j))
+		return fail(p, "must be an object, not %s", json_type(j));
+	int r = check_keys(p, j, keys);
+	if (r < 0)
+		return r;
+	const cJSON *it;
+	size_t o;
+	if ((it = cJSON_GetObjectItemCaseSensitive(j, "caps"))) {
+		o = path_push_key(p, "caps");
+		r = get_strv(p, it, true, &c->caps, &c->n_caps);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(j, "arches"))) {
+		o = path_push_key(p, "arches");
+		r = get_strv(p, it, true, &c->arches, &c->n_arches);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(j, "minKernel")) && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "minKernel");
+		r = parse_min_kernel(p, it, c);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_arg(struct parse *p, const cJSON *j, struct policy_arg *a)
+{
+	static const char *const keys[] = { "index", "value", "valueTwo", "op", NULL };
+	if (!cJSON_IsObject(j))
+		return fail(p, "must be an object, not %s", json_type(j));
+	int r = check_keys(p, j, keys);
+	if (r < 0)
+		return r;
+	const cJSON *it;
+	uint64_t v = 0;
+	size_t o;
+
+	o = path_push_key(p, "index");
+	it = cJSON_GetObjectItemCaseSensitive(j, "index");
+	if (!it)
+		r = fail(p, "missing");
+	else if (!cJSON_IsNumber(it))
+		r = fail(p, "must be a number, not %s", json_type(it));
+	else if (it->valuedouble < 0 || it->valuedouble > 5 ||
+		 !is_integral(it->valuedouble))
+		r = fail(p, "index %g out of range (a syscall has arguments 0..5)",
+			 it->valuedouble);
+	else
+		r = get_u64(p, it, 5, &v);
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+	a->index = (unsigned)v;
+
+	o = path_push_key(p, "value");
+	it = cJSON_GetObjectItemCaseSensitive(j, "value");
+	r = it ? get_u64(p, it, UINT64_MAX, &a->value) : fail(p, "missing");
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+
+	it = cJSON_GetObjectItemCaseSensitive(j, "valueTwo");
+	if (it && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "valueTwo");
+		r = get_u64(p, it, UINT64_MAX, &a->value_two);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+
+	o = path_push_key(p, "op");
+	it = cJSON_GetObjectItemCaseSensitive(j, "op");
+	if (!it)
+		r = fail(p, "missing");
+	else if (!cJSON_IsString(it))
+		r = fail(p, "must be a string, not %s", json_type(it));
+	else {
+		r = -1;
+		for (size_t i = 0; i < ELEMENTSOF(op_names); i++)
+			if (strcmp(op_names[i], it->valuestring) == 0) {
+				a->op = (enum policy_op)i;
+				r = 0;
+			}
+		if (r < 0)
+			r = fail(p, "unknown op \"%s\"", it->valuestring);
+	}
+	path_pop(p, o);
+	return r;
+}
+
+static void rule_free(struct policy_rule *r)
+{
+	strv_free(r->names, r->n_names);
+	free(r->args);
+	cond_free(&r->includes);
+	cond_free(&r->excludes);
+	free(r->comment);
+}
+
+/* errnoRet (number) and Podman's errno (name) must agree when both are
+ * given; either alone sets the value. */
+static int parse_ret(struct parse *p, const cJSON *num, const char *num_key,
+		     const cJSON *name, const char *name_key, int *ret, bool *set)
+{
+	int r, a = -1, b = -1;
+	size_t o;
+	if (num && !cJSON_IsNull(num)) {
+		o = path_push_key(p, num_key);
+		r = get_errno(p, num, &a);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if (name && !cJSON_IsNull(name) &&
+	    !(cJSON_IsString(name) && !name->valuestring[0])) {
+		o = path_push_key(p, name_key);
+		r = get_errno_name(p, name, &b);
+		if (r == 0 && a >= 0 && a != b)
+			r = fail(p, "%s is %d but %s says %d", name->valuestring,
+				 b, num_key, a);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if (a >= 0 || b >= 0) {
+		*ret = a >= 0 ? a : b;
+		*set = true;
+	}
+	return 0;
+}
+
+static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
+{
+	static const char *const keys[] = { "names", "name", "action", "errnoRet",
+					    "errno", "args", "includes", "excludes",
+					    "comment", NULL };
+	if (!cJSON_IsObject(j))
+		return fail(p, "must be an object, not %s", json_type(j));
+	int r = check_keys(p, j, keys);
+	if (r < 0)
+		return r;
+	const cJSON *it, *names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+	size_t o;
+
+	if (names && !cJSON_IsNull(names)) {
+		o = path_push_key(p, "names");
+		r = get_strv(p, names, false, &rule->names, &rule->n_names);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	} else if (name && !cJSON_IsNull(name)) {
+		/* Docker before 1.12 wrote one "name" per rule. */
+		o = path_push_key(p, "name");
+		if (!cJSON_IsString(name) || !name->valuestring[0])
+			r = fail(p, "must be a non-empty string");
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+		rule->names = calloc(2, sizeof(char *));
+		if (!rule->names || !(rule->names[0] = strdup(name->valuestring)))
+			return oom(p);
+		rule->n_names = 1;
+	} else {
+		o = path_push_key(p, "names");
+		r = fail(p, "missing");
+		path_pop(p, o);
+		return r;
+	}
+
+	o = path_push_key(p, "action");
+	r = parse_action(p, cJSON_GetObjectItemCaseSensitive(j, "action"), &rule->action);
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+
+	r = parse_ret(p, cJSON_GetObjectItemCaseSensitive(j, "errnoRet"), "errnoRet",
+		      cJSON_GetObjectItemCaseSensitive(j, "errno"), "errno",
+		      &rule->ret, &rule->ret_set);
+	if (r < 0)
+		return r;
+	if (rule->ret_set && rule->action != POLICY_ACT_ERRNO &&
+	    rule->action != POLICY_ACT_TRACE) {
+		o = path_push_key(p, "errnoRet");
+		r = fail(p, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+			 policy_action_name(rule->action));
+		path_pop(p, o);
+		return r;
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(j, "args");
+	if (it && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "args");
+		if (!cJSON_IsArray(it)) {
+			r = fail(p, "must be an array, not %s", json_type(it));
+			path_pop(p, o);
+			return r;
+		}
+		size_t n = (size_t)cJSON_GetArraySize(it);
+		rule->args = calloc(n ? n : 1, sizeof(*rule->args));
+		if (!rule->args) {
+			path_pop(p, o);
+			return oom(p);
+		}
+		const cJSON *a;
+		cJSON_ArrayForEach(a, it) {
+			size_t o2 = path_push_idx(p, rule->n_args);
+			r = parse_arg(p, a, &rule->args[rule->n_args]);
+			if (r < 0) {
+				path_pop(p, o2);
+				path_pop(p, o);
+				return r;
+			}
+			/* libseccomp cannot AND two comparisons of one
+			 * argument; runc then ORs them, which turns a range
+			 * allow into a wider one. Refuse instead. */
+			for (size_t k = 0; k < rule->n_args; k++)
+				if (rule->args[k].index == rule->args[rule->n_args].index) {
+					r = fail(p, "argument %u is already compared in this rule "
+						 "(write one rule per comparison)",
+						 rule->args[k].index);
+					path_pop(p, o2);
+					path_pop(p, o);
+					return r;
+				}
+			path_pop(p, o2);
+			rule->n_args++;
+		}
+		path_pop(p, o);
+	}
+
+	o = path_push_key(p, "includes");
+	r = parse_cond(p, cJSON_GetObjectItemCaseSensitive(j, "includes"), &rule->includes);
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+	o = path_push_key(p, "excludes");
+	r = parse_cond(p, cJSON_GetObjectItemCaseSensitive(j, "excludes"), &rule->excludes);
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+
+	it = cJSON_GetObjectItemCaseSensitive(j, "comment");
+	if (it && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "comment");
+		if (!cJSON_IsString(it))
+			r = fail(p, "must be a string, not %s", json_type(it));
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+		if (it->valuestring[0] && !(rule->comment = strdup(it->valuestring)))
+			return oom(p);
+	}
+	return 0;
+}
+
+static int check_arch(struct parse *p, char **v, size_t n)
+{
+	char buf[32];
+	for (size_t i = 0; i < n; i++)
+		if (policy_arch_scmp_name(v[i], buf, sizeof(buf)) < 0) {
+			size_t o = path_push_idx(p, i);
+			int r = fail(p, "unknown architecture \"%s\"", v[i]);
+			path_pop(p, o);
+			return r;
+		}
+	return 0;
+}
+
+static int parse_archmap(struct parse *p, const cJSON *j, struct policy *pol)
+{
+	static const char *const keys[] = { "architecture", "subArchitectures", NULL };
+	if (!cJSON_IsArray(j))
+		return fail(p, "must be an array, not %s", json_type(j));
+	size_t n = (size_t)cJSON_GetArraySize(j);
+	pol->archmap = calloc(n ? n : 1, sizeof(*pol->archmap));
+	if (!pol->archmap)
+		return oom(p);
+	const cJSON *it;
+	int r = 0;
+	cJSON_ArrayForEach(it, j) {
+		size_t o = path_push_idx(p, pol->n_archmap);
+		struct policy_archmap *m = &pol->archmap[pol->n_archmap++];
+		if (!cJSON_IsObject(it)) {
+			r = fail(p, "must be an object, not %s", json_type(it));
+			goto out;
+		}
+		if ((r = check_keys(p, it, keys)) < 0)
+			goto out;
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "architecture");
+		size_t o2 = path_push_key(p, "architecture");
+		char buf[32];
+		if (!a)
+			r = fail(p, "missing");
+		else if (!cJSON_IsString(a))
+			r = fail(p, "must be a string, not %s", json_type(a));
+		else if (policy_arch_scmp_name(a->valuestring, buf, sizeof(buf)) < 0)
+			r = fail(p, "unknown architecture \"%s\"", a->valuestring);
+		else if (!(m->arch = strdup(a->valuestring)))
+			r = oom(p);
+		path_pop(p, o2);
+		if (r < 0)
+			goto out;
+		o2 = path_push_key(p, "subArchitectures");
+		r = get_strv(p, cJSON_GetObjectItemCaseSensitive(it, "subArchitectures"),
+			     true, &m->subs, &m->n_subs);
+		if (r == 0)
+			r = check_arch(p, m->subs, m->n_subs);
+		path_pop(p, o2);
+out:
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_flags(struct parse *p, const cJSON *j, unsigned *flags)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int r = get_strv(p, j, true, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (strcmp(v[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
+			*flags |= POLICY_FLAG_LOG;
+		else if (strcmp(v[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			*flags |= POLICY_FLAG_SPEC_ALLOW;
+		else if (strcmp(v[i], "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+			; /* the runner is single-threaded when it installs */
+		else {
+			size_t o = path_push_idx(p, i);
+			r = fail(p, "unknown or unsupported flag \"%s\"", v[i]);
+			path_pop(p, o);
+		}
+	}
+	strv_free(v, n);
+	return r;
+}
+
+static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
+{
+	static const char *const keys[] = { "defaultAction", "defaultErrnoRet",
+					    "defaultErrno", "architectures", "archMap",
+					    "flags", "syscalls", "listenerPath",
+					    "listenerMetadata", "comment", NULL };
+	if (!cJSON_IsObject(root))
+		return fail(p, "a policy must be a JSON object, not %s", json_type(root));
+	int r = check_keys(p, root, keys);
+	if (r < 0)
+		return r;
+	const cJSON *it;
+	size_t o;
+
+	o = path_push_key(p, "defaultAction");
+	r = parse_action(p, cJSON_GetObjectItemCaseSensitive(root, "defaultAction"),
+			 &pol->default_action);
+	path_pop(p, o);
+	if (r < 0)
+		return r;
+
+	r = parse_ret(p, cJSON_GetObjectItemCaseSensitive(root, "defaultErrnoRet"),
+		      "defaultErrnoRet",
+		      cJSON_GetObjectItemCaseSensitive(root, "defaultErrno"),
+		      "defaultErrno", &pol->default_ret, &pol->default_ret_set);
+	if (r < 0)
+		return r;
+	if (pol->default_ret_set && pol->default_action != POLICY_ACT_ERRNO &&
+	    pol->default_action != POLICY_ACT_TRACE) {
+		o = path_push_key(p, "defaultErrnoRet");
+		r = fail(p, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+			 policy_action_name(pol->default_action));
+		path_pop(p, o);
+		return r;
+	}
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(root, "architectures"))) {
+		o = path_push_key(p, "architectures");
+		r = get_strv(p, it, true, &pol->arches, &pol->n_arches);
+		if (r == 0)
+			r = check_arch(p, pol->arches, pol->n_arches);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(root, "archMap")) && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "archMap");
+		r = parse_archmap(p, it, pol);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(root, "flags"))) {
+		o = path_push_key(p, "flags");
+		r = parse_flags(p, it, &pol->flags);
+		path_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	/* A listener path hands decisions to an outside agent; taskjail's
+	 * own supervisor is the only listener a task gets. */
+	it = cJSON_GetObjectItemCaseSensitive(root, "listenerPath");
+	if (it && !cJSON_IsNull(it) && !(cJSON_IsString(it) && !it->valuestring[0])) {
+		o = path_push_key(p, "listenerPath");
+		r = fail(p, "not supported (taskjail's supervisor is the only seccomp listener)");
+		path_pop(p, o);
+		return r;
+	}
+	it = cJSON_GetObjectItemCaseSensitive(root, "listenerMetadata");
+	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
+		o = path_push_key(p, "listenerMetadata");
+		r = fail(p, "must be a string, not %s", json_type(it));
+		path_pop(p, o);
+		return r;
+	}
+
+	/* A top-level "comment" is our extension (Docker and runc ignore
+	 * unknown keys, so a taskjail policy still loads there). */
+	it = cJSON_GetObjectItemCaseSensitive(root, "comment");
+	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
+		o = path_push_key(p, "comment");
+		r = fail(p, "must be a string, not %s", json_type(it));
+		path_pop(p, o);
+		return r;
+	}
+
+	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
+	if (it && !cJSON_IsNull(it)) {
+		o = path_push_key(p, "syscalls");
+		if (!cJSON_IsArray(it)) {
+			r = fail(p, "must be an array, not %s", json_type(it));
+			path_pop(p, o);
+			return r;
+		}
+		size_t n = (size_t)cJSON_GetArraySize(it);
+		pol->rules = calloc(n ? n : 1, sizeof(*pol->rules));
+		if (!pol->rules) {
+			path_pop(p, o);
+			return oom(p);
+		}
+		const cJSON *rj;
+		cJSON_ArrayForEach(rj, it) {
+			size_t o2 = path_push_idx(p, pol->n_rules);
+			struct policy_rule *rule = &pol->rules[pol->n_rules++];
+			rule->index = pol->n_rules - 1;
+			r = parse_rule(p, rj, rule);
+			path_pop(p, o2);
+			if (r < 0) {
+				path_pop(p, o);
+				return r;
+			}
+		}
+		path_pop(p, o);
+	}
+	return 0;
+}
+
+int policy_parse(const char *json, size_t len, const char *file,
+		 struct policy **out, struct tj_error *err)
+{
+	struct parse p = { .file = file ? file : "(inline)", .err = err };
+	*out = NULL;
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t line = 1;
+		if (at && at >= json && at <= json + len)
+			for (const char *c = json; c < at; c++)
+				line += *c == '\n';
+		return tj_error_setx(err, EINVAL, "policy %s: line %zu: not valid JSON",
+				     p.file, line);
+	}
+	struct policy *pol = calloc(1, sizeof(*pol));
+	if (!pol || !(pol->file = strdup(p.file))) {
+		free(pol);
+		cJSON_Delete(root);
+		return oom(&p);
+	}
+	int r = parse_top(&p, root, pol);
+	cJSON_Delete(root);
+	if (r < 0) {
+		policy_free(pol);
+		return r;
+	}
+	*out = pol;
+	return 0;
+}
+
+int policy_load(const char *path, struct policy **out, struct tj_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return tj_error_set(err, errno, "policy %s: open", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return tj_error_set(err, errno, "policy %s: stat", path);
+	if (!S_ISREG(st.st_mode))
+		return tj_error_setx(err, EINVAL, "policy %s: not a regular file", path);
+	if ((uint64_t)st.st_size > POLICY_MAX_BYTES)
+		return tj_error_setx(err, EFBIG, "policy %s: larger than %u bytes",
+				     path, POLICY_MAX_BYTES);
+	_cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return tj_error_set(err, ENOMEM, "policy %s", path);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return tj_error_set(err, errno, "policy %s: read", path);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return policy_parse(buf, got, path, out, err);
+}
+
+void policy_free(struct policy *p)
+{
+	if (!p)
+		return;
+	free(p->file);
+	strv_free(p->arches, p->n_arches);
+	for (size_t i = 0; i < p->n_archmap; i++) {
+		free(p->archmap[i].arch);
+		strv_free(p->archmap[i].subs, p->archmap[i].n_subs);
+	}
+	free(p->archmap);
+	for (size_t i = 0; i < p->n_rules; i++)
+		rule_free(&p->rules[i]);
+	free(p->rules);
+	free(p);
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The whole test suite, as CI runs it: installs the dependencies (as root),
+# builds taskjail twice (release-like, and with ASan+UBSan), runs every
+# suite (unit, integration and security as root and as an unprivileged
+# user, e2e) and ends with "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+src=$PWD
+bash tests/install-deps.sh || exit 1
+
+build() { # DIR ARGS...
+	local d=$1; shift
+	if [ ! -f "$d/build.ninja" ]; then
+		meson setup "$d" "$@" >"$d.setup.log" 2>&1 || { cat "$d.setup.log"; return 1; }
+	fi
+	ninja -C "$d" >"$d.ninja.log" 2>&1 || { cat "$d.ninja.log"; return 1; }
+}
+logs=()
+if build build; then
+	meson test -C build --no-rebuild --print-errorlogs --num-processes 1 "$@" \
+		>build/test.out 2>&1
+	tail -n 25 build/test.out
+	logs+=(build/meson-logs/testlog.json)
+else
+	echo "not ok - build failed"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+# The sanitizer build runs the unit tests, the fuzz corpora and the root
+# integration tests (ASan cannot follow a setpriv'd copy as cleanly).
+if build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 1 \
+		--suite unit --suite fuzz --suite integration --no-suite user \
+		>build-asan/test.out 2>&1
+	tail -n 12 build-asan/test.out
+	logs+=(build-asan/meson-logs/testlog.json)
+else
+	echo "not ok - sanitizer build failed"
+fi
+
+/usr/bin/python3 tests/summarize.py "${logs[@]}"

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Bad input: one clear line on stderr, exit 125, nothing run.
+. "$TJ_SRC/tests/lib.sh"
+
+bad() { # DESC REGEX ARGS...
+	local d=$1 re=$2; shift 2
+	local out rc
+	out=$("$TASKJAIL" "$@" 2>&1 </dev/null); rc=$?
+	if [ "$rc" = 125 ] && printf '%s' "$out" | grep -Eq -- "$re" && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ]; then
+		ok "$d"
+	else
+		not_ok "$d"; diag "rc=$rc out=$out"
+	fi
+}
+bad "unknown option" "unknown option '--frobnicate'" run --frobnicate -- /bin/true
+bad "missing --" "put '--' before the command" run /bin/true
+bad "nothing after --" "no command after '--'" run --
+bad "no -- at all" "missing '--'" run --net none
+bad "option without value" "option --net needs a value" run --net
+bad "bad --net" "--net .wifi.: expected" run --net wifi -- /bin/true
+bad "bad size" "--tmpfs-size 'huge': not a size" run --tmpfs-size huge -- /bin/true
+bad "zero size" "--tmpfs-size '0'" run --tmpfs-size 0 -- /bin/true
+bad "bind source missing" "--bind-ro: source /no/such/dir: No such file or directory" run --bind-ro /no/such/dir -- /bin/true
+bad "relative bind" "--bind-rw 'rel': expected SRC\[:DST\]" run --bind-rw rel -- /bin/true
+bad "bind onto /" "binding onto / is not allowed" run --bind-ro /usr:/ -- /bin/true
+bad "bad setenv" "--setenv 'NOEQUALS'" run --setenv NOEQUALS -- /bin/true
+bad "bad setenv name" "--setenv '1A=b'" run --setenv 1A=b -- /bin/true
+bad "host-uid 0 refused" "--host-uid '0'" run --host-uid 0 -- /bin/true
+bad "relative workdir" "--workdir 'tmp'" run --workdir tmp -- /bin/true
+bad "missing workdir" "workdir /no/such: No such file or directory" run --workdir /no/such -- /bin/true
+bad "unknown profile" "profiles 'nosuch' not found" run --profile nosuch -- /bin/true
+bad "log fd not open" "--log-fd 77: Bad file descriptor" run --log-fd 77 -- /bin/true
+bad "unknown command" "unknown command 'frob'" frob
+
+printf '{"net": "wifi"}' > "$TJ_WORK/bad1.json"
+bad "profile: bad value names file and JSON path" "profile $TJ_WORK/bad1.json: \\\$.net: 'wifi' is not one of" run --profile "$TJ_WORK/bad1.json" -- /bin/true
+printf '{"binds": ["/usr", {"src": 3}]}' > "$TJ_WORK/bad2.json"
+bad "profile: nested path" "bad2.json: \\\$.binds\[1\].src: expected a string" run --profile "$TJ_WORK/bad2.json" -- /bin/true
+printf '{"net": "none",\n  "tmpfs_size": }' > "$TJ_WORK/bad3.json"
+bad "profile: syntax error with line" "bad3.json: invalid JSON near line 2" run --profile "$TJ_WORK/bad3.json" -- /bin/true
+printf '{"binds": ["/no/such/src"]}' > "$TJ_WORK/bad4.json"
+bad "profile: missing bind source" "bind source /no/such/src: No such file" run --profile "$TJ_WORK/bad4.json" -- /bin/true
+
+# Nothing half set up: a failed run leaves no process behind.
+before=$(pgrep -c -f "^$TASKJAIL" || true)
+"$TASKJAIL" run --workdir /no/such -- /bin/true 2>/dev/null
+after=$(pgrep -c -f "^$TASKJAIL" || true)
+is "a failed setup leaves no process" "$after" "$before"
+
+out=$("$TASKJAIL" --version); like "--version" "$out" "^taskjail [0-9]+\.[0-9]+\.[0-9]+$"
+out=$("$TASKJAIL" run --help); rc=$?
+is "run --help exits 0" "$rc" 0
+for o in --profile --setenv --bind-ro --bind-rw --tmpfs-size --net --workdir --host-uid --log-fd --log-file; do
+	like "--help documents $o" "$out" "$o"
+done
+done_testing
