@@ -84,6 +84,9 @@ VARIANTS = {
     "static-vfork-runner": ("static + vfork() runner",
                             [_sub("supervisor/init.c", "pid_t runner = fork();", "pid_t runner = vfork();")],
                             "static", False),
+    "seccomp-opt1": ("libseccomp's default filter layout (linear) instead of SCMP_FLTATR_CTL_OPTIMIZE=2 (binary tree)",
+                     [_sub("supervisor/seccomp.c", "SCMP_FLTATR_CTL_OPTIMIZE, 2)", "SCMP_FLTATR_CTL_OPTIMIZE, 1)")],
+                     "dynamic", False),
     "no-devremount": ("MEASUREMENT ONLY: /dev node binds without the nosuid,noexec remount",
                       [_sub("supervisor/mounts.c", "if (extra && mount(NULL, dst,",
                             "if (0 && extra && mount(NULL, dst,")], "dynamic", False),
@@ -122,7 +125,7 @@ def build(name, srcroot, outroot, cjson_dir, version="0.1.0"):
         e(work)
     cflags = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Wno-format-truncation",  # no -Werror: patched copies may warn
               "-D_GNU_SOURCE", "-D_FILE_OFFSET_BITS=64", f'-DTJ_VERSION="{version}"',
-              '-DTJ_DATADIR="/usr/local/share/taskjail"', "-Isupervisor",
+              '-DTJ_DATADIR="/usr/local/share/taskjail"', "-iquote", "supervisor",
               "-I/usr/include/libnl3", "-I/usr/include/cjson"]
     libs = ["-lseccomp", "-lcap"]
     if not drop_nl:
