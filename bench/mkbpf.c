@@ -147,6 +147,11 @@ static int load_policy(scmp_filter_ctx *out, const char *path, int *nrules)
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return -1;
+	/* The attributes supervisor/seccomp.c sets, so the program has the same
+	 * shape (binary search over syscall numbers, other ABIs killed). */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		return -1;
 	const cJSON *sc;
 	cJSON_ArrayForEach(sc, cJSON_GetObjectItemCaseSensitive(root, "syscalls")) {
 		if (!entry_applies(sc))

@@ -50,6 +50,45 @@ int netns_loopback_up(struct tj_error *err)
 '''
 
 
+# Set by bench/run before building: a BPF file of policies/default.json made by
+# mkbpf with the same libseccomp attributes as supervisor/seccomp.c.
+PRECOMPILED_BPF = None
+
+# Measurement only: what a launch costs when the policy's BPF is already
+# compiled (read from a file) instead of built by libseccomp in every launch.
+# The JSON is still parsed (the answer table needs it); libseccomp stays linked.
+LOAD_BPF_FN = r'''
+static int bench_load_bpf(struct sock_filter **prog, size_t *len, struct tj_error *err)
+{
+	int fd = open(BENCH_BPF_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tj_error_set(err, errno, "bench: open %s", BENCH_BPF_PATH);
+	struct sock_filter *buf = malloc(65536);
+	ssize_t n = buf ? read(fd, buf, 65536) : -1;
+	close(fd);
+	if (n <= 0 || n % 8)
+		return tj_error_set(err, EIO, "bench: read %s", BENCH_BPF_PATH);
+	*prog = buf;
+	*len = (size_t)n / 8;
+	return 0;
+}
+
+int seccomp_prepare('''
+
+
+def _precompiled(src):
+    p = os.path.join(src, "supervisor/seccomp.c")
+    text = open(p).read()
+    old = "if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)"
+    if old not in text or "int seccomp_prepare(" not in text or not PRECOMPILED_BPF:
+        raise ValueError("supervisor/seccomp.c: pattern not found or no precompiled BPF")
+    text = text.replace(old, "if ((r = bench_load_bpf(&s->shadow, &s->shadow_len, err)) < 0)")
+    text = text.replace("int seccomp_prepare(", LOAD_BPF_FN, 1)
+    text = text.replace('#include "bpfsim.h"', '#include <fcntl.h>\n#define BENCH_BPF_PATH "%s"\n#include "bpfsim.h"'
+                        % PRECOMPILED_BPF, 1)
+    open(p, "w").write(text)
+
+
 def _sub(path, old, new, count=1):
     def f(src):
         p = os.path.join(src, path)
@@ -87,6 +126,9 @@ VARIANTS = {
     "seccomp-opt1": ("libseccomp's default filter layout (linear) instead of SCMP_FLTATR_CTL_OPTIMIZE=2 (binary tree)",
                      [_sub("supervisor/seccomp.c", "SCMP_FLTATR_CTL_OPTIMIZE, 2)", "SCMP_FLTATR_CTL_OPTIMIZE, 1)")],
                      "dynamic", False),
+    "seccomp-precompiled": ("MEASUREMENT ONLY: the default policy's BPF read from a file (made by mkbpf "
+                            "with the same libseccomp attributes) instead of compiled per launch",
+                            [_precompiled], "dynamic", False),
     "no-devremount": ("MEASUREMENT ONLY: /dev node binds without the nosuid,noexec remount",
                       [_sub("supervisor/mounts.c", "if (extra && mount(NULL, dst,",
                             "if (0 && extra && mount(NULL, dst,")], "dynamic", False),
