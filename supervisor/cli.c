@@ -6,7 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "n8n.h"
 #include "util.h"
+
+extern char **environ;
 
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
@@ -25,10 +28,18 @@ const char cli_usage_text[] =
 	"  --bind-ro SRC[:DST]   bind SRC read-only at DST (repeatable)\n"
 	"  --bind-rw SRC[:DST]   bind SRC read-write at DST (repeatable)\n"
 	"  --tmpfs-size SIZE     size of /tmp, e.g. 64M, 1G (default 64M)\n"
-	"  --net none|host       network: loopback only (default) or the host's\n"
+	"  --net none|host|relay network: loopback only (default), the host's, or\n"
+	"                        loopback plus relays to the n8n broker and from the\n"
+	"                        runner's health port (see README)\n"
 	"  --workdir DIR         working directory inside the sandbox (default /)\n"
 	"  --host-uid UID        root callers: host uid/gid that sandbox uid 65532\n"
 	"                        maps to (default 65532; 0 is refused)\n"
+	"  --launcher-config FILE  run a runner of n8n's n8n-task-runners.json: its\n"
+	"                        command, args, workdir and environment (then the\n"
+	"                        command after '--' is optional: extra arguments)\n"
+	"  --runner-type TYPE    which runner of that file (javascript, python)\n"
+	"  --health-addr ADDR    net relay: host address to publish the runner's\n"
+	"                        health port on (default 127.0.0.1)\n"
 	"  --log-fd N            write JSON event lines to file descriptor N\n"
 	"  --log-file FILE       append JSON event lines to FILE\n"
 	"  --seccomp NAME|FILE   seccomp policy (policies/NAME.json or an OCI/Docker\n"
@@ -49,6 +60,7 @@ void cli_print_usage(FILE *f)
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
 	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp",
+	"--launcher-config", "--runner-type", "--health-addr",
 };
 
 /* Options without a value. */
@@ -135,8 +147,9 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 	uint64_t u;
 	int r;
 
-	if (strcmp(n, "--profile") == 0)
-		return 0; /* applied first, see cli_parse_run */
+	if (strcmp(n, "--profile") == 0 || strcmp(n, "--launcher-config") == 0 ||
+	    strcmp(n, "--runner-type") == 0 || strcmp(n, "--health-addr") == 0)
+		return 0; /* applied around pass 2, see cli_parse_run */
 	if (strcmp(n, "--setenv") == 0) {
 		const char *eq = strchr(v, '=');
 		if (!eq || !util_env_name_valid(v, (size_t)(eq - v)))
@@ -156,8 +169,10 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 			cfg->net = TJ_NET_NONE;
 		else if (strcmp(v, "host") == 0)
 			cfg->net = TJ_NET_HOST;
+		else if (strcmp(v, "relay") == 0)
+			cfg->net = TJ_NET_RELAY;
 		else
-			return tj_error_setx(err, EINVAL, "--net '%s': expected none or host", v);
+			return tj_error_setx(err, EINVAL, "--net '%s': expected none, host or relay", v);
 		return 0;
 	}
 	if (strcmp(n, "--workdir") == 0) {
@@ -215,6 +230,7 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error *err)
 {
 	const char *profile = "minimal";
+	const char *launcher = NULL, *runner_type = NULL, *health_addr = NULL;
 	int dashdash = -1;
 	int r;
 
@@ -236,11 +252,25 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 			return 1;
 		if (strcmp(o.name, "--profile") == 0)
 			profile = o.value;
+		else if (strcmp(o.name, "--launcher-config") == 0)
+			launcher = o.value;
+		else if (strcmp(o.name, "--runner-type") == 0)
+			runner_type = o.value;
+		else if (strcmp(o.name, "--health-addr") == 0)
+			health_addr = o.value;
 	}
-	if (dashdash < 0)
-		return tj_error_setx(err, EINVAL, "missing '--' and a command (taskjail run [OPTION]... -- COMMAND [ARG]...)");
-	if (dashdash + 1 >= argc)
-		return tj_error_setx(err, EINVAL, "no command after '--'");
+	if (!launcher != !runner_type)
+		return tj_error_setx(err, EINVAL, "--launcher-config and --runner-type go together");
+	if (launcher) {
+		/* The command comes from the file; "-- ARGS" adds arguments. */
+		if (dashdash < 0)
+			dashdash = argc;
+	} else {
+		if (dashdash < 0)
+			return tj_error_setx(err, EINVAL, "missing '--' and a command (taskjail run [OPTION]... -- COMMAND [ARG]...)");
+		if (dashdash + 1 >= argc)
+			return tj_error_setx(err, EINVAL, "no command after '--'");
+	}
 
 	config_init_defaults(cfg);
 	r = config_find_file("profiles", "TASKJAIL_PROFILE_DIR", profile, &cfg->profile_path, err);
@@ -251,6 +281,15 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 	r = config_load_profile(cfg->profile_path, cfg, err);
 	if (r < 0)
 		return r;
+	/* The launcher file replaces the profile's command, workdir and env;
+	 * the options below still win over it. */
+	if (launcher) {
+		int n_extra = dashdash < argc ? argc - dashdash - 1 : 0;
+		r = n8n_apply_launcher(cfg, launcher, runner_type, argv + dashdash + 1,
+				       (size_t)n_extra, environ, err);
+		if (r < 0)
+			return r;
+	}
 
 	/* Pass 2: apply options in order over the profile. */
 	for (int i = 1; i < dashdash;) {
@@ -265,12 +304,22 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 	if (cfg->log_fd >= 0 && cfg->log_file)
 		return tj_error_setx(err, EINVAL, "--log-fd and --log-file are mutually exclusive");
 
-	cfg->argc = (size_t)(argc - dashdash - 1);
-	cfg->argv = calloc(cfg->argc + 1, sizeof(char *));
-	if (!cfg->argv)
-		return tj_error_set(err, ENOMEM, "argv");
-	for (size_t i = 0; i < cfg->argc; i++)
-		if (!(cfg->argv[i] = strdup(argv[dashdash + 1 + (int)i])))
+	if (!launcher) {
+		cfg->argc = (size_t)(argc - dashdash - 1);
+		cfg->argv = calloc(cfg->argc + 1, sizeof(char *));
+		if (!cfg->argv)
 			return tj_error_set(err, ENOMEM, "argv");
+		for (size_t i = 0; i < cfg->argc; i++)
+			if (!(cfg->argv[i] = strdup(argv[dashdash + 1 + (int)i])))
+				return tj_error_set(err, ENOMEM, "argv");
+	}
+	r = n8n_argv_add_runtime_args(&cfg->argv, &cfg->argc, cfg->runtime_args,
+				      cfg->n_runtime_args, err);
+	if (r < 0)
+		return r;
+	if (health_addr && cfg->net != TJ_NET_RELAY)
+		return tj_error_setx(err, EINVAL, "--health-addr needs net relay");
+	if (cfg->net == TJ_NET_RELAY)
+		return n8n_config_relay(cfg, environ, health_addr, err);
 	return 0;
 }

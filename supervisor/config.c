@@ -54,6 +54,7 @@ void config_free(struct tj_config *cfg)
 		free(cfg->relay_ports[i].host_addr);
 	free(cfg->relay_ports);
 	free(cfg->log_file);
+	strv_free(cfg->runtime_args, cfg->n_runtime_args);
 	strv_free(cfg->argv, cfg->argc);
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_fd = -1;
@@ -489,6 +490,32 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 					if (r < 0)
 						break;
 				}
+			}
+		} else if (strcmp(k, "runtime_args") == 0) {
+			if (!cJSON_IsArray(e)) {
+				r = perr(&p, path, "expected an array of strings");
+			} else {
+				strv_free(cfg->runtime_args, cfg->n_runtime_args);
+				cfg->n_runtime_args = 0;
+				cfg->runtime_args = calloc((size_t)cJSON_GetArraySize(e) + 1, sizeof(char *));
+				if (!cfg->runtime_args)
+					r = tj_error_set(err, ENOMEM, "runtime_args");
+				const cJSON *v;
+				int i = 0;
+				cJSON_ArrayForEach(v, e) {
+					char vpath[64];
+					snprintf(vpath, sizeof(vpath), "$.runtime_args[%d]", i++);
+					if (r < 0)
+						break;
+					if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+						r = perr(&p, vpath, "expected a non-empty string");
+					else if (!(cfg->runtime_args[cfg->n_runtime_args] = strdup(v->valuestring)))
+						r = tj_error_set(err, ENOMEM, "runtime_args");
+					else
+						cfg->n_runtime_args++;
+				}
+				if (r == 0 && cfg->n_runtime_args && cfg->runtime_args[0][0] != '-')
+					r = perr(&p, "$.runtime_args[0]", "must be an option (start with '-')");
 			}
 		} else if (strcmp(k, "rlimits") == 0) {
 			r = parse_rlimits(&p, e, cfg);

@@ -74,6 +74,11 @@ struct tj_config {
 	int log_fd;            /* -1 when off */
 	char *log_file;
 
+	/* Interpreter flags the profile insists on (profile "runtime_args"):
+	 * inserted after argv[0] when missing (n8n.c). */
+	char **runtime_args;
+	size_t n_runtime_args;
+
 	char **argv;           /* command to run, NULL-terminated */
 	size_t argc;
 };

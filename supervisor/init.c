@@ -163,7 +163,8 @@ static void runner_main(struct tj_sandbox *sb)
 	proto_fail(sb->sync_child, util_exit_code_from_exec_errno(e), &err);
 }
 
-static void serve_socket_request(struct tj_sandbox *sb)
+/* Returns the type of the message served (0 when none). */
+static int serve_socket_request(struct tj_sandbox *sb)
 {
 	struct proto_msg m;
 	int fd;
@@ -171,12 +172,12 @@ static void serve_socket_request(struct tj_sandbox *sb)
 	if (n <= 0) {
 		if (n == 0) /* supervisor gone: PDEATHSIG follows */
 			_exit(TJ_EXIT_SETUP);
-		return;
+		return 0;
 	}
 	if (fd >= 0)
 		close(fd);
 	if (m.type != PROTO_SOCKET_REQ)
-		return;
+		return (int)m.type;
 	struct proto_msg reply = { .type = PROTO_FD, .value = PROTO_FD_SOCKET };
 	int s = socket(m.value, m.value2 | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -184,6 +185,7 @@ static void serve_socket_request(struct tj_sandbox *sb)
 	proto_send(sb->factory_child, &reply, s);
 	if (s >= 0)
 		close(s);
+	return PROTO_SOCKET_REQ;
 }
 
 void init_main(struct tj_sandbox *sb)
@@ -249,6 +251,20 @@ void init_main(struct tj_sandbox *sb)
 	if (sfd < 0) {
 		tj_error_set(&err, errno, "signalfd");
 		fail(sb, &err);
+	}
+
+	/* net: relay. The supervisor makes its listeners in this netns now; the
+	 * runner starts once they exist, so its first connection to the broker
+	 * is never refused (the JS runner exits on a failed connect). */
+	while (cfg->net == TJ_NET_RELAY) {
+		struct pollfd p = { .fd = sb->factory_child, .events = POLLIN };
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(TJ_EXIT_SETUP);
+		}
+		if (serve_socket_request(sb) == PROTO_RELAY_READY)
+			break;
 	}
 
 	pid_t runner = fork();

@@ -13,6 +13,7 @@ enum proto_type {
 	PROTO_EXIT,       /* init -> supervisor: runner's wait status (value) */
 	PROTO_FD,         /* runner/init -> supervisor: an fd (value = enum proto_fd_kind) */
 	PROTO_SOCKET_REQ, /* supervisor -> init: socket(value, value2, 0) in the sandbox's netns */
+	PROTO_RELAY_READY, /* supervisor -> init (factory socket): relay listeners exist, start the runner */
 };
 
 enum proto_fd_kind {

@@ -26,6 +26,9 @@
 #include "env.h"
 #include "log.h"
 #include "seccomp.h"
+#include "relay.h"
+#include "procguard.h"
+#include "unotify.h"
 #include "userns.h"
 #include "util.h"
 
@@ -92,6 +95,25 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 			sb->have_exit = true;
 			sb->wstatus = m.value;
 			break;
+		case PROTO_FD:
+			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && !sb->unotify &&
+			    sb->cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
+				struct tj_error e = { 0 };
+				int lfd = steal_fd(&pfd);
+				if (unotify_start(lfd, sb->pid, sb->seccomp, sb->log_fd, &sb->unotify, &e) < 0) {
+					/* Fail closed: with the listener gone
+					 * every open in the sandbox is ENOSYS;
+					 * stop the sandbox and say why. */
+					if (!sb->have_error) {
+						sb->have_error = true;
+						sb->error = (struct proto_msg){ .type = PROTO_ERROR,
+							.err = e.err, .exit_code = TJ_EXIT_SETUP };
+						snprintf(sb->error.text, sizeof(sb->error.text), "%s", e.msg);
+					}
+					syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+				}
+			}
+			break;
 		default:
 			break;
 		}
@@ -149,6 +171,11 @@ int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error 
 	return fd;
 }
 
+static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
+{
+	return sandbox_socket(ctx, family, type, err);
+}
+
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
@@ -175,13 +202,25 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct tj_config *cfg = sb->cfg;
 	const char *name = cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY;
-	if (strcmp(name, "none") == 0)
-		return 0;
+	bool strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT;
 	_cleanup_free_ char *path = NULL;
-	int r = seccomp_find_policy(name, &path, err);
-	if (r < 0)
+	int r;
+
+	if (strcmp(name, "none") == 0) {
+		if (!strict)
+			return 0;
+		/* No policy, but the /proc guard still needs its filter: an
+		 * allow-all base with the guard's rules. */
+	} else if ((r = seccomp_find_policy(name, &path, err)) < 0) {
 		return tj_error_wrap(err, "seccomp");
-	struct tj_seccomp_opts o = { .log_denials = cfg->log_denials };
+	}
+	/* One filter, one listener: the kernel allows a single listener per
+	 * task, so the guard's open-family notifications and the policy's
+	 * logged denials share it (procguard's rules win for their syscalls). */
+	struct tj_seccomp_opts o = {
+		.log_denials = cfg->log_denials,
+		.extra_rules = strict ? procguard_add_rules : NULL,
+	};
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
 
@@ -195,6 +234,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	};
 	int sv[2], fv[2];
 	int r;
+	struct tj_relay *relay = NULL;
 	uid_t outer_uid = geteuid();
 	gid_t outer_gid = getegid();
 
@@ -247,6 +287,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
+	/* Before clone: a busy health port or an unknown broker fails here. */
+	if (cfg->net == TJ_NET_RELAY && (r = relay_prepare(cfg, &relay, err)) < 0)
+		goto out;
 
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -287,10 +330,24 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
 	}
+	if (relay) {
+		struct proto_msg ready = { .type = PROTO_RELAY_READY };
+		r = relay_start(relay, sb.loop, relay_socket, &sb, err);
+		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
+			tj_error_set(err, -r, "start the runner after the relay");
+		if (r < 0) {
+			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+			goto out;
+		}
+	}
 	loop_run(sb.loop);
 
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
+	/* The pid namespace is gone: no task can be waiting on the listener. */
+	unotify_stop(sb.unotify);
+	sb.unotify = NULL;
 	struct rusage ru = { 0 };
 	getrusage(RUSAGE_CHILDREN, &ru);
 
@@ -325,6 +382,8 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	*exit_code = code;
 	r = 0;
 out:
+	relay_free(relay); /* the relays end with the sandbox */
+	unotify_stop(sb.unotify);
 	loop_free(sb.loop);
 	if (sb.listener_fd >= 0)
 		close(sb.listener_fd);

@@ -33,6 +33,10 @@ struct tj_sandbox {
 	int wstatus;
 	bool init_gone;
 	uint64_t t_start_ns;
+
+	/* proc_guard "strict": the guard's filter (compiled before clone,
+	 * installed by the runner) and the listener loop serving it. */
+	struct tj_unotify *unotify;
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the

@@ -5,7 +5,7 @@
 set -eu
 pkgs=(meson ninja-build pkg-config gcc clang
       libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev libcjson-dev libcmocka-dev
-      util-linux procps iproute2 bubblewrap strace)
+      util-linux procps iproute2 bubblewrap strace curl)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

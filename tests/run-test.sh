@@ -21,7 +21,7 @@ trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/tests" "$dir/helpers"
 cp "$build/taskjail" "$dir/"
 for f in "$build"/tests/helpers/*; do [ -f "$f" ] && [ -x "$f" ] && cp "$f" "$dir/helpers/"; done
-cp -r "$src/profiles" "$src/policies" "$dir/"
+cp -r "$src/profiles" "$src/policies" "$src/docs" "$dir/"
 cp -r "$src/tests/." "$dir/tests/"
 [ -d "$src/examples" ] && cp -r "$src/examples" "$dir/"
 chmod -R a+rX "$dir"

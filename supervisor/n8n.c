@@ -1,0 +1,873 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "n8n.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "env.h"
+#include "util.h"
+
+#define LAUNCHER_MAX_BYTES (1u << 20)
+
+/* ---- freeing ------------------------------------------------------------ */
+
+void n8n_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static void strn_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void runner_free(struct n8n_runner *r)
+{
+	free(r->runner_type);
+	free(r->workdir);
+	free(r->command);
+	strn_free(r->args, r->n_args);
+	strn_free(r->allowed_env, r->n_allowed_env);
+	for (size_t i = 0; i < r->n_overrides; i++) {
+		free(r->overrides[i].name);
+		free(r->overrides[i].value);
+	}
+	free(r->overrides);
+	memset(r, 0, sizeof(*r));
+}
+
+void n8n_launcher_config_free(struct n8n_launcher_config *c)
+{
+	for (size_t i = 0; i < c->n_runners; i++)
+		runner_free(&c->runners[i]);
+	free(c->runners);
+	free(c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct lctx {
+	const char *file;
+	struct tj_error *err;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int lerr(struct lctx *p, const char *path, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return tj_error_setx(p->err, EINVAL, "launcher config %s: %s: %s", p->file, path, why);
+}
+
+static int nomem(struct lctx *p)
+{
+	return tj_error_set(p->err, ENOMEM, "launcher config %s", p->file);
+}
+
+uint16_t n8n_default_health_port(const char *runner_type)
+{
+	if (runner_type && strcmp(runner_type, "python") == 0)
+		return 5682;
+	return 5681;
+}
+
+static int get_string(struct lctx *p, const cJSON *v, const char *path, bool abs_path,
+		      char **out)
+{
+	if (!cJSON_IsString(v))
+		return lerr(p, path, "expected a string");
+	if (abs_path && v->valuestring[0] != '/')
+		return lerr(p, path, "'%s' is not an absolute path (the sandbox has its own PATH view)",
+			    v->valuestring);
+	if (!abs_path && v->valuestring[0] == '\0')
+		return lerr(p, path, "must not be empty");
+	if (!(*out = strdup(v->valuestring)))
+		return nomem(p);
+	return 0;
+}
+
+static int get_strv(struct lctx *p, const cJSON *v, const char *path, bool env_names,
+		    char ***out, size_t *n_out)
+{
+	if (!cJSON_IsArray(v))
+		return lerr(p, path, env_names ? "expected an array of variable names"
+					       : "expected an array of strings");
+	int n = cJSON_GetArraySize(v);
+	char **a = calloc((size_t)n + 1, sizeof(*a));
+	if (!a)
+		return nomem(p);
+	*out = a;
+	*n_out = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		char epath[160];
+		snprintf(epath, sizeof(epath), "%s[%zu]", path, *n_out);
+		if (!cJSON_IsString(e))
+			return lerr(p, epath, "expected a string");
+		if (env_names && !util_env_name_valid(e->valuestring, strlen(e->valuestring)))
+			return lerr(p, epath, "'%s' is not a variable name", e->valuestring);
+		if (!(a[*n_out] = strdup(e->valuestring)))
+			return nomem(p);
+		(*n_out)++;
+	}
+	return 0;
+}
+
+static int get_port(struct lctx *p, const cJSON *v, const char *path, uint16_t *out)
+{
+	/* n8n's file writes the port as a string ("5681"); accept a number too. */
+	uint64_t port;
+	if (cJSON_IsString(v)) {
+		if (util_parse_uint(v->valuestring, 1, 65535, &port) < 0)
+			return lerr(p, path, "'%s' is not a port number (1-65535)", v->valuestring);
+	} else if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 65535 &&
+		   v->valuedouble == (double)(int)v->valuedouble) {
+		port = (uint64_t)v->valuedouble;
+	} else {
+		return lerr(p, path, "expected a port number (1-65535)");
+	}
+	if (port == N8N_PORT_MAIN || port == N8N_PORT_BROKER || port == N8N_PORT_LAUNCHER)
+		return lerr(p, path, "port %u is reserved (5678 n8n, 5679 broker, 5680 launcher)",
+			    (unsigned)port);
+	*out = (uint16_t)port;
+	return 0;
+}
+
+static int get_overrides(struct lctx *p, const cJSON *v, const char *path, struct n8n_runner *r)
+{
+	if (!cJSON_IsObject(v))
+		return lerr(p, path, "expected an object of NAME: \"value\"");
+	int n = cJSON_GetArraySize(v);
+	r->overrides = calloc((size_t)n + 1, sizeof(*r->overrides));
+	if (!r->overrides)
+		return nomem(p);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		char epath[200];
+		snprintf(epath, sizeof(epath), "%s.%s", path, e->string);
+		if (!util_env_name_valid(e->string, strlen(e->string)))
+			return lerr(p, epath, "invalid variable name");
+		if (!cJSON_IsString(e))
+			return lerr(p, epath, "expected a string");
+		struct n8n_kv *kv = &r->overrides[r->n_overrides];
+		kv->name = strdup(e->string);
+		kv->value = strdup(e->valuestring);
+		r->n_overrides++; /* counted even if half-filled: runner_free copes */
+		if (!kv->name || !kv->value)
+			return nomem(p);
+	}
+	return 0;
+}
+
+static int parse_runner(struct lctx *p, const cJSON *obj, const char *path, struct n8n_runner *r)
+{
+	if (!cJSON_IsObject(obj))
+		return lerr(p, path, "expected an object");
+	const cJSON *e;
+	int r_ = 0;
+	cJSON_ArrayForEach(e, obj) {
+		char fpath[160];
+		snprintf(fpath, sizeof(fpath), "%s.%s", path, e->string);
+		const char *k = e->string;
+		char **dst = NULL;
+		bool absolute = false;
+		if (strcmp(k, "runner-type") == 0)
+			dst = &r->runner_type;
+		else if (strcmp(k, "workdir") == 0)
+			dst = &r->workdir, absolute = true;
+		else if (strcmp(k, "command") == 0)
+			dst = &r->command, absolute = true;
+		if (dst) {
+			if (*dst)
+				return lerr(p, fpath, "given twice");
+			r_ = get_string(p, e, fpath, absolute, dst);
+		} else if (strcmp(k, "args") == 0) {
+			if (r->args)
+				return lerr(p, fpath, "given twice");
+			r_ = get_strv(p, e, fpath, false, &r->args, &r->n_args);
+		} else if (strcmp(k, "allowed-env") == 0) {
+			if (r->allowed_env)
+				return lerr(p, fpath, "given twice");
+			r_ = get_strv(p, e, fpath, true, &r->allowed_env, &r->n_allowed_env);
+		} else if (strcmp(k, "env-overrides") == 0) {
+			if (r->overrides)
+				return lerr(p, fpath, "given twice");
+			r_ = get_overrides(p, e, fpath, r);
+		} else if (strcmp(k, "health-check-server-port") == 0) {
+			r_ = get_port(p, e, fpath, &r->health_port);
+			r->health_port_set = r_ == 0;
+		}
+		/* Other keys: ignored, as the launcher's decoder does. */
+		if (r_ < 0)
+			return r_;
+	}
+	if (!r->runner_type)
+		return lerr(p, path, "missing \"runner-type\"");
+	if (!r->command)
+		return lerr(p, path, "missing \"command\"");
+	if (!r->workdir)
+		return lerr(p, path, "missing \"workdir\"");
+	if (!r->health_port_set)
+		r->health_port = n8n_default_health_port(r->runner_type);
+	return 0;
+}
+
+int n8n_parse_launcher_config(const char *json, size_t len, const char *file,
+			      struct n8n_launcher_config *out, struct tj_error *err)
+{
+	struct lctx p = { .file = file, .err = err };
+	memset(out, 0, sizeof(*out));
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (!root) {
+		size_t off = end && end >= json ? (size_t)(end - json) : 0;
+		int line = 1, col = 1;
+		for (size_t i = 0; i < off && i < len; i++) {
+			if (json[i] == '\n')
+				line++, col = 1;
+			else
+				col++;
+		}
+		return tj_error_setx(err, EINVAL, "launcher config %s: invalid JSON near line %d, column %d",
+				     file, line, col);
+	}
+	int r = 0;
+	const cJSON *list = NULL;
+	if (!cJSON_IsObject(root)) {
+		r = lerr(&p, "$", "expected an object");
+		goto fail;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(root, "task-runners");
+	if (!list) {
+		r = lerr(&p, "$", "missing \"task-runners\"");
+		goto fail;
+	}
+	if (!cJSON_IsArray(list)) {
+		r = lerr(&p, "$.task-runners", "expected an array");
+		goto fail;
+	}
+	int n = cJSON_GetArraySize(list);
+	if (n == 0) {
+		r = lerr(&p, "$.task-runners", "no runners defined");
+		goto fail;
+	}
+	out->file = strdup(file);
+	out->runners = calloc((size_t)n, sizeof(*out->runners));
+	if (!out->file || !out->runners) {
+		r = nomem(&p);
+		goto fail;
+	}
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		char path[64];
+		size_t i = out->n_runners;
+		snprintf(path, sizeof(path), "$.task-runners[%zu]", i);
+		out->n_runners++;
+		r = parse_runner(&p, e, path, &out->runners[i]);
+		if (r < 0)
+			goto fail;
+		for (size_t j = 0; j < i; j++) {
+			const struct n8n_runner *a = &out->runners[j], *b = &out->runners[i];
+			if (strcmp(a->runner_type, b->runner_type) == 0) {
+				r = lerr(&p, path, "runner-type '%s' already defined at $.task-runners[%zu]",
+					 b->runner_type, j);
+				goto fail;
+			}
+			/* With several runners each needs its own health port, as
+			 * the launcher's validateRunnerPorts demands. */
+			if (a->health_port == b->health_port) {
+				r = lerr(&p, path, "health-check-server-port %u already used by $.task-runners[%zu]%s",
+					 b->health_port, j,
+					 b->health_port_set && a->health_port_set ? "" :
+					 " (set health-check-server-port for each runner)");
+				goto fail;
+			}
+		}
+	}
+	cJSON_Delete(root);
+	return 0;
+fail:
+	cJSON_Delete(root);
+	n8n_launcher_config_free(out);
+	return r;
+}
+
+int n8n_load_launcher_config(const char *path, struct n8n_launcher_config *out,
+			     struct tj_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return tj_error_set(err, errno, "launcher config %s", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return tj_error_set(err, errno, "launcher config %s", path);
+	if (!S_ISREG(st.st_mode))
+		return tj_error_setx(err, EINVAL, "launcher config %s: not a regular file", path);
+	if (st.st_size > LAUNCHER_MAX_BYTES)
+		return tj_error_setx(err, EFBIG, "launcher config %s: larger than %u bytes", path,
+				     LAUNCHER_MAX_BYTES);
+	_cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return tj_error_set(err, ENOMEM, "launcher config %s", path);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return tj_error_set(err, errno, "launcher config %s: read", path);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return n8n_parse_launcher_config(buf, got, path, out, err);
+}
+
+const struct n8n_runner *n8n_find_runner(const struct n8n_launcher_config *c,
+					 const char *type, struct tj_error *err)
+{
+	char types[256] = "";
+	for (size_t i = 0; i < c->n_runners; i++) {
+		if (strcmp(c->runners[i].runner_type, type) == 0)
+			return &c->runners[i];
+		strncat(types, i ? ", " : "", sizeof(types) - strlen(types) - 1);
+		strncat(types, c->runners[i].runner_type, sizeof(types) - strlen(types) - 1);
+	}
+	tj_error_setx(err, ENOENT, "launcher config %s: no runner of type '%s' (it defines: %s)",
+		      c->file ? c->file : "?", type, types);
+	return NULL;
+}
+
+/* ---- URI ---------------------------------------------------------------- */
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+int n8n_parse_uri(const char *uri, struct n8n_uri *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *sep = strstr(uri, "://");
+	if (!sep || sep == uri || (size_t)(sep - uri) >= sizeof(out->scheme))
+		return -EINVAL;
+	size_t sl = (size_t)(sep - uri);
+	for (size_t i = 0; i < sl; i++) {
+		char c = uri[i];
+		out->scheme[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	out->scheme[sl] = '\0';
+	if (strcmp(out->scheme, "http") == 0)
+		out->port = 80;
+	else if (strcmp(out->scheme, "https") == 0)
+		out->port = 443;
+	else
+		return -EPROTONOSUPPORT;
+
+	const char *h = sep + 3;
+	const char *auth_end = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(auth_end - h)))
+		return -EINVAL; /* userinfo: never used for the broker */
+	const char *host_end, *port_start = NULL;
+	if (*h == '[') {
+		const char *close = memchr(h, ']', (size_t)(auth_end - h));
+		if (!close)
+			return -EINVAL;
+		out->ipv6 = true;
+		if ((size_t)(close - h - 1) >= sizeof(out->host) || close == h + 1)
+			return -EINVAL;
+		memcpy(out->host, h + 1, (size_t)(close - h - 1));
+		for (const char *c = out->host; *c; c++)
+			if (!(alnum(*c) || *c == ':' || *c == '.' || *c == '%'))
+				return -EINVAL;
+		host_end = close + 1;
+		if (host_end < auth_end) {
+			if (*host_end != ':')
+				return -EINVAL;
+			port_start = host_end + 1;
+		}
+	} else {
+		const char *colon = memchr(h, ':', (size_t)(auth_end - h));
+		host_end = colon ? colon : auth_end;
+		if (host_end == h || (size_t)(host_end - h) >= sizeof(out->host))
+			return -EINVAL;
+		memcpy(out->host, h, (size_t)(host_end - h));
+		for (const char *c = out->host; *c; c++)
+			if (!(alnum(*c) || *c == '-' || *c == '.' || *c == '_'))
+				return -EINVAL;
+		if (colon)
+			port_start = colon + 1;
+	}
+	if (port_start) {
+		char pbuf[8];
+		size_t pl = (size_t)(auth_end - port_start);
+		uint64_t port;
+		if (pl == 0 || pl >= sizeof(pbuf))
+			return -EINVAL;
+		memcpy(pbuf, port_start, pl);
+		pbuf[pl] = '\0';
+		if (util_parse_uint(pbuf, 1, 65535, &port) < 0)
+			return -EINVAL;
+		out->port = (uint16_t)port;
+	}
+	out->rest = auth_end;
+	return 0;
+}
+
+int n8n_uri_with_host(const struct n8n_uri *u, const char *host, uint16_t port,
+		      char *buf, size_t size)
+{
+	bool v6 = strchr(host, ':') != NULL;
+	int n = snprintf(buf, size, "%s://%s%s%s:%u%s", u->scheme, v6 ? "[" : "", host,
+			 v6 ? "]" : "", port, u->rest ? u->rest : "");
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* ---- environment -------------------------------------------------------- */
+
+struct envb {
+	char **v;
+	size_t n, cap;
+	struct tj_error *err;
+};
+
+static bool entry_is(const char *entry, const char *name, size_t nl)
+{
+	return strncmp(entry, name, nl) == 0 && entry[nl] == '=';
+}
+
+/* Sets NAME=VALUE, replacing (and moving to the end) an earlier NAME. */
+static int envb_set(struct envb *b, const char *name, size_t nl, const char *value)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		if (entry_is(b->v[i], name, nl)) {
+			free(b->v[i]);
+			memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof(*b->v));
+			b->n--;
+			break;
+		}
+	}
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 32;
+		char **nv = realloc(b->v, cap * sizeof(*nv));
+		if (!nv)
+			return tj_error_set(b->err, ENOMEM, "runner environment");
+		b->v = nv;
+		b->cap = cap;
+	}
+	char *s = malloc(nl + 1 + strlen(value) + 1);
+	if (!s)
+		return tj_error_set(b->err, ENOMEM, "runner environment");
+	memcpy(s, name, nl);
+	s[nl] = '=';
+	strcpy(s + nl + 1, value);
+	b->v[b->n++] = s;
+	b->v[b->n] = NULL;
+	return 0;
+}
+
+/* The launcher's secret. Its _FILE form names a file holding it: the name is
+ * not secret, but a runner has no business knowing where the secret is. */
+static bool is_auth_token(const char *name, size_t nl)
+{
+	static const char *const secret[] = { "N8N_RUNNERS_AUTH_TOKEN", "N8N_RUNNERS_AUTH_TOKEN_FILE" };
+	for (size_t i = 0; i < ELEMENTSOF(secret); i++)
+		if (strlen(secret[i]) == nl && memcmp(secret[i], name, nl) == 0)
+			return true;
+	return false;
+}
+
+static const char *const required_vars[] = {
+	"N8N_RUNNERS_TASK_BROKER_URI",
+	"N8N_RUNNERS_GRANT_TOKEN",
+	"N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED",
+	"N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT",
+};
+
+static bool is_required(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(required_vars); i++)
+		if (strcmp(required_vars[i], name) == 0)
+			return true;
+	return false;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void warnf(const struct n8n_env_in *in, const char *fmt, ...)
+{
+	if (!in->warn)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	in->warn(in->warn_ctx, msg);
+}
+
+int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
+		  char ***out, size_t *n_out, struct tj_error *err)
+{
+	struct envb b = { .err = err };
+	int ret = 0;
+	static const char *const always[] = { "LANG", "PATH", "TZ", "TERM" };
+
+	/* 1. caller's variables that the launcher passes on: copied in the
+	 *    caller's order, so the result does not depend on the file's. */
+	for (char *const *e = in->caller_env; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq || eq == *e)
+			continue;
+		size_t nl = (size_t)(eq - *e);
+		bool allowed = false;
+		for (size_t i = 0; i < ELEMENTSOF(always) && !allowed; i++)
+			allowed = strlen(always[i]) == nl && memcmp(always[i], *e, nl) == 0;
+		for (size_t i = 0; i < r->n_allowed_env && !allowed; i++)
+			allowed = strlen(r->allowed_env[i]) == nl &&
+				  memcmp(r->allowed_env[i], *e, nl) == 0;
+		if (!allowed)
+			continue;
+		if (is_auth_token(*e, nl)) {
+			warnf(in, "not passing %.*s to the runner although allowed-env lists it",
+			      (int)nl, *e);
+			continue;
+		}
+		if ((ret = envb_set(&b, *e, nl, eq + 1)) < 0)
+			goto fail;
+	}
+
+	/* 2. profile env */
+	for (size_t i = 0; i < in->n_base; i++) {
+		const char *eq = strchr(in->base[i], '=');
+		if (!eq || eq == in->base[i])
+			continue;
+		if ((ret = envb_set(&b, in->base[i], (size_t)(eq - in->base[i]), eq + 1)) < 0)
+			goto fail;
+	}
+
+	/* 3. legacy values the launcher always passes (its defaults: 15 / 60) */
+	const char *v = env_get(in->caller_env, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT");
+	if ((ret = envb_set(&b, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", 33, v ? v : "15")) < 0)
+		goto fail;
+	v = env_get(in->caller_env, "N8N_RUNNERS_TASK_TIMEOUT");
+	if ((ret = envb_set(&b, "N8N_RUNNERS_TASK_TIMEOUT", 24, v ? v : "60")) < 0)
+		goto fail;
+
+	/* 4. env-overrides, except for what the runner must get */
+	for (size_t i = 0; i < r->n_overrides; i++) {
+		const struct n8n_kv *kv = &r->overrides[i];
+		if (is_required(kv->name)) {
+			warnf(in, "env-overrides.%s ignored: the launcher sets it", kv->name);
+			continue;
+		}
+		if (is_auth_token(kv->name, strlen(kv->name))) {
+			warnf(in, "env-overrides.%s ignored: the auth token never reaches the runner",
+			      kv->name);
+			continue;
+		}
+		if ((ret = envb_set(&b, kv->name, strlen(kv->name), kv->value)) < 0)
+			goto fail;
+	}
+
+	/* 5. required runtime variables */
+	const char *broker = in->broker_uri;
+	if (!broker)
+		broker = env_get(in->caller_env, "N8N_RUNNERS_TASK_BROKER_URI");
+	if (!broker || !*broker)
+		broker = N8N_DEFAULT_BROKER_URI;
+	const char *grant = env_get(in->caller_env, "N8N_RUNNERS_GRANT_TOKEN");
+	if (!grant || !*grant) {
+		ret = tj_error_setx(err, EINVAL,
+				    "N8N_RUNNERS_GRANT_TOKEN is not set: the runner needs a grant token "
+				    "(POST <broker>/runners/auth with the auth token, as the launcher does)");
+		goto fail;
+	}
+	char port[8];
+	snprintf(port, sizeof(port), "%u", r->health_port);
+	if ((ret = envb_set(&b, "N8N_RUNNERS_TASK_BROKER_URI", 27, broker)) < 0 ||
+	    (ret = envb_set(&b, "N8N_RUNNERS_GRANT_TOKEN", 23, grant)) < 0 ||
+	    (ret = envb_set(&b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED", 39, "true")) < 0 ||
+	    (ret = envb_set(&b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT", 36, port)) < 0)
+		goto fail;
+
+	*out = b.v;
+	if (n_out)
+		*n_out = b.n;
+	return 0;
+fail:
+	for (size_t i = 0; i < b.n; i++)
+		free(b.v[i]);
+	free(b.v);
+	return ret;
+}
+
+int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extra,
+		   char ***out, size_t *n_out, struct tj_error *err)
+{
+	size_t n = 1 + r->n_args + n_extra;
+	char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return tj_error_set(err, ENOMEM, "runner argv");
+	size_t k = 0;
+	v[k++] = strdup(r->command);
+	for (size_t i = 0; i < r->n_args; i++)
+		v[k++] = strdup(r->args[i]);
+	for (size_t i = 0; i < n_extra; i++)
+		v[k++] = strdup(extra[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i]) {
+			for (size_t j = 0; j < n; j++)
+				free(v[j]);
+			free(v);
+			return tj_error_set(err, ENOMEM, "runner argv");
+		}
+	}
+	*out = v;
+	if (n_out)
+		*n_out = n;
+	return 0;
+}
+
+/* ---- applying to a config ----------------------------------------------- */
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "taskjail: warning: %s\n", msg);
+}
+
+int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type,
+		       char *const *extra, size_t n_extra, char *const *caller_env,
+		       struct tj_error *err)
+{
+	struct n8n_launcher_config lc;
+	int r = n8n_load_launcher_config(file, &lc, err);
+	if (r < 0)
+		return r;
+	char **env = NULL, **argv = NULL, **base = NULL;
+	size_t n_env = 0, n_argv = 0;
+	const struct n8n_runner *run = n8n_find_runner(&lc, type, err);
+	if (!run) {
+		r = -ENOENT;
+		goto out;
+	}
+	/* The profile's fixed values are the base the launcher's env goes on. */
+	base = calloc(cfg->n_env_set + 1, sizeof(*base));
+	if (!base) {
+		r = tj_error_set(err, ENOMEM, "runner environment");
+		goto out;
+	}
+	for (size_t i = 0; i < cfg->n_env_set; i++) {
+		if (asprintf(&base[i], "%s=%s", cfg->env_set[i].name, cfg->env_set[i].value) < 0) {
+			base[i] = NULL;
+			r = tj_error_set(err, ENOMEM, "runner environment");
+			goto out;
+		}
+	}
+	struct n8n_env_in in = {
+		.caller_env = caller_env, .base = base, .n_base = cfg->n_env_set,
+		.warn = warn_stderr,
+	};
+	if ((r = n8n_build_env(run, &in, &env, &n_env, err)) < 0 ||
+	    (r = n8n_build_argv(run, extra, n_extra, &argv, &n_argv, err)) < 0) {
+		tj_error_wrap(err, "launcher config %s, runner %s", file, type);
+		goto out;
+	}
+	/* Only the launcher's environment: the profile's copy list goes. */
+	for (size_t i = 0; i < cfg->n_env_allow; i++)
+		free(cfg->env_allow[i]);
+	cfg->n_env_allow = 0;
+	for (size_t i = 0; i < n_env; i++) {
+		const char *eq = strchr(env[i], '=');
+		r = config_add_env(cfg, env[i], (size_t)(eq - env[i]), eq + 1, err);
+		if (r < 0)
+			goto out;
+	}
+	char *wd = strdup(run->workdir);
+	if (!wd) {
+		r = tj_error_set(err, ENOMEM, "workdir");
+		goto out;
+	}
+	free(cfg->workdir);
+	cfg->workdir = wd;
+	for (size_t i = 0; i < cfg->argc; i++)
+		free(cfg->argv[i]);
+	free(cfg->argv);
+	cfg->argv = steal_pointer(&argv);
+	cfg->argc = n_argv;
+	r = 0;
+out:
+	n8n_strv_free(env);
+	n8n_strv_free(argv);
+	if (base) {
+		for (size_t i = 0; i < cfg->n_env_set && base[i]; i++)
+			free(base[i]);
+		free(base);
+	}
+	n8n_launcher_config_free(&lc);
+	return r;
+}
+
+/* The value NAME will have in the runner: a fixed value, or the caller's
+ * when the config copies that name. */
+static const char *runner_value(const struct tj_config *cfg, char *const *caller_env,
+				const char *name)
+{
+	static const char *const base[] = { ENV_BASE_NAMES };
+	for (size_t i = cfg->n_env_set; i-- > 0;)
+		if (strcmp(cfg->env_set[i].name, name) == 0)
+			return cfg->env_set[i].value;
+	bool copied = false;
+	for (size_t i = 0; i < ELEMENTSOF(base) && !copied; i++)
+		copied = strcmp(base[i], name) == 0;
+	for (size_t i = 0; i < cfg->n_env_allow && !copied; i++)
+		copied = strcmp(cfg->env_allow[i], name) == 0;
+	return copied ? env_get(caller_env, name) : NULL;
+}
+
+static int add_relay_port(struct tj_config *cfg, const char *addr, uint16_t host_port,
+			  uint16_t sandbox_port, bool inbound, struct tj_error *err)
+{
+	struct tj_relay_port *n = realloc(cfg->relay_ports, (cfg->n_relay_ports + 1) * sizeof(*n));
+	if (!n)
+		return tj_error_set(err, ENOMEM, "relay");
+	cfg->relay_ports = n;
+	char *a = strdup(addr);
+	if (!a)
+		return tj_error_set(err, ENOMEM, "relay");
+	n[cfg->n_relay_ports++] = (struct tj_relay_port){
+		.host_addr = a, .host_port = host_port, .sandbox_port = sandbox_port, .inbound = inbound,
+	};
+	return 0;
+}
+
+int n8n_config_relay(struct tj_config *cfg, char *const *caller_env, const char *health_addr,
+		     struct tj_error *err)
+{
+	const char *uri = runner_value(cfg, caller_env, "N8N_RUNNERS_TASK_BROKER_URI");
+	if (!uri || !*uri)
+		uri = N8N_DEFAULT_BROKER_URI;
+	struct n8n_uri u;
+	int r = n8n_parse_uri(uri, &u);
+	if (r < 0)
+		return tj_error_setx(err, EINVAL,
+				     "net relay: N8N_RUNNERS_TASK_BROKER_URI '%s' is not http://HOST:PORT "
+				     "(HOST: IPv4, [IPv6] or a name)", uri);
+	char inside[512];
+	if (n8n_uri_with_host(&u, "127.0.0.1", u.port, inside, sizeof(inside)) < 0)
+		return tj_error_setx(err, ENAMETOOLONG, "net relay: broker URI too long");
+
+	uint16_t hport = 0;
+	const char *en = runner_value(cfg, caller_env, "N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED");
+	if (en && strcmp(en, "true") == 0) {
+		const char *ps = runner_value(cfg, caller_env, "N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT");
+		uint64_t p = 5681; /* the runner's own default */
+		if (ps && util_parse_uint(ps, 1, 65535, &p) < 0)
+			return tj_error_setx(err, EINVAL,
+					     "net relay: N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT '%s' is not a port", ps);
+		hport = (uint16_t)p;
+		if (hport == u.port)
+			return tj_error_setx(err, EINVAL,
+					     "net relay: health port %u is the broker's port", hport);
+	}
+	if ((r = add_relay_port(cfg, u.host, u.port, u.port, false, err)) < 0)
+		return r;
+	if (hport && (r = add_relay_port(cfg, health_addr ? health_addr : "127.0.0.1", hport, hport,
+					 true, err)) < 0)
+		return r;
+	return config_add_env(cfg, "N8N_RUNNERS_TASK_BROKER_URI", 27, inside, err);
+}
+
+/* Length of the group starting at flags[i]: a flag followed by a value that
+ * is not itself a flag ("-X", "disable_remote_debug") counts as one. */
+static size_t group_len(char *const *flags, size_t n, size_t i)
+{
+	return i + 1 < n && flags[i][0] == '-' && flags[i + 1][0] != '-' ? 2 : 1;
+}
+
+int n8n_argv_add_runtime_args(char ***argvp, size_t *argcp, char *const *flags, size_t n_flags,
+			      struct tj_error *err)
+{
+	char **argv = *argvp;
+	size_t argc = *argcp;
+	if (argc == 0 || n_flags == 0)
+		return 0;
+	/* The interpreter's own options: up to the first word that is not
+	 * an option we know (the script, "-m", "--", anything else). */
+	bool *have = calloc(n_flags, sizeof(*have));
+	if (!have)
+		return tj_error_set(err, ENOMEM, "runtime_args");
+	for (size_t a = 1; a < argc;) {
+		bool matched = false;
+		for (size_t i = 0; i < n_flags && !matched; i += group_len(flags, n_flags, i)) {
+			size_t g = group_len(flags, n_flags, i);
+			if (a + g > argc)
+				continue;
+			bool eq = true;
+			for (size_t k = 0; k < g && eq; k++)
+				eq = strcmp(argv[a + k], flags[i + k]) == 0;
+			if (eq) {
+				have[i] = true;
+				a += g;
+				matched = true;
+			}
+		}
+		if (!matched)
+			break;
+	}
+	size_t add = 0;
+	for (size_t i = 0; i < n_flags; i += group_len(flags, n_flags, i))
+		if (!have[i])
+			add += group_len(flags, n_flags, i);
+	if (add == 0) {
+		free(have);
+		return 0;
+	}
+	char **nv = calloc(argc + add + 1, sizeof(*nv));
+	if (!nv) {
+		free(have);
+		return tj_error_set(err, ENOMEM, "runtime_args");
+	}
+	size_t k = 0;
+	nv[k++] = argv[0];
+	for (size_t i = 0; i < n_flags; i += group_len(flags, n_flags, i)) {
+		if (have[i])
+			continue;
+		for (size_t g = 0; g < group_len(flags, n_flags, i); g++) {
+			if (!(nv[k++] = strdup(flags[i + g]))) {
+				for (size_t j = 1; j < k - 1; j++)
+					free(nv[j]);
+				free(nv);
+				free(have);
+				return tj_error_set(err, ENOMEM, "runtime_args");
+			}
+		}
+	}
+	for (size_t a = 1; a < argc; a++)
+		nv[k++] = argv[a];
+	nv[k] = NULL;
+	free(argv);
+	free(have);
+	*argvp = nv;
+	*argcp = k;
+	return 0;
+}

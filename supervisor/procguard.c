@@ -1,0 +1,1598 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* procguard: open-family emulation for the /proc guard (DESIGN §3 layer 3).
+ * See ../shared/notes/procguard.md for the research this follows.
+ *
+ * For each intercepted open the supervisor:
+ *  1. copies the path (and openat2's struct open_how) out of the task with
+ *     process_vm_readv, then checks SECCOMP_IOCTL_NOTIF_ID_VALID before using
+ *     a single byte of it (the tid could have been reused);
+ *  2. gets the start directory as an fd (/proc/<tid>/cwd or /proc/<tid>/fd/N,
+ *     per thread: threads may unshare CLONE_FS/CLONE_FILES), ID_VALID again;
+ *  3. resolves the path itself. Fast path: one openat2() that cannot touch a
+ *     procfs symlink or magic link (RESOLVE_IN_ROOT on the sandbox root for
+ *     absolute paths, RESOLVE_NO_SYMLINKS for relative ones); any result on
+ *     procfs and every ambiguous error (ENOENT: procfs "self" is ENOENT for
+ *     us, we are outside the sandbox's pid namespace) goes to the slow path:
+ *     a component walker that follows symlinks itself, rewrites self and
+ *     thread-self to the requester's pids in the sandbox's pid namespace,
+ *     follows magic links only inside the requester's own thread group, and
+ *     refuses (procfs directory, name) pairs in the deny set before opening;
+ *  4. checks the object it got (fstatfs: any procfs object must be on the
+ *     sandbox's procfs superblock and must not be a denied file), and
+ *  5. injects it with SECCOMP_IOCTL_NOTIF_ADDFD + SECCOMP_ADDFD_FLAG_SEND, or
+ *     answers an errno. Never SECCOMP_USER_NOTIF_FLAG_CONTINUE: the kernel
+ *     would re-read the path from task memory, which another thread can
+ *     change after the decision. */
+#include "procguard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/filter.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+#ifndef O_LARGEFILE
+#define O_LARGEFILE 0
+#endif
+
+/* What open(2)/openat(2) keep of their flags (fs/open.c VALID_OPEN_FLAGS);
+ * openat2(2) rejects anything else with EINVAL. */
+#define PG_VALID_OPEN_FLAGS                                                    \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |        \
+	 O_NONBLOCK | O_SYNC | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |    \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE)
+#define PG_O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define PG_VALID_RESOLVE                                                       \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |       \
+	 RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+#define PG_WILL_CREATE(f) (((f) & O_CREAT) || ((f) & O_TMPFILE) == O_TMPFILE)
+
+#define PG_MAX_SYMLINKS 40 /* the kernel's MAXSYMLINKS */
+#define PG_MAX_WORKERS 32  /* concurrent blocking (FIFO) opens per sandbox */
+
+struct walk;
+
+struct procguard {
+	int root_fd;           /* O_PATH: the sandbox's root */
+	int proc_fd;           /* O_PATH: root of the sandbox's procfs, or -1 */
+	dev_t proc_dev;        /* its superblock; every procfs object must match */
+	char proc_prefix[256]; /* d_path of proc_fd as the supervisor sees it */
+	size_t proc_prefix_len;
+	atomic_int workers;        /* FIFO workers running */
+	atomic_int refs;           /* 1 for the owner + 1 per worker */
+	struct walk *walk;         /* the slow path's state, reused */
+	struct procguard_stats st; /* written by the listener thread only */
+};
+
+static long sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/* ---- pure helpers ------------------------------------------------------ */
+
+/* Files that reveal the environment, the mount table or a process's memory
+ * (where the environment strings live). Denied in every procfs directory,
+ * whatever pid it belongs to: no other procfs entry uses these names, and a
+ * structural (directory, name) check does not depend on how the directory
+ * was reached. */
+bool procguard_name_denied(const char *name)
+{
+	static const char *const deny[] = {"environ", "mounts", "mountinfo",
+					   "mountstats", "mem"};
+	for (size_t i = 0; i < ELEMENTSOF(deny); i++)
+		if (strcmp(name, deny[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Entries of another thread group's /proc/<pid> (or task/<tid>) that a task
+ * may open. The supervisor owns the sandbox's user namespace, so procfs's
+ * ptrace checks pass for it where they would fail for the task (for example
+ * against a non-dumpable runner): everything ptrace-gated (fd/, map_files/,
+ * exe/cwd/root, auxv, maps, io, syscall, stack, ...) is refused instead of
+ * being opened with the supervisor's rights. What remains is what ps(1) and
+ * friends read. */
+bool procguard_other_pid_allowed(const char *name)
+{
+	static const char *const allow[] = {
+		"stat",    "status",    "statm",  "cmdline", "comm",
+		"cgroup",  "task",      "limits", "oom_score", "oom_score_adj",
+		"sched",   "schedstat", "wchan",  "cpuset",  "uid_map",
+		"gid_map", "setgroups", "loginuid", "sessionid"};
+	for (size_t i = 0; i < ELEMENTSOF(allow); i++)
+		if (strcmp(name, allow[i]) == 0)
+			return true;
+	return false;
+}
+
+static int parse_last_field(const char *line, const char *end, pid_t *out)
+{
+	const char *p = end;
+	while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	const char *e = p;
+	while (p > line && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == e)
+		return -EINVAL;
+	long v = 0;
+	for (const char *q = p; q < e; q++) {
+		v = v * 10 + (*q - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	*out = (pid_t)v;
+	return 0;
+}
+
+int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
+			   pid_t *nstid)
+{
+	const char *p = status, *end = status + len;
+	int found = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if ((size_t)(le - p) > 7 && memcmp(p, "NStgid:", 7) == 0) {
+			if (parse_last_field(p + 7, le, nstgid) == 0)
+				found |= 1;
+		} else if ((size_t)(le - p) > 6 && memcmp(p, "NSpid:", 6) == 0) {
+			if (parse_last_field(p + 6, le, nstid) == 0)
+				found |= 2;
+		}
+		p = le + 1;
+	}
+	return found == 3 ? 0 : -ENOENT;
+}
+
+static bool is_number(const char *s)
+{
+	if (!*s || *s == '0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+bool procguard_is_open_call(const struct seccomp_data *d)
+{
+#ifdef __NR_open
+	if (d->nr == __NR_open)
+		return true;
+#endif
+#ifdef __NR_creat
+	if (d->nr == __NR_creat)
+		return true;
+#endif
+	return d->nr == __NR_openat || d->nr == __NR_openat2;
+}
+
+/* ---- per-request state ----------------------------------------------- */
+
+/* Where a procfs directory sits, from the kernel's own name for it. */
+enum pg_kind { PK_ROOT, PK_PID, PK_TASKDIR, PK_PIDSUB, PK_OTHER, PK_UNKNOWN };
+struct pg_pos {
+	enum pg_kind kind;
+	pid_t pid;     /* PK_PID / PK_TASKDIR / PK_PIDSUB: the thread group dir */
+	char sub[16];  /* PK_PIDSUB: fd, ns, map_files, net, ... */
+};
+
+struct pg_req {
+	struct procguard *pg;
+	const struct seccomp_notif *n;
+	int listener;
+	pid_t tid;             /* host tid of the requester */
+	pid_t nstgid, nstid;   /* in the sandbox's pid ns; 0 until looked up */
+	int flags;             /* open flags, normalised as the kernel does */
+	mode_t mode;
+	uint64_t resolve;      /* openat2 RESOLVE_* */
+	bool denied;           /* the answer is a guard decision */
+};
+
+static int read_status(pid_t tid, char *buf, size_t size)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static bool notif_valid(const struct pg_req *rq)
+{
+	uint64_t id = rq->n->id;
+	return ioctl(rq->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+static int req_nspids(struct pg_req *rq)
+{
+	if (rq->nstgid)
+		return 0;
+	char buf[4096];
+	int n = read_status(rq->tid, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : n;
+	int r = procguard_parse_nspids(buf, (size_t)n, &rq->nstgid, &rq->nstid);
+	if (r < 0)
+		return r;
+	/* The status file was read through the host tid: make sure it still
+	 * names the requester. */
+	return notif_valid(rq) ? 0 : -ESRCH;
+}
+
+/* Copies a NUL-terminated string of at most PATH_MAX bytes (terminator
+ * included) out of the task. Remote iovecs are split at page boundaries
+ * because process_vm_readv never transfers part of one iovec: a path that
+ * ends just before an unmapped page must still be readable. */
+static int read_task_string(pid_t tid, uint64_t addr, char *buf, size_t size)
+{
+	static long page;
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	size_t got = 0;
+	while (got < size) {
+		uint64_t a = addr + got;
+		size_t chunk = (size_t)page - (size_t)(a % (uint64_t)page);
+		if (chunk > size - got)
+			chunk = size - got;
+		struct iovec l = {buf + got, chunk};
+		struct iovec r = {(void *)(uintptr_t)a, chunk};
+		ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
+		if (n <= 0)
+			return n == 0 || errno == EFAULT ? -EFAULT : -errno;
+		char *z = memchr(buf + got, '\0', (size_t)n);
+		if (z)
+			return (int)(z - buf);
+		got += (size_t)n;
+	}
+	return -ENAMETOOLONG;
+}
+
+static int read_task_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec l = {buf, len};
+	struct iovec r = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
+	if (n < 0)
+		return errno == EFAULT ? -EFAULT : -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/* ---- procfs classification --------------------------------------------- */
+
+static bool fd_on_procfs(int fd, struct pg_req *rq, int *err)
+{
+	struct statfs sfs;
+	*err = 0;
+	if (fstatfs(fd, &sfs) < 0) {
+		*err = -errno;
+		return false;
+	}
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return false;
+	/* A procfs object on another superblock (the host's /proc, a second
+	 * procfs) is never handed out: only the sandbox's own instance is
+	 * reasoned about here. */
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		*err = -errno;
+	} else if (rq->pg->proc_fd < 0 || st.st_dev != rq->pg->proc_dev) {
+		rq->denied = true;
+		*err = -EACCES;
+	}
+	return true;
+}
+
+static int fd_dpath(int fd, char *buf, size_t size)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(p, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Classifies a directory on the sandbox's procfs by the kernel's own path
+ * for it (d_path of our fd): below the recorded mount point the components
+ * are procfs's names (pids, "task", fixed entry names), which the task
+ * cannot choose. Anything unexpected is PK_UNKNOWN and is refused. */
+static void classify_dir(struct pg_req *rq, int dirfd, struct pg_pos *pos)
+{
+	char path[PATH_MAX];
+	memset(pos, 0, sizeof(*pos));
+	pos->kind = PK_UNKNOWN;
+	int n = fd_dpath(dirfd, path, sizeof(path));
+	const struct procguard *pg = rq->pg;
+	if (n < 0 || (size_t)n < pg->proc_prefix_len ||
+	    memcmp(path, pg->proc_prefix, pg->proc_prefix_len) != 0)
+		return;
+	char *rel = path + pg->proc_prefix_len;
+	if (pg->proc_prefix_len > 1) { /* prefix "/proc": next is '/' or end */
+		if (*rel && *rel != '/')
+			return;
+	}
+	while (*rel == '/')
+		rel++;
+	char *comp[4] = {0};
+	int nc = 0;
+	for (char *save = NULL, *t = strtok_r(rel, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save)) {
+		if (nc < 4)
+			comp[nc] = t;
+		nc++;
+	}
+	if (nc == 0) {
+		pos->kind = PK_ROOT;
+		return;
+	}
+	if (!is_number(comp[0])) {
+		pos->kind = PK_OTHER;
+		return;
+	}
+	pos->pid = (pid_t)atoi(comp[0]);
+	if (nc == 1) {
+		pos->kind = PK_PID;
+	} else if (strcmp(comp[1], "task") == 0) {
+		if (nc == 2)
+			pos->kind = PK_TASKDIR;
+		else if (!is_number(comp[2]))
+			return;
+		else if (nc == 3)
+			pos->kind = PK_PID; /* a thread dir: same entries */
+		else {
+			pos->kind = PK_PIDSUB;
+			snprintf(pos->sub, sizeof(pos->sub), "%s", comp[3]);
+		}
+	} else {
+		pos->kind = PK_PIDSUB;
+		snprintf(pos->sub, sizeof(pos->sub), "%s", comp[1]);
+	}
+}
+
+/* Is sandbox pid `pid` (a tgid or a tid) part of the requester's thread
+ * group? */
+static int is_own(struct pg_req *rq, pid_t pid, bool *own)
+{
+	int r = req_nspids(rq);
+	if (r < 0)
+		return r;
+	if (pid == rq->nstgid) {
+		*own = true;
+		return 0;
+	}
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "%d/task/%d", (int)rq->nstgid, (int)pid);
+	*own = fstatat(rq->pg->proc_fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	return 0;
+}
+
+enum pg_verdict { PV_OPEN, PV_DENY, PV_SELF, PV_THREAD_SELF };
+
+/* The structural decision for opening `name` in procfs directory `pos`. */
+static int proc_decide(struct pg_req *rq, const struct pg_pos *pos,
+		       const char *name, enum pg_verdict *v)
+{
+	*v = PV_DENY;
+	if (procguard_name_denied(name))
+		return 0;
+	bool own = false;
+	int r;
+	switch (pos->kind) {
+	case PK_ROOT:
+		if (strcmp(name, "self") == 0)
+			*v = PV_SELF;
+		else if (strcmp(name, "thread-self") == 0)
+			*v = PV_THREAD_SELF;
+		else
+			*v = PV_OPEN;
+		return 0;
+	case PK_OTHER:
+	case PK_TASKDIR: /* only thread dirs of that group live here */
+		*v = PV_OPEN;
+		return 0;
+	case PK_PID:
+		if ((r = is_own(rq, pos->pid, &own)) < 0)
+			return r;
+		if (own || procguard_other_pid_allowed(name))
+			*v = PV_OPEN;
+		return 0;
+	case PK_PIDSUB:
+		if (strcmp(pos->sub, "ns") == 0)
+			return 0; /* nsfs magic links: never */
+		if ((r = is_own(rq, pos->pid, &own)) < 0)
+			return r;
+		if (own)
+			*v = PV_OPEN;
+		return 0;
+	case PK_UNKNOWN:
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- the walker -------------------------------------------------------- */
+
+struct walk {
+	struct pg_req *rq;
+	int root;         /* borrowed: "/" for this lookup */
+	bool scoped;      /* RESOLVE_BENEATH: leaving root is EXDEV, not a clamp */
+	int cur;          /* owned */
+	bool on_proc;     /* cur is on the sandbox's procfs */
+	int hops;
+	char *rem;        /* remaining path, inside one of bufs */
+	char bufs[2][PATH_MAX * 2];
+	int which;
+};
+
+static void walk_set_cur(struct walk *w, int fd, bool on_proc)
+{
+	if (w->cur >= 0)
+		close(w->cur);
+	w->cur = fd;
+	w->on_proc = on_proc;
+}
+
+static int walk_restart_root(struct walk *w)
+{
+	if (w->scoped)
+		return -EXDEV;
+	int fd = fcntl(w->root, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	int r;
+	bool p = fd_on_procfs(fd, w->rq, &r);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	walk_set_cur(w, fd, p);
+	return 0;
+}
+
+/* Replaces the component just consumed with `target` in front of the
+ * remaining path (symlink expansion). */
+static int walk_push(struct walk *w, const char *target, const char *rest)
+{
+	if (++w->hops > PG_MAX_SYMLINKS)
+		return -ELOOP;
+	char *dst = w->bufs[w->which ^ 1];
+	int n = snprintf(dst, sizeof(w->bufs[0]), "%s%s%s", target,
+			 *rest ? "/" : "", rest);
+	if (n < 0 || (size_t)n >= sizeof(w->bufs[0]))
+		return -ENAMETOOLONG;
+	w->which ^= 1;
+	w->rem = dst;
+	if (*target == '/')
+		return walk_restart_root(w);
+	return 0;
+}
+
+static int walk_follow_symlink(struct walk *w, const char *name,
+			       const char *rest)
+{
+	if (w->rq->resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(w->cur, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	if (n == 0)
+		return -ENOENT;
+	return walk_push(w, target, rest);
+}
+
+static bool same_dir(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int walk_dotdot(struct walk *w)
+{
+	if (same_dir(w->cur, w->root))
+		return w->scoped ? -EXDEV : 0; /* ".." at "/" stays at "/" */
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = w->rq->resolve & RESOLVE_NO_XDEV};
+	int fd = (int)sys_openat2(w->cur, "..", &how);
+	if (fd < 0)
+		return -errno;
+	int r;
+	bool p = fd_on_procfs(fd, w->rq, &r);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	walk_set_cur(w, fd, p);
+	return 0;
+}
+
+/* Follows a procfs magic link of the requester's own thread group by
+ * letting the kernel jump (its target may have no usable string form:
+ * pipe:[..], anon_inode:, deleted files, other mount namespaces). */
+static int walk_magic(struct walk *w, const char *name, int flags, mode_t mode,
+		      int *out)
+{
+	if (w->rq->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |
+			      RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+		return -ELOOP;
+	if (w->rq->resolve & RESOLVE_NO_XDEV)
+		return -EXDEV;
+	int fd = openat(w->cur, name, flags | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	*out = fd;
+	return 0;
+}
+
+/* One intermediate component. */
+static int walk_step(struct walk *w, char *name, const char *rest)
+{
+	if (w->on_proc) {
+		struct pg_pos pos;
+		enum pg_verdict v;
+		classify_dir(w->rq, w->cur, &pos);
+		int r = proc_decide(w->rq, &pos, name, &v);
+		if (r < 0)
+			return r;
+		if (v == PV_DENY) {
+			w->rq->denied = true;
+			return -EACCES;
+		}
+		if (v == PV_SELF || v == PV_THREAD_SELF) {
+			if (w->rq->resolve & RESOLVE_NO_SYMLINKS)
+				return -ELOOP;
+			if ((r = req_nspids(w->rq)) < 0)
+				return r;
+			char t[64];
+			if (v == PV_SELF)
+				snprintf(t, sizeof(t), "%d", (int)w->rq->nstgid);
+			else
+				snprintf(t, sizeof(t), "%d/task/%d",
+					 (int)w->rq->nstgid, (int)w->rq->nstid);
+			return walk_push(w, t, rest);
+		}
+		if (pos.kind == PK_PID || pos.kind == PK_PIDSUB) {
+			/* Symlinks in a pid directory are magic links. */
+			struct open_how how = {
+				.flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+			int fd = (int)sys_openat2(w->cur, name, &how);
+			if (fd < 0 && errno == ELOOP) {
+				if ((r = walk_magic(w, name, O_PATH, 0, &fd)) < 0)
+					return r;
+				bool p = fd_on_procfs(fd, w->rq, &r);
+				if (r < 0) {
+					close(fd);
+					return r;
+				}
+				walk_set_cur(w, fd, p);
+				return 0;
+			}
+			if (fd >= 0) {
+				walk_set_cur(w, fd, true);
+				return 0;
+			}
+			if (errno != EXDEV)
+				return -errno;
+			/* a mount on top of a pid entry: fall through */
+		}
+	}
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+	int fd = (int)sys_openat2(w->cur, name, &how);
+	if (fd >= 0) {
+		walk_set_cur(w, fd, w->on_proc);
+		return 0;
+	}
+	if (errno == ELOOP)
+		return walk_follow_symlink(w, name, rest);
+	if (errno != EXDEV)
+		return -errno;
+	/* A mount point: cross it (unless the task asked not to) and find out
+	 * which file system we are on now. */
+	if (w->rq->resolve & RESOLVE_NO_XDEV)
+		return -EXDEV;
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	fd = (int)sys_openat2(w->cur, name, &how);
+	if (fd < 0)
+		return errno == ELOOP ? walk_follow_symlink(w, name, rest) : -errno;
+	int r;
+	bool p = fd_on_procfs(fd, w->rq, &r);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	walk_set_cur(w, fd, p);
+	return 0;
+}
+
+/* The last component: open it with the task's flags. Returns the fd, 0
+ * when a symlink was pushed (walk goes on), or -errno. */
+static int walk_final(struct walk *w, char *name, int *out)
+{
+	struct pg_req *rq = w->rq;
+	int flags = rq->flags;
+	bool magic_ok = false;
+	if (w->on_proc) {
+		struct pg_pos pos;
+		enum pg_verdict v;
+		classify_dir(rq, w->cur, &pos);
+		int r = proc_decide(rq, &pos, name, &v);
+		if (r < 0)
+			return r;
+		if (v == PV_DENY) {
+			rq->denied = true;
+			return -EACCES;
+		}
+		if (v == PV_SELF || v == PV_THREAD_SELF) {
+			if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
+				return -ELOOP;
+			if (rq->resolve & RESOLVE_NO_SYMLINKS)
+				return -ELOOP;
+			/* O_PATH|O_NOFOLLOW on /proc/self: the link itself is
+			 * harmless and carries no target. */
+			if (!((flags & O_PATH) && (flags & O_NOFOLLOW))) {
+				if ((r = req_nspids(rq)) < 0)
+					return r;
+				char t[64];
+				if (v == PV_SELF)
+					snprintf(t, sizeof(t), "%d", (int)rq->nstgid);
+				else
+					snprintf(t, sizeof(t), "%d/task/%d",
+						 (int)rq->nstgid, (int)rq->nstid);
+				return walk_push(w, t, "");
+			}
+		}
+		magic_ok = pos.kind == PK_PID || pos.kind == PK_PIDSUB;
+	}
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+			       .mode = rq->mode,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+	int fd = (int)sys_openat2(w->cur, name, &how);
+	if (fd < 0 && errno == EXDEV && !(rq->resolve & RESOLVE_NO_XDEV)) {
+		how.resolve = RESOLVE_NO_SYMLINKS;
+		fd = (int)sys_openat2(w->cur, name, &how);
+	}
+	if (fd >= 0) {
+		*out = fd;
+		return 1;
+	}
+	if (errno != ELOOP)
+		return -errno;
+	/* A symlink. With O_NOFOLLOW the kernel answers ELOOP too (and with
+	 * O_PATH|O_NOFOLLOW openat2 returned the link itself above). */
+	if (flags & O_NOFOLLOW)
+		return -ELOOP;
+	if (magic_ok) {
+		int r = walk_magic(w, name, flags, rq->mode, &fd);
+		if (r < 0)
+			return r;
+		*out = fd;
+		return 1;
+	}
+	return walk_follow_symlink(w, name, "");
+}
+
+/* Resolves w->rem from w->cur. Returns an fd or -errno. */
+static int walk_run(struct walk *w)
+{
+	for (;;) {
+		char *p = w->rem;
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			/* "/" or a path ending in "/" or "/.": open the
+			 * directory we are at. */
+			int fd = -1;
+			char dot[] = ".";
+			int r = walk_final(w, dot, &fd);
+			if (r < 0)
+				return r;
+			if (r == 1)
+				return fd;
+			continue;
+		}
+		char *e = strchr(p, '/');
+		char *rest = e ? e + 1 : p + strlen(p);
+		if (e)
+			*e = '\0';
+		if (strlen(p) > NAME_MAX)
+			return -ENAMETOOLONG;
+		const char *q = rest;
+		while (*q == '/')
+			q++;
+		bool last = *q == '\0';
+		int r;
+		if (strcmp(p, ".") == 0) {
+			w->rem = rest;
+			if (last) {
+				int fd = -1;
+				char dot[] = ".";
+				if ((r = walk_final(w, dot, &fd)) < 0)
+					return r;
+				if (r == 1)
+					return fd;
+			}
+			continue;
+		}
+		if (strcmp(p, "..") == 0) {
+			if ((r = walk_dotdot(w)) < 0)
+				return r;
+			w->rem = rest;
+			if (last) {
+				int fd = -1;
+				char dot[] = ".";
+				if ((r = walk_final(w, dot, &fd)) < 0)
+					return r;
+				if (r == 1)
+					return fd;
+			}
+			continue;
+		}
+		/* Keep the component: walk_push may rewrite the buffer. */
+		char name[NAME_MAX + 1];
+		memcpy(name, p, strlen(p) + 1);
+		if (last && e) {
+			/* "name/" is "name/.": the directory itself. */
+			static char dot_rest[] = ".";
+			rest = dot_rest;
+			last = false;
+		}
+		w->rem = rest;
+		if (!last) {
+			if ((r = walk_step(w, name, rest)) < 0)
+				return r;
+			continue;
+		}
+		int fd = -1;
+		if ((r = walk_final(w, name, &fd)) < 0)
+			return r;
+		if (r == 1)
+			return fd;
+	}
+}
+
+/* The walk state (16 KiB of path buffers) lives in struct procguard and is
+ * reused: procguard_handle() runs on one thread, and no allocation happens
+ * per notification. */
+static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
+		     const char *path)
+{
+	struct walk *w = rq->pg->walk;
+	w->rq = rq;
+	w->root = root;
+	w->scoped = scoped;
+	w->cur = -1;
+	w->hops = 0;
+	w->which = 0;
+	snprintf(w->bufs[0], sizeof(w->bufs[0]), "%s", path);
+	w->rem = w->bufs[0];
+	int r = 0;
+	if (path[0] == '/') {
+		r = walk_restart_root(w);
+	} else {
+		int fd = fcntl(start, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			r = -errno;
+		} else {
+			bool p = fd_on_procfs(fd, rq, &r);
+			if (r < 0)
+				close(fd);
+			else
+				walk_set_cur(w, fd, p);
+		}
+	}
+	if (r == 0)
+		r = walk_run(w);
+	if (w->cur >= 0)
+		close(w->cur);
+	w->cur = -1;
+	return r;
+}
+
+/* ---- checks on the opened object, injection ---------------------------- */
+
+/* Post-open check: every procfs object must come from the sandbox's own
+ * procfs and must not be a denied file, however it was reached (a magic
+ * link such as /proc/self/fd/N of an O_PATH fd lands here by its target). */
+static int check_opened(struct pg_req *rq, int fd)
+{
+	int r;
+	if (!fd_on_procfs(fd, rq, &r))
+		return r;
+	if (r < 0)
+		return r;
+	char path[PATH_MAX];
+	if ((r = fd_dpath(fd, path, sizeof(path))) < 0)
+		return r;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (procguard_name_denied(base)) {
+		rq->denied = true;
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int send_error(const struct pg_req *rq, int err)
+{
+	struct seccomp_notif_resp resp = {
+		.id = rq->n->id, .val = 0, .error = -err, .flags = 0};
+	if (ioctl(rq->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return -errno;
+	return 0;
+}
+
+static int send_fd(const struct pg_req *rq, int fd, bool cloexec)
+{
+	struct seccomp_notif_addfd a = {
+		.id = rq->n->id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (uint32_t)fd,
+		.newfd = 0,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	if (ioctl(rq->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A blocking FIFO open would stall the listener for every other task: it
+ * runs on its own thread, reopening the FIFO through our O_PATH/nonblocking
+ * fd with the task's flags. */
+struct fifo_job {
+	struct procguard *pg;
+	int listener;
+	struct seccomp_notif n;
+	int fd;
+	int flags;
+};
+
+static void procguard_unref(struct procguard *pg)
+{
+	if (atomic_fetch_sub(&pg->refs, 1) != 1)
+		return;
+	if (pg->root_fd >= 0)
+		close(pg->root_fd);
+	if (pg->proc_fd >= 0)
+		close(pg->proc_fd);
+	free(pg->walk);
+	free(pg);
+}
+
+static void *fifo_worker(void *arg)
+{
+	struct fifo_job *j = arg;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", j->fd);
+	int fd = open(p, (j->flags & ~O_PATH) | O_CLOEXEC);
+	struct pg_req rq = {.pg = j->pg, .n = &j->n, .listener = j->listener};
+	if (fd < 0)
+		send_error(&rq, errno);
+	else {
+		send_fd(&rq, fd, j->flags & O_CLOEXEC);
+		close(fd);
+	}
+	close(j->fd);
+	close(j->listener);
+	atomic_fetch_sub(&j->pg->workers, 1);
+	procguard_unref(j->pg);
+	free(j);
+	return NULL;
+}
+
+static int start_fifo_worker(struct pg_req *rq, int fd)
+{
+	if (atomic_fetch_add(&rq->pg->workers, 1) >= PG_MAX_WORKERS) {
+		atomic_fetch_sub(&rq->pg->workers, 1);
+		return -EAGAIN;
+	}
+	struct fifo_job *j = malloc(sizeof(*j));
+	if (!j) {
+		atomic_fetch_sub(&rq->pg->workers, 1);
+		return -ENOMEM;
+	}
+	*j = (struct fifo_job){.pg = rq->pg, .n = *rq->n, .fd = fd,
+			       .flags = rq->flags};
+	/* Its own listener reference: the owner may close the listener while
+	 * the worker still waits for the FIFO's other end. */
+	j->listener = fcntl(rq->listener, F_DUPFD_CLOEXEC, 3);
+	if (j->listener < 0) {
+		int e = errno;
+		free(j);
+		atomic_fetch_sub(&rq->pg->workers, 1);
+		return -e;
+	}
+	atomic_fetch_add(&rq->pg->refs, 1);
+	pthread_attr_t at;
+	pthread_t t;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 64 * 1024);
+	int r = pthread_create(&t, &at, fifo_worker, j);
+	pthread_attr_destroy(&at);
+	if (r) {
+		close(j->listener);
+		free(j);
+		atomic_fetch_sub(&rq->pg->workers, 1);
+		atomic_fetch_sub(&rq->pg->refs, 1);
+		return -r;
+	}
+	return 0;
+}
+
+/* ---- request entry ----------------------------------------------------- */
+
+static int task_umask(struct pg_req *rq, mode_t *um)
+{
+	char buf[4096];
+	int n = read_status(rq->tid, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : n;
+	const char *u = strstr(buf, "\nUmask:");
+	if (!u)
+		return -EIO;
+	*um = (mode_t)strtoul(u + 7, NULL, 8);
+	if (!rq->nstgid)
+		procguard_parse_nspids(buf, (size_t)n, &rq->nstgid, &rq->nstid);
+	return notif_valid(rq) ? 0 : -ESRCH;
+}
+
+static int open_task_dir(pid_t tid, int dirfd, int *out)
+{
+	char p[64];
+	if (dirfd == AT_FDCWD)
+		snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	else if (dirfd < 0)
+		return -EBADF;
+	else
+		snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, dirfd);
+	int fd = open(p, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return dirfd == AT_FDCWD ? -ESRCH : -EBADF;
+		return -errno;
+	}
+	*out = fd;
+	return 0;
+}
+
+static bool has_dotdot(const char *p)
+{
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+			return true;
+	return false;
+}
+
+/* Returns the fd to inject or -errno. */
+static int pg_open(struct pg_req *rq, int dirfd, const char *path)
+{
+	struct procguard *pg = rq->pg;
+	_cleanup_close_ int start = -1;
+	bool absolute = path[0] == '/';
+	bool scoped = rq->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	int r;
+
+	if (!*path)
+		return -ENOENT;
+	if (!absolute || scoped) {
+		if ((r = open_task_dir(rq->tid, dirfd, &start)) < 0)
+			return r;
+		if (!notif_valid(rq))
+			return -ESRCH;
+		struct stat st;
+		if (fstat(start, &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	if (PG_WILL_CREATE(rq->flags)) {
+		mode_t um = 0;
+		if ((r = task_umask(rq, &um)) < 0)
+			return r;
+		umask(um); /* this thread has a private fs_struct */
+	}
+	bool want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
+	int flags = rq->flags | (want_block ? O_NONBLOCK : 0);
+	int saved = rq->flags;
+	rq->flags = flags;
+
+	int fd = -1;
+	if (rq->resolve == 0 && (absolute || !has_dotdot(path))) {
+		pg->st.fast++;
+		struct open_how how = {
+			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.mode = rq->mode,
+			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+					    : RESOLVE_NO_SYMLINKS};
+		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
+		if (fd < 0) {
+			r = -errno;
+			if (r != -ENOENT && r != -ELOOP && r != -EXDEV &&
+			    r != -EAGAIN && r != -ENXIO)
+				goto out;
+		} else {
+			struct statfs sfs;
+			if (fstatfs(fd, &sfs) < 0) {
+				r = -errno;
+				goto out;
+			}
+			if (sfs.f_type != PROC_SUPER_MAGIC)
+				goto opened;
+			close(fd);
+			fd = -1;
+		}
+		pg->st.fast--;
+	}
+	pg->st.slow++;
+	if (rq->resolve & RESOLVE_IN_ROOT)
+		fd = walk_path(rq, start, start, false, path);
+	else if (rq->resolve & RESOLVE_BENEATH)
+		fd = walk_path(rq, start, start, true, path);
+	else
+		fd = walk_path(rq, start, pg->root_fd, false, path);
+	if (fd < 0) {
+		r = fd;
+		goto out;
+	}
+	if ((r = check_opened(rq, fd)) < 0)
+		goto out;
+opened:
+	rq->flags = saved;
+	if (want_block) {
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (S_ISFIFO(st.st_mode)) {
+			if ((r = start_fifo_worker(rq, fd)) == 0)
+				return -EINPROGRESS; /* the worker answers */
+			goto out;
+		}
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
+	return fd;
+out:
+	rq->flags = saved;
+	if (fd >= 0)
+		close(fd);
+	/* A FIFO opened for writing without a reader answers ENXIO to a
+	 * non-blocking open; the task asked to wait for one. */
+	if (r == -ENXIO && want_block && (saved & O_ACCMODE) != O_RDONLY) {
+		rq->flags = O_PATH | (saved & O_NOFOLLOW);
+		int pfd = rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)
+				  ? walk_path(rq, start, start,
+					      rq->resolve & RESOLVE_BENEATH, path)
+				  : walk_path(rq, start, pg->root_fd, false, path);
+		rq->flags = saved;
+		struct stat st;
+		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+			if (start_fifo_worker(rq, pfd) == 0)
+				return -EINPROGRESS;
+		}
+		if (pfd >= 0)
+			close(pfd);
+	}
+	return r;
+}
+
+static int read_open_how(struct pg_req *rq, uint64_t addr, size_t size)
+{
+	struct open_how how;
+	int r;
+	if (size < sizeof(how))
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	if ((r = read_task_mem(rq->tid, addr, &how, sizeof(how))) < 0)
+		return r;
+	if (size > sizeof(how)) {
+		/* A larger struct from a newer libc is fine only if the part
+		 * we do not know is zero (copy_struct_from_user()). */
+		unsigned char tail[4096];
+		size_t tl = size - sizeof(how);
+		if ((r = read_task_mem(rq->tid, addr + sizeof(how), tail, tl)) < 0)
+			return r;
+		for (size_t i = 0; i < tl; i++)
+			if (tail[i])
+				return -E2BIG;
+	}
+	if ((how.flags & ~(uint64_t)PG_VALID_OPEN_FLAGS) ||
+	    (how.resolve & ~(uint64_t)PG_VALID_RESOLVE) ||
+	    ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT)) ||
+	    (how.mode & ~(uint64_t)07777) ||
+	    (!PG_WILL_CREATE(how.flags) && how.mode) ||
+	    ((how.flags & O_PATH) && (how.flags & ~(uint64_t)PG_O_PATH_FLAGS)) ||
+	    ((how.flags & O_TMPFILE) == O_TMPFILE &&
+	     !(how.flags & (O_WRONLY | O_RDWR))))
+		return -EINVAL;
+	/* O_PATH cannot be emulated (ADDFD refuses O_PATH files) and cannot be
+	 * left to the kernel either: how.flags lives in task memory, another
+	 * thread could clear O_PATH after we looked. ENOSYS sends callers to
+	 * their openat() fallback, which the filter lets through. */
+	if (how.flags & O_PATH)
+		return -ENOSYS;
+	rq->flags = (int)how.flags;
+	rq->mode = (mode_t)how.mode;
+	/* RESOLVE_CACHED only promises to fail fast; a full lookup is a
+	 * valid answer. */
+	rq->resolve = how.resolve & ~(uint64_t)RESOLVE_CACHED;
+	return 0;
+}
+
+/* build_open_how(): unknown bits dropped, O_PATH keeps only its own, the
+ * mode only with O_CREAT / O_TMPFILE. */
+static int normalise_open_flags(struct pg_req *rq)
+{
+	rq->flags &= PG_VALID_OPEN_FLAGS;
+	if (rq->flags & O_PATH)
+		rq->flags &= PG_O_PATH_FLAGS;
+	rq->mode = PG_WILL_CREATE(rq->flags) ? rq->mode & 07777 : 0;
+	if ((rq->flags & O_TMPFILE) == O_TMPFILE &&
+	    !(rq->flags & (O_WRONLY | O_RDWR)))
+		return -EINVAL;
+	return 0;
+}
+
+void procguard_handle(struct procguard *pg, int listener,
+		      const struct seccomp_notif *n, struct procguard_result *res)
+{
+	struct pg_req rq = {.pg = pg, .n = n, .listener = listener,
+			    .tid = (pid_t)n->pid};
+	const __u64 *a = n->data.args;
+	uint64_t path_addr;
+	int dirfd = AT_FDCWD;
+	int r;
+
+	memset(res, 0, offsetof(struct procguard_result, path) + 1);
+	pg->st.handled++;
+#ifdef __NR_open
+	if (n->data.nr == __NR_open) {
+		path_addr = a[0];
+		rq.flags = (int)a[1];
+		rq.mode = (mode_t)a[2];
+	} else
+#endif
+#ifdef __NR_creat
+	if (n->data.nr == __NR_creat) {
+		path_addr = a[0];
+		rq.flags = O_CREAT | O_WRONLY | O_TRUNC;
+		rq.mode = (mode_t)a[1];
+	} else
+#endif
+	if (n->data.nr == __NR_openat) {
+		dirfd = (int)a[0];
+		path_addr = a[1];
+		rq.flags = (int)a[2];
+		rq.mode = (mode_t)a[3];
+	} else {
+		dirfd = (int)a[0];
+		path_addr = a[1];
+	}
+
+	/* Flag validation comes first, as in the kernel (build_open_how()
+	 * runs before the path is copied). */
+	r = 0;
+	if (n->data.nr == __NR_openat2)
+		r = read_open_how(&rq, a[2], (size_t)a[3]);
+	else
+		r = normalise_open_flags(&rq);
+	int len = read_task_string(rq.tid, path_addr, res->path, sizeof(res->path));
+	if (len == -ENAMETOOLONG)
+		res->path[sizeof(res->path) - 1] = '\0';
+	else if (len < 0)
+		res->path[0] = '\0';
+	/* Nothing read from the task is used before this check: while the
+	 * notification is valid the task is blocked in this syscall, so its
+	 * tid cannot have been reused for the reads above. */
+	if (!notif_valid(&rq)) {
+		res->task_gone = true;
+		pg->st.stale++;
+		return;
+	}
+	if (r == 0 && len < 0)
+		r = len == -EFAULT || len == -ENAMETOOLONG ? len : -ESRCH;
+	if (r < 0)
+		goto answer;
+	r = pg_open(&rq, dirfd, res->path);
+	if (r == -EINPROGRESS)
+		return;
+	if (r >= 0) {
+		int fd = r;
+		r = send_fd(&rq, fd, rq.flags & O_CLOEXEC);
+		close(fd);
+		if (r == 0)
+			return;
+		/* ENOENT: the task went away (or a signal interrupted the
+		 * syscall; it will be restarted and notified again). Anything
+		 * else (EMFILE: its fd table is full) is the task's answer. */
+		if (r == -ENOENT) {
+			res->task_gone = true;
+			pg->st.stale++;
+			return;
+		}
+	}
+answer:
+	/* ESRCH: a /proc/<tid> file vanished under us. If the notification is
+	 * still valid the task is alive and gets a plain refusal; if not, the
+	 * answer below fails with ENOENT and nothing happens. */
+	if (r == -ESRCH)
+		r = -EACCES;
+	res->err = -r;
+	res->denied = rq.denied;
+	if (rq.denied) {
+		pg->st.denied++;
+		if (req_nspids(&rq) == 0)
+			res->nspid = rq.nstid;
+	}
+	if (send_error(&rq, -r) == -ENOENT) {
+		res->task_gone = true;
+		pg->st.stale++;
+	}
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static int parse_ids(const char *buf, const char *key, unsigned long *out,
+		     int max)
+{
+	const char *l = strstr(buf, key);
+	if (!l)
+		return -EIO;
+	l += strlen(key);
+	int n = 0;
+	while (n < max) {
+		char *end;
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '\n' || !*l)
+			break;
+		out[n++] = strtoul(l, &end, 10);
+		if (end == l)
+			break;
+		l = end;
+	}
+	return n;
+}
+
+int procguard_new(struct procguard **out, struct tj_error *err)
+{
+	struct procguard *pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return tj_error_set(err, ENOMEM, "procguard: allocate state");
+	pg->root_fd = pg->proc_fd = -1;
+	atomic_init(&pg->refs, 1);
+	pg->walk = calloc(1, sizeof(*pg->walk));
+	if (!pg->walk) {
+		free(pg);
+		return tj_error_set(err, ENOMEM, "procguard: allocate state");
+	}
+	*out = pg;
+	return 0;
+}
+
+int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
+{
+	char p[64];
+	/* A task that has exec'd: the sandbox's init is non-dumpable and its
+	 * mm still belongs to the supervisor's user namespace, so an
+	 * unprivileged supervisor may not open /proc/<init>/root. */
+	snprintf(p, sizeof(p), "/proc/%d/root", (int)tid);
+	pg->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pg->root_fd < 0)
+		return tj_error_set(err, errno, "procguard: open %s", p);
+	/* The sandbox's own procfs, as mounted at /proc in its root. Without
+	 * one, every procfs object is refused. */
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+	int fd = (int)sys_openat2(pg->root_fd, "proc", &how);
+	struct statfs sfs;
+	struct stat st;
+	if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    fstat(fd, &st) == 0 && st.st_ino == 1 /* PROC_ROOT_INO */) {
+		int n = fd_dpath(fd, pg->proc_prefix, sizeof(pg->proc_prefix));
+		if (n > 0) {
+			pg->proc_fd = fd;
+			pg->proc_dev = st.st_dev;
+			pg->proc_prefix_len = (size_t)n;
+			if (n == 1) /* mounted at "/" of the view: no prefix */
+				pg->proc_prefix_len = 0;
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (geteuid() != 0)
+		return 0; /* our ids are the sandbox's outer ids already */
+	/* A root supervisor maps the sandbox uid to an unprivileged host id.
+	 * Open files as that id: with fsuid != 0 the kernel also drops the
+	 * file-system capabilities (CAP_DAC_OVERRIDE, ...) of this thread.
+	 * Raw syscalls: glibc's setgroups() would apply to every thread. */
+	char buf[4096];
+	int n = read_status(tid, buf, sizeof(buf));
+	if (n < 0)
+		return tj_error_set(err, -n, "procguard: read /proc/%d/status", (int)tid);
+	unsigned long uid[4], gid[4], groups[64];
+	if (parse_ids(buf, "\nUid:", uid, 4) != 4 || parse_ids(buf, "\nGid:", gid, 4) != 4)
+		return tj_error_setx(err, EIO, "procguard: parse ids of pid %d", (int)tid);
+	int ng = parse_ids(buf, "\nGroups:", groups, (int)ELEMENTSOF(groups));
+	gid_t g[ELEMENTSOF(groups)];
+	for (int i = 0; i < ng; i++)
+		g[i] = (gid_t)groups[i];
+	if (syscall(SYS_setgroups, ng < 0 ? 0 : ng, g) < 0)
+		return tj_error_set(err, errno, "procguard: setgroups");
+	syscall(SYS_setfsgid, (gid_t)gid[3]);
+	syscall(SYS_setfsuid, (uid_t)uid[3]);
+	if ((uid_t)syscall(SYS_setfsuid, -1) != (uid_t)uid[3] ||
+	    (gid_t)syscall(SYS_setfsgid, -1) != (gid_t)gid[3])
+		return tj_error_setx(err, EPERM, "procguard: setfsuid/setfsgid(%lu/%lu) failed",
+				     uid[3], gid[3]);
+	return 0;
+}
+
+/* A FIFO worker still blocked in open() keeps the state alive until the
+ * other end shows up; the last one out frees it. */
+void procguard_free(struct procguard *pg)
+{
+	if (pg)
+		procguard_unref(pg);
+}
+
+void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st)
+{
+	*st = pg->st;
+}
+
+int procguard_thread_init(struct tj_error *err)
+{
+	/* A private fs_struct: the task's umask is applied per request with
+	 * umask(2), which would otherwise change the whole supervisor's. */
+	if (unshare(CLONE_FS) < 0)
+		return tj_error_set(err, errno, "procguard: unshare(CLONE_FS)");
+	return 0;
+}
+
+/* ---- filter rules ------------------------------------------------------ */
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name,
+		    int fallback_nr, unsigned argc, const struct scmp_arg_cmp *args,
+		    struct tj_error *err)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR) {
+		/* Newer than libseccomp's table: since 5.1 new syscalls have one
+		 * number on every architecture (asm-generic/unistd.h). */
+		if (fallback_nr < 0)
+			return 0;
+		nr = fallback_nr;
+	}
+	if (nr < 0)
+		return 0; /* does not exist on this architecture */
+	int r = seccomp_rule_add_array(ctx, action, nr, argc, args);
+	/* EACCES: the action is the filter's default (a policy whose default
+	 * is ENOSYS already answers io_uring that way): nothing to add. */
+	if (r < 0 && r != -EEXIST && r != -EACCES)
+		return tj_error_set(err, -r, "procguard: seccomp rule for %s", name);
+	return 0;
+}
+
+/* ALLOW rules are refused by libseccomp (EACCES) when ALLOW is already the
+ * default action: then they are not needed. */
+static int add_allow(scmp_filter_ctx ctx, const char *name,
+		     const struct scmp_arg_cmp *c, struct tj_error *err)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr < 0)
+		return 0;
+	int r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, c);
+	if (r < 0 && r != -EACCES && r != -EEXIST)
+		return tj_error_set(err, -r, "procguard: seccomp rule for %s", name);
+	return 0;
+}
+
+int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
+{
+	(void)data;
+	scmp_filter_ctx ctx = vctx;
+	int r;
+	/* O_PATH opens stay in the kernel: ADDFD cannot install an O_PATH file
+	 * (seccomp_notify_addfd() uses fget(), which skips them), and an O_PATH
+	 * fd reads nothing. Every way to turn one into a readable fd is an open
+	 * of /proc/self/fd/N or an openat() relative to it, which is intercepted
+	 * and decided on the object. The flags are a register here, so BPF can
+	 * look at them; openat2's live in memory and always notify. */
+	static const struct { const char *n; unsigned arg; } notify[] = {
+		{"open", 1}, {"openat", 2}, {"creat", 99}, {"openat2", 99}};
+	for (size_t i = 0; i < ELEMENTSOF(notify); i++) {
+		if (notify[i].arg > 5) {
+			if ((r = add_rule(ctx, SCMP_ACT_NOTIFY, notify[i].n, -1, 0, NULL, err)) < 0)
+				return r;
+			continue;
+		}
+		struct scmp_arg_cmp no_path = {notify[i].arg, SCMP_CMP_MASKED_EQ, O_PATH, 0};
+		struct scmp_arg_cmp path = {notify[i].arg, SCMP_CMP_MASKED_EQ, O_PATH, O_PATH};
+		if ((r = add_rule(ctx, SCMP_ACT_NOTIFY, notify[i].n, -1, 1, &no_path, err)) < 0 ||
+		    (r = add_allow(ctx, notify[i].n, &path, err)) < 0)
+			return r;
+	}
+
+	/* io_uring's OPENAT / OPENAT2 / READ requests never pass through
+	 * seccomp. ENOSYS makes libuv and the runtimes fall back to threads. */
+	static const struct { const char *n; int nr; } nosys[] = {
+		{"io_uring_setup", 425}, {"io_uring_enter", 426},
+		{"io_uring_register", 427},
+		/* clone3's flags live in memory, where BPF cannot look; glibc
+		 * falls back to clone(2), whose flags are filtered below. */
+		{"clone3", 435},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(nosys); i++)
+		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nosys[i].n,
+				  nosys[i].nr, 0, NULL, err)) < 0)
+			return r;
+
+	/* A second procfs, a bind mount of some environ, a mount namespace of
+	 * the task's own, the mount table without procfs (statmount,
+	 * listmount), file handles, other processes' memory, another filter
+	 * that could take precedence: each would defeat the guard. */
+	static const struct { const char *n; int nr; } perm[] = {
+		{"mount", -1},          {"umount2", -1},       {"umount", -1},
+		{"pivot_root", -1},     {"chroot", -1},        {"open_tree", 428},
+		{"move_mount", 429},    {"fsopen", 430},       {"fsconfig", 431},
+		{"fsmount", 432},       {"fspick", 433},       {"mount_setattr", 442},
+		{"statmount", 457},     {"listmount", 458},    {"open_tree_attr", 467},
+		{"open_by_handle_at", -1}, {"ptrace", -1},
+		{"process_vm_readv", -1}, {"process_vm_writev", -1},
+		{"pidfd_getfd", 438},   {"setns", -1},         {"seccomp", -1},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(perm); i++)
+		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), perm[i].n,
+				  perm[i].nr, 0, NULL, err)) < 0)
+			return r;
+
+	/* unshare(2) / clone(2) of a new mount, user or pid namespace. The
+	 * explicit ALLOW for the other flag values keeps them working when a
+	 * policy's own rule for these syscalls gives way to these. */
+	const uint64_t ns = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID;
+	struct scmp_arg_cmp none = SCMP_A0(SCMP_CMP_MASKED_EQ, ns, 0);
+	if ((r = add_allow(ctx, "unshare", &none, err)) < 0 ||
+	    (r = add_allow(ctx, "clone", &none, err)) < 0)
+		return r;
+	for (int bit = 0; bit < 3; bit++) {
+		uint64_t b = bit == 0 ? CLONE_NEWNS : bit == 1 ? CLONE_NEWUSER : CLONE_NEWPID;
+		struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_MASKED_EQ, b, b);
+		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "unshare", -1, 1, &c, err)) < 0)
+			return r;
+		/* clone(2): flags are the first argument on x86-64, arm64 */
+		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", -1, 1, &c, err)) < 0)
+			return r;
+	}
+	struct scmp_arg_cmp pr = SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP);
+	struct scmp_arg_cmp npr = SCMP_A0(SCMP_CMP_NE, PR_SET_SECCOMP);
+	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
+		return r;
+	return add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl", -1, 1, &pr, err);
+}
+
+/* ---- stand-alone filter (until the seccomp module is merged) ----------- */
+
+struct procguard_filter {
+	struct sock_fprog prog;
+};
+
+int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return tj_error_set(err, ENOMEM, "procguard: seccomp_init");
+	int r;
+	/* A foreign architecture (int 0x80 on x86-64) or the x32 ABI would
+	 * reach open() past these rules: kill the process. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0) {
+		seccomp_release(ctx);
+		return tj_error_set(err, -r, "procguard: set the bad-arch action");
+	}
+	if ((r = procguard_add_rules(ctx, NULL, err)) < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	/* libseccomp 2.5 exports BPF only to an fd. */
+	_cleanup_close_ int mfd = memfd_create("procguard-bpf", MFD_CLOEXEC);
+	if (mfd < 0) {
+		seccomp_release(ctx);
+		return tj_error_set(err, errno, "procguard: memfd_create");
+	}
+	r = seccomp_export_bpf(ctx, mfd);
+	seccomp_release(ctx);
+	if (r < 0)
+		return tj_error_set(err, -r, "procguard: export the filter");
+	off_t len = lseek(mfd, 0, SEEK_END);
+	if (len <= 0 || len % (off_t)sizeof(struct sock_filter))
+		return tj_error_setx(err, EINVAL, "procguard: exported filter has %lld bytes",
+				     (long long)len);
+	struct procguard_filter *f = calloc(1, sizeof(*f));
+	struct sock_filter *ins = malloc((size_t)len);
+	if (!f || !ins) {
+		free(f);
+		free(ins);
+		return tj_error_set(err, ENOMEM, "procguard: allocate the filter");
+	}
+	if (pread(mfd, ins, (size_t)len, 0) != len) {
+		free(f);
+		free(ins);
+		return tj_error_set(err, EIO, "procguard: read back the filter");
+	}
+	f->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	f->prog.filter = ins;
+	*out = f;
+	return 0;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+int procguard_filter_install(const struct procguard_filter *f, int *listener)
+{
+	/* WAIT_KILLABLE_RECV (6.0+): once the supervisor has received a
+	 * notification, non-fatal signals no longer interrupt the call, so
+	 * signal-heavy tasks do not cause restart storms. */
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			  &f->prog);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
+	if (fd < 0)
+		return -errno;
+	*listener = (int)fd;
+	return 0;
+}
+
+void procguard_filter_free(struct procguard_filter *f)
+{
+	if (!f)
+		return;
+	free(f->prog.filter);
+	free(f);
+}

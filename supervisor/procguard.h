@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* procguard: the /proc guard of DESIGN §3, layer 3.
+ *
+ * The open family (open, openat, openat2, creat) of every task in the sandbox
+ * is turned into a seccomp user notification. The supervisor then performs
+ * the open itself, in the task's root / cwd / dirfd context, decides on the
+ * object it actually opened (never on a string it could be tricked about),
+ * and either injects the fd into the task (SECCOMP_IOCTL_NOTIF_ADDFD with
+ * SECCOMP_ADDFD_FLAG_SEND) or answers an errno. environ, mounts, mountinfo,
+ * mountstats and mem of every pid, the task's own included, are denied with
+ * EACCES whatever path leads to them. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/seccomp.h>
+
+#include "error.h"
+
+/* Adds the guard's rules to a libseccomp filter (ctx is a scmp_filter_ctx):
+ * NOTIFY on the open family, and plain errno denials for every syscall that
+ * would let the task get around the guard (io_uring, the mount API, new
+ * mount/user/pid namespaces, open_by_handle_at, statmount/listmount, ptrace,
+ * process_vm_*, pidfd_getfd, seccomp, prctl(PR_SET_SECCOMP)). Matches the
+ * seccomp module's extra_rules hook. Returns 0 or -errno. */
+int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
+
+/* The guard's filter on its own (an ALLOW base plus procguard_add_rules(),
+ * foreign architectures killed), compiled in the supervisor before clone.
+ * Stands in until the seccomp module (policies) is merged: then the policy's
+ * filter carries procguard_add_rules() as its extra_rules and this goes. */
+struct procguard_filter;
+int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err);
+/* Runner, after no_new_privs, last step before execve: no allocation.
+ * Returns 0 and the listener fd, or -errno. */
+int procguard_filter_install(const struct procguard_filter *f, int *listener);
+void procguard_filter_free(struct procguard_filter *f);
+
+/* True for the syscalls procguard_add_rules() turns into notifications. */
+bool procguard_is_open_call(const struct seccomp_data *d);
+
+struct procguard;
+
+/* Per-sandbox state. Allocates only: the sandbox is bound at the first
+ * notification (procguard_bind). */
+int procguard_new(struct procguard **out, struct tj_error *err);
+void procguard_free(struct procguard *pg);
+
+/* Prepares the calling (listener) thread: a private fs_struct, so that the
+ * task's umask can be applied per request. */
+int procguard_thread_init(struct tj_error *err);
+
+/* Binds to the sandbox of task tid (a task that raised a notification; the
+ * caller checks SECCOMP_IOCTL_NOTIF_ID_VALID afterwards): records its root
+ * (every task of the sandbox has that root: chroot, pivot_root and new mount
+ * namespaces are denied to them) and <root>/proc, the sandbox's own procfs.
+ * For a root supervisor it also switches this thread to the task's host
+ * fsuid/fsgid/groups, which clears the file-system capabilities of this
+ * thread only: files are opened with the task's rights. */
+int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err);
+
+/* What procguard_handle() did, for the deny log. */
+struct procguard_result {
+	int err;            /* 0: fd injected; else the positive errno answered */
+	bool denied;        /* err is a guard decision (not the file system's) */
+	bool task_gone;     /* the notification was stale: nothing answered */
+	pid_t nspid;        /* denied: the requester's tid in the sandbox */
+	char path[4096];    /* the path the task passed (truncated), "" if unread */
+};
+
+/* Handles one open-family notification on listener: answers it (ADDFD+SEND
+ * or an error response) unless the task went away. Must run on a thread set
+ * up with procguard_thread_init(). Never blocks on the task's behalf except
+ * for a FIFO open, which it hands to a short-lived worker thread. */
+void procguard_handle(struct procguard *pg, int listener,
+		      const struct seccomp_notif *req,
+		      struct procguard_result *res);
+
+/* Counters, for the benchmark and the tests. */
+struct procguard_stats {
+	uint64_t handled, fast, slow, denied, stale;
+};
+void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);
+
+/* Pure helpers (unit-tested). */
+bool procguard_name_denied(const char *name);      /* environ, mounts, ... */
+bool procguard_other_pid_allowed(const char *name); /* entries of another pid */
+/* Parses the last field of "NSpid:"/"NStgid:" lines of a status text. */
+int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
+			   pid_t *nstid);

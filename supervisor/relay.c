@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "relay.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define RELAY_MAX_TARGETS 8
+
+struct target {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+struct relay_lis {
+	struct tj_relay *r;
+	int fd;
+	bool inbound;
+	bool registered;
+	char what[300];          /* "127.0.0.1:5681 -> sandbox 127.0.0.1:5681" */
+	uint16_t sandbox_port;
+	struct target targets[RELAY_MAX_TARGETS]; /* outbound: the real service */
+	size_t n_targets;
+};
+
+struct relay_conn;
+struct relay_end {
+	struct relay_conn *c;
+	int fd;
+	bool eof;      /* read side saw EOF */
+	bool shut_wr;  /* we sent FIN */
+	bool registered;
+};
+
+struct relay_conn {
+	struct tj_relay *r;
+	struct relay_lis *lis;
+	struct relay_end e[2]; /* 0: accepted side, 1: dialled side */
+	int pipe[2][2];        /* pipe[d] carries e[d] -> e[1 - d] */
+	size_t fill[2];
+	bool connecting;
+	size_t next_target;
+	struct relay_conn *prev, *next;
+};
+
+struct tj_relay {
+	struct tj_loop *loop;
+	relay_socket_fn make_socket;
+	void *ctx;
+	struct relay_lis *lis;
+	size_t n_lis;
+	struct relay_conn *conns;
+	unsigned active;
+	unsigned long accepted;
+	size_t pipe_cap;
+};
+
+unsigned relay_active(const struct tj_relay *r)
+{
+	return r ? r->active : 0;
+}
+
+unsigned long relay_accepted(const struct tj_relay *r)
+{
+	return r ? r->accepted : 0;
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static void end_close(struct tj_relay *r, struct relay_end *e, bool reset)
+{
+	if (e->fd < 0)
+		return;
+	if (e->registered)
+		loop_del(r->loop, e->fd);
+	if (reset) {
+		/* Tell the peer the other side failed, as a refused or reset
+		 * connection would, rather than with an orderly FIN. */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(e->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(e->fd);
+	e->fd = -1;
+	e->registered = false;
+}
+
+static void conn_free(struct relay_conn *c, bool reset)
+{
+	struct tj_relay *r = c->r;
+	end_close(r, &c->e[0], reset);
+	end_close(r, &c->e[1], reset);
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 2; k++)
+			if (c->pipe[d][k] >= 0)
+				close(c->pipe[d][k]);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		r->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	r->active--;
+	free(c);
+}
+
+/* Moves bytes both ways until neither direction can progress. Edge-triggered
+ * epoll only reports new readiness, so every call retries both reads and
+ * both writes: a read stopped by a full pipe resumes as soon as a write
+ * drained it, without waiting for an edge that already passed. Returns
+ * false when the connection is finished (and freed). */
+static bool conn_pump(struct relay_conn *c)
+{
+	const unsigned fl = SPLICE_F_NONBLOCK | SPLICE_F_MOVE;
+	if (c->connecting)
+		return true;
+	for (;;) {
+		bool progress = false;
+		for (int d = 0; d < 2; d++) {
+			struct relay_end *src = &c->e[d], *dst = &c->e[1 - d];
+			size_t cap = c->r->pipe_cap;
+			if (!src->eof && c->fill[d] < cap) {
+				ssize_t n = splice(src->fd, NULL, c->pipe[d][1], NULL, cap - c->fill[d], fl);
+				if (n > 0) {
+					c->fill[d] += (size_t)n;
+					progress = true;
+				} else if (n == 0) {
+					src->eof = true;
+					progress = true;
+				} else if (errno != EAGAIN && errno != EINTR) {
+					conn_free(c, true);
+					return false;
+				}
+			}
+			if (c->fill[d] > 0) {
+				ssize_t n = splice(c->pipe[d][0], NULL, dst->fd, NULL, c->fill[d], fl);
+				if (n > 0) {
+					c->fill[d] -= (size_t)n;
+					progress = true;
+				} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+					conn_free(c, true);
+					return false;
+				}
+			}
+			if (src->eof && c->fill[d] == 0 && !dst->shut_wr) {
+				/* Half-close: pass the FIN on, keep the other way open. */
+				shutdown(dst->fd, SHUT_WR);
+				dst->shut_wr = true;
+			}
+		}
+		if (!progress)
+			break;
+	}
+	if (c->e[0].shut_wr && c->e[1].shut_wr) {
+		conn_free(c, false);
+		return false;
+	}
+	return true;
+}
+
+static int conn_dial(struct relay_conn *c);
+
+static void on_end(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct relay_end *e = data;
+	struct relay_conn *c = e->c;
+	(void)l;
+	(void)fd;
+	if (c->connecting && e == &c->e[1]) {
+		if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+			return;
+		int soerr = 0;
+		socklen_t sl = sizeof(soerr);
+		if (getsockopt(e->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+			soerr = errno;
+		if (soerr) {
+			end_close(c->r, &c->e[1], false);
+			if (conn_dial(c) < 0)
+				conn_free(c, true);
+			return;
+		}
+		c->connecting = false;
+	}
+	conn_pump(c);
+}
+
+static int end_register(struct relay_conn *c, int i)
+{
+	int r = loop_add(c->r->loop, c->e[i].fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+			 on_end, &c->e[i]);
+	if (r == 0)
+		c->e[i].registered = true;
+	return r;
+}
+
+/* A socket for the dialled side. Inbound: made in the sandbox's netns, and
+ * checked, because it comes from a process that shares a uid with the task. */
+static int dial_socket(struct relay_conn *c, int family)
+{
+	struct tj_relay *r = c->r;
+	if (!c->lis->inbound)
+		return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct tj_error err = { 0 };
+	int fd = r->make_socket(r->ctx, family, SOCK_STREAM, &err);
+	if (fd < 0)
+		return fd;
+	int dom = 0, type = 0;
+	socklen_t sl = sizeof(int);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &sl) < 0 || dom != family ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &sl) < 0 || type != SOCK_STREAM ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK | O_RDWR) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		close(fd);
+		return -EPROTO;
+	}
+	return fd;
+}
+
+/* Dials the next target; 0 when connected or in progress, -errno when no
+ * target is left. */
+static int conn_dial(struct relay_conn *c)
+{
+	const struct relay_lis *lis = c->lis;
+	while (c->next_target < lis->n_targets) {
+		const struct target *t = &lis->targets[c->next_target++];
+		int fd = dial_socket(c, t->ss.ss_family);
+		if (fd < 0)
+			continue;
+		c->e[1] = (struct relay_end){ .c = c, .fd = fd };
+		int r = connect(fd, (const struct sockaddr *)&t->ss, t->len);
+		if (r < 0 && errno != EINPROGRESS) {
+			end_close(c->r, &c->e[1], false);
+			continue;
+		}
+		c->connecting = r < 0;
+		if (end_register(c, 1) < 0) {
+			end_close(c->r, &c->e[1], false);
+			return -ENOMEM;
+		}
+		if (!c->connecting)
+			conn_pump(c);
+		return 0;
+	}
+	return -ECONNREFUSED;
+}
+
+static void conn_new(struct relay_lis *lis, int afd)
+{
+	struct tj_relay *r = lis->r;
+	struct relay_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(afd);
+		return;
+	}
+	c->r = r;
+	c->lis = lis;
+	c->e[0] = (struct relay_end){ .c = c, .fd = afd };
+	c->e[1] = (struct relay_end){ .c = c, .fd = -1 };
+	for (int d = 0; d < 2; d++)
+		c->pipe[d][0] = c->pipe[d][1] = -1;
+	c->next = r->conns;
+	if (r->conns)
+		r->conns->prev = c;
+	r->conns = c;
+	r->active++;
+	r->accepted++;
+	for (int d = 0; d < 2; d++) {
+		if (pipe2(c->pipe[d], O_NONBLOCK | O_CLOEXEC) < 0) {
+			conn_free(c, true);
+			return;
+		}
+	}
+	if (end_register(c, 0) < 0 || conn_dial(c) < 0)
+		conn_free(c, true);
+}
+
+static void on_accept(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct relay_lis *lis = data;
+	(void)l;
+	(void)events;
+	for (;;) {
+		int a = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (a < 0)
+			return; /* EAGAIN, or an aborted connection: next event */
+		if (lis->r->active >= RELAY_MAX_CONNS) {
+			struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+			setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			close(a);
+			continue;
+		}
+		conn_new(lis, a);
+	}
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int resolve(const char *host, uint16_t port, bool passive, struct target *out,
+		   size_t max, size_t *n, struct tj_error *err)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0),
+	};
+	struct addrinfo *res = NULL;
+	char ps[8];
+	snprintf(ps, sizeof(ps), "%u", port);
+	int g = getaddrinfo(host, ps, &hints, &res);
+	if (g != 0)
+		return tj_error_setx(err, g == EAI_SYSTEM ? errno : EHOSTUNREACH,
+				     "resolve %s: %s", host, gai_strerror(g));
+	*n = 0;
+	for (struct addrinfo *a = res; a && *n < max; a = a->ai_next) {
+		if (a->ai_addrlen > sizeof(out[0].ss))
+			continue;
+		memcpy(&out[*n].ss, a->ai_addr, a->ai_addrlen);
+		out[*n].len = a->ai_addrlen;
+		(*n)++;
+	}
+	freeaddrinfo(res);
+	if (*n == 0)
+		return tj_error_setx(err, EHOSTUNREACH, "resolve %s: no usable address", host);
+	return 0;
+}
+
+static int listen_on(int fd, const struct target *t, const char *what, struct tj_error *err)
+{
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&t->ss, t->len) < 0)
+		return tj_error_set(err, errno, "relay %s: bind", what);
+	if (listen(fd, 64) < 0)
+		return tj_error_set(err, errno, "relay %s: listen", what);
+	return 0;
+}
+
+static void loopback4(struct target *t, uint16_t port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&t->ss;
+	memset(t, 0, sizeof(*t));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	t->len = sizeof(*in);
+}
+
+int relay_prepare(const struct tj_config *cfg, struct tj_relay **out, struct tj_error *err)
+{
+	struct tj_relay *r = calloc(1, sizeof(*r));
+	if (!r)
+		return tj_error_set(err, ENOMEM, "relay");
+	r->pipe_cap = 65536;
+	r->lis = calloc(cfg->n_relay_ports ? cfg->n_relay_ports : 1, sizeof(*r->lis));
+	if (!r->lis) {
+		free(r);
+		return tj_error_set(err, ENOMEM, "relay");
+	}
+	int ret = 0;
+	for (size_t i = 0; i < cfg->n_relay_ports; i++) {
+		const struct tj_relay_port *p = &cfg->relay_ports[i];
+		struct relay_lis *lis = &r->lis[r->n_lis++];
+		bool v6 = strchr(p->host_addr, ':') != NULL;
+		lis->r = r;
+		lis->fd = -1;
+		lis->inbound = p->inbound;
+		lis->sandbox_port = p->sandbox_port;
+		if (p->inbound)
+			snprintf(lis->what, sizeof(lis->what), "%s%s%s:%u -> sandbox 127.0.0.1:%u",
+				 v6 ? "[" : "", p->host_addr, v6 ? "]" : "", p->host_port, p->sandbox_port);
+		else
+			snprintf(lis->what, sizeof(lis->what), "sandbox 127.0.0.1:%u -> %s%s%s:%u",
+				 p->sandbox_port, v6 ? "[" : "", p->host_addr, v6 ? "]" : "", p->host_port);
+		if (p->inbound) {
+			struct target t;
+			size_t n;
+			ret = resolve(p->host_addr, p->host_port, true, &t, 1, &n, err);
+			if (ret < 0) {
+				tj_error_wrap(err, "relay %s", lis->what);
+				break;
+			}
+			lis->fd = socket(t.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+			if (lis->fd < 0) {
+				ret = tj_error_set(err, errno, "relay %s: socket", lis->what);
+				break;
+			}
+			if ((ret = listen_on(lis->fd, &t, lis->what, err)) < 0)
+				break;
+			loopback4(&lis->targets[0], p->sandbox_port);
+			lis->n_targets = 1;
+		} else {
+			ret = resolve(p->host_addr, p->host_port, false, lis->targets,
+				      RELAY_MAX_TARGETS, &lis->n_targets, err);
+			if (ret < 0) {
+				tj_error_wrap(err, "relay %s", lis->what);
+				break;
+			}
+		}
+	}
+	if (ret < 0) {
+		relay_free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+int relay_start(struct tj_relay *r, struct tj_loop *loop, relay_socket_fn make_socket,
+		void *ctx, struct tj_error *err)
+{
+	r->loop = loop;
+	r->make_socket = make_socket;
+	r->ctx = ctx;
+	for (size_t i = 0; i < r->n_lis; i++) {
+		struct relay_lis *lis = &r->lis[i];
+		if (!lis->inbound) {
+			int fd = make_socket(ctx, AF_INET, SOCK_STREAM, err);
+			if (fd < 0)
+				return tj_error_wrap(err, "relay %s", lis->what);
+			lis->fd = fd;
+			if (fcntl(fd, F_SETFL, O_NONBLOCK | O_RDWR) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+				return tj_error_set(err, errno, "relay %s: fcntl", lis->what);
+			struct target t;
+			loopback4(&t, lis->sandbox_port);
+			int ret = listen_on(fd, &t, lis->what, err);
+			if (ret < 0)
+				return ret;
+		}
+		int ret = loop_add(loop, lis->fd, EPOLLIN, on_accept, lis);
+		if (ret < 0)
+			return tj_error_set(err, -ret, "relay %s: event loop", lis->what);
+		lis->registered = true;
+	}
+	return 0;
+}
+
+void relay_free(struct tj_relay *r)
+{
+	if (!r)
+		return;
+	while (r->conns)
+		conn_free(r->conns, false);
+	for (size_t i = 0; i < r->n_lis; i++) {
+		if (r->lis[i].registered)
+			loop_del(r->loop, r->lis[i].fd);
+		if (r->lis[i].fd >= 0)
+			close(r->lis[i].fd);
+	}
+	free(r->lis);
+	free(r);
+}

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: Apache-2.0
+# Network peers for the relay tests (stdlib only; run with /usr/bin/python3).
+#   serve-http ADDR PORT        HTTP server: 200 "OK" to every GET
+#   serve-echo-eof ADDR PORT    per connection: read to EOF, answer "N SHA256", close
+#   serve-abstract NAME         abstract unix socket: answers "hello" and closes
+#   connect HOST PORT           prints "connected" or "ERR <errno name>"
+#   connect-abstract NAME       same for an abstract unix socket
+#   get HOST PORT               HTTP GET /healthz: prints the status code or "ERR ..."
+#   halfclose HOST PORT NBYTES  send NBYTES, shutdown(SHUT_WR), read the answer,
+#                               print "ok" if it matches what was sent
+# Servers print "ready" once listening and run until killed.
+import errno, hashlib, http.server, os, socket, socketserver, sys, threading
+
+
+def err(e):
+    return "ERR " + (errno.errorcode.get(e.errno, str(e)) if getattr(e, "errno", None) else repr(e))
+
+
+def payload(n):
+    block = hashlib.sha256(b"taskjail").digest() * 2048  # 64 KiB, deterministic
+    return (block * (n // len(block) + 1))[:n]
+
+
+class Threaded(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class Threaded6(Threaded):
+    address_family = socket.AF_INET6
+
+
+class Ok(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"OK")
+
+    def log_message(self, *a):
+        pass
+
+
+class EchoEof(socketserver.BaseRequestHandler):
+    def handle(self):
+        h, n = hashlib.sha256(), 0
+        while True:
+            b = self.request.recv(65536)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        # Only possible if the client's FIN came through while our side stayed open.
+        self.request.sendall(f"{n} {h.hexdigest()}".encode())
+
+
+class TcpThreaded(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class TcpThreaded6(TcpThreaded):
+    address_family = socket.AF_INET6
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == "serve-http":
+        cls = Threaded6 if ":" in argv[2] else Threaded
+        srv = cls((argv[2], int(argv[3])), Ok)
+        print("ready", flush=True)
+        srv.serve_forever()
+    elif cmd == "serve-echo-eof":
+        cls = TcpThreaded6 if ":" in argv[2] else TcpThreaded
+        srv = cls((argv[2], int(argv[3])), EchoEof)
+        print("ready", flush=True)
+        srv.serve_forever()
+    elif cmd == "serve-abstract":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind("\0" + argv[2])
+        s.listen(8)
+        print("ready", flush=True)
+        while True:
+            c, _ = s.accept()
+            c.sendall(b"hello")
+            c.close()
+    elif cmd == "connect":
+        try:
+            socket.create_connection((argv[2], int(argv[3])), timeout=3).close()
+            print("connected")
+        except OSError as e:
+            print(err(e))
+    elif cmd == "connect-abstract":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(3)
+        try:
+            s.connect("\0" + argv[2])
+            print("connected " + s.recv(16).decode())
+        except OSError as e:
+            print(err(e))
+    elif cmd == "get":
+        try:
+            s = socket.create_connection((argv[2], int(argv[3])), timeout=5)
+            s.sendall(f"GET /healthz HTTP/1.0\r\nHost: {argv[2]}\r\n\r\n".encode())
+            data = b""
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    break
+                data += b
+            print(data.split(b" ")[1].decode() if data else "ERR empty")
+        except OSError as e:
+            print(err(e))
+    elif cmd == "halfclose":
+        n = int(argv[4])
+        data = payload(n)
+        try:
+            s = socket.create_connection((argv[2], int(argv[3])), timeout=20)
+            sent = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
+            sent.start()
+            ans = b""
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    break
+                ans += b
+            sent.join()
+            want = f"{n} {hashlib.sha256(data).hexdigest()}".encode()
+            print("ok" if ans == want else f"mismatch {ans[:80]!r}")
+        except OSError as e:
+            print(err(e))
+    else:
+        sys.exit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

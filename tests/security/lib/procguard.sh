@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the procguard_*.sh tests (sourced after tests/lib.sh).
+#
+# pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict)
+#                   that makes $TJ_HELPERS visible at /opt/tjh and prints its path.
+#                   namespace mode runs without a seccomp policy, to show what
+#                   the namespace layer alone leaves open; strict runs with the
+#                   default policy, as shipped.
+pg_profile() {
+	local mode=$1 f="$TJ_WORK/pg-$1.json"
+	cat >"$f" <<JSON
+{
+  "binds": ["/usr", "/etc", "/bin", "/sbin", "/lib",
+            { "src": "/lib64", "optional": true },
+            { "src": "$TJ_HELPERS", "dst": "/opt/tjh" }],
+  "tmpfs_size": "64M",
+  "net": "none",
+  "workdir": "/",
+  "proc_guard": "$mode",
+  "seccomp": "$( [ "$mode" = namespace ] && echo none || echo default )"
+}
+JSON
+	chmod 644 "$f"
+	echo "$f"
+}
+# pg_run MODE CMD...  runs CMD bare (MODE=bare) or in taskjail with proc_guard MODE
+pg_run() {
+	local mode=$1; shift
+	if [ "$mode" = bare ]; then
+		"$@"
+	else
+		tj --profile "$(pg_profile "$mode")" -- "$@"
+	fi
+}
+# the probe, as seen from where pg_run runs it
+pg_probe() { if [ "$1" = bare ]; then echo "$TJ_HELPERS/proc-probe"; else echo /opt/tjh/proc-probe; fi; }
