@@ -129,6 +129,8 @@ VARIANTS = {
     "seccomp-precompiled": ("MEASUREMENT ONLY: the default policy's BPF read from a file (made by mkbpf "
                             "with the same libseccomp attributes) instead of compiled per launch",
                             [_precompiled], "dynamic", False),
+    "static-seccomp-precompiled": ("MEASUREMENT ONLY: static + the policy's BPF read from a file",
+                                   [_precompiled], "static", False),
     "no-devremount": ("MEASUREMENT ONLY: /dev node binds without the nosuid,noexec remount",
                       [_sub("supervisor/mounts.c", "if (extra && mount(NULL, dst,",
                             "if (0 && extra && mount(NULL, dst,")], "dynamic", False),
