@@ -15,6 +15,7 @@ const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
 	"       taskjail policy explain|check POLICY | --profile NAME\n"
 	"       taskjail check [--json]\n"
+	"       taskjail selftest [RUN OPTION]...\n"
 	"       taskjail --version | --help\n"
 	"\n"
 	"Runs COMMAND in new user, pid, mount, network, ipc, uts and cgroup\n"
@@ -313,7 +314,7 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 			if (!(cfg->argv[i] = strdup(argv[dashdash + 1 + (int)i])))
 				return tj_error_set(err, ENOMEM, "argv");
 	}
-	r = n8n_argv_add_runtime_args(&cfg->argv, &cfg->argc, cfg->runtime_args,
+	r = n8n_argv_add_runtime_args(&cfg->argv, &cfg->argc, cfg->runtime, cfg->runtime_args,
 				      cfg->n_runtime_args, err);
 	if (r < 0)
 		return r;

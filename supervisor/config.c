@@ -54,6 +54,7 @@ void config_free(struct tj_config *cfg)
 		free(cfg->relay_ports[i].host_addr);
 	free(cfg->relay_ports);
 	free(cfg->log_file);
+	free(cfg->runtime);
 	strv_free(cfg->runtime_args, cfg->n_runtime_args);
 	strv_free(cfg->argv, cfg->argc);
 	memset(cfg, 0, sizeof(*cfg));
@@ -491,6 +492,10 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 						break;
 				}
 			}
+		} else if (strcmp(k, "runtime") == 0) {
+			r = dup_string(&p, e, path, &cfg->runtime);
+			if (r == 0 && (!cfg->runtime[0] || strchr(cfg->runtime, '/')))
+				r = perr(&p, path, "expected an interpreter name such as \"node\" or \"python\"");
 		} else if (strcmp(k, "runtime_args") == 0) {
 			if (!cJSON_IsArray(e)) {
 				r = perr(&p, path, "expected an array of strings");

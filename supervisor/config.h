@@ -74,8 +74,10 @@ struct tj_config {
 	int log_fd;            /* -1 when off */
 	char *log_file;
 
-	/* Interpreter flags the profile insists on (profile "runtime_args"):
-	 * inserted after argv[0] when missing (n8n.c). */
+	/* Interpreter flags the profile insists on (profile "runtime" and
+	 * "runtime_args"): inserted after argv[0] when missing and argv[0] is
+	 * that runtime ("python" matches python3, python3.13; see n8n.c). */
+	char *runtime;
 	char **runtime_args;
 	size_t n_runtime_args;
 

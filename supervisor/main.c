@@ -12,6 +12,7 @@
 #include "sandbox.h"
 
 int cmd_check(int argc, char **argv);
+int cmd_selftest(int argc, char **argv, char **envp);
 
 static int open_log(const struct tj_config *cfg, struct tj_error *err)
 {
@@ -81,6 +82,8 @@ int main(int argc, char **argv, char **envp)
 		return cmd_run(argc - 1, argv + 1, envp);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "selftest") == 0)
+		return cmd_selftest(argc - 1, argv + 1, envp);
 	if (strcmp(argv[1], "policy") == 0)
 		return cmd_policy(argc - 1, argv + 1);
 	fprintf(stderr, "taskjail: unknown command '%s' (see taskjail --help)\n", argv[1]);

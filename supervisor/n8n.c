@@ -804,12 +804,27 @@ static size_t group_len(char *const *flags, size_t n, size_t i)
 	return i + 1 < n && flags[i][0] == '-' && flags[i + 1][0] != '-' ? 2 : 1;
 }
 
-int n8n_argv_add_runtime_args(char ***argvp, size_t *argcp, char *const *flags, size_t n_flags,
-			      struct tj_error *err)
+bool n8n_is_runtime(const char *argv0, const char *runtime)
+{
+	if (!argv0 || !runtime || !*runtime)
+		return false;
+	const char *base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	size_t n = strlen(runtime);
+	if (strncmp(base, runtime, n) != 0)
+		return false;
+	for (const char *c = base + n; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == '.'))
+			return false;
+	return true;
+}
+
+int n8n_argv_add_runtime_args(char ***argvp, size_t *argcp, const char *runtime,
+			      char *const *flags, size_t n_flags, struct tj_error *err)
 {
 	char **argv = *argvp;
 	size_t argc = *argcp;
-	if (argc == 0 || n_flags == 0)
+	if (argc == 0 || n_flags == 0 || !n8n_is_runtime(argv[0], runtime))
 		return 0;
 	/* The interpreter's own options: up to the first word that is not
 	 * an option we know (the script, "-m", "--", anything else). */

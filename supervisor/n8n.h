@@ -148,8 +148,12 @@ int n8n_config_relay(struct tj_config *cfg, char *const *caller_env, const char 
 		     struct tj_error *err);
 
 /* A profile's "runtime_args" (interpreter flags such as node's
- * --disallow-code-generation-from-strings or python's -I): each group (a
- * flag, or a flag and its value like "-X disable_remote_debug") missing from
- * the interpreter's leading options in argv is inserted after argv[0]. */
-int n8n_argv_add_runtime_args(char ***argv, size_t *argc, char *const *flags, size_t n_flags,
-			      struct tj_error *err);
+ * --disallow-code-generation-from-strings or python's -I), applied when
+ * basename(argv[0]) is the profile's "runtime" optionally followed by a
+ * version ("python" matches python3 and python3.13, not python-config):
+ * each group (a flag, or a flag and its value like "-X disable_remote_debug")
+ * missing from the interpreter's leading options is inserted after argv[0].
+ * Other commands (a shell in a python profile) are left alone. */
+bool n8n_is_runtime(const char *argv0, const char *runtime);
+int n8n_argv_add_runtime_args(char ***argv, size_t *argc, const char *runtime,
+			      char *const *flags, size_t n_flags, struct tj_error *err);

@@ -24,12 +24,12 @@
  *     would re-read the path from task memory, which another thread can
  *     change after the decision. */
 #include "procguard.h"
+#include "procguard_policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -72,6 +71,13 @@
 
 struct walk;
 
+#define PG_NSCACHE 64
+struct pg_nscache {
+	pid_t tid;
+	ino_t ino;
+	pid_t nstgid, nstid;
+};
+
 struct procguard {
 	int root_fd;           /* O_PATH: the sandbox's root */
 	int proc_fd;           /* O_PATH: root of the sandbox's procfs, or -1 */
@@ -81,99 +87,13 @@ struct procguard {
 	atomic_int workers;        /* FIFO workers running */
 	atomic_int refs;           /* 1 for the owner + 1 per worker */
 	struct walk *walk;         /* the slow path's state, reused */
+	struct pg_nscache nscache[PG_NSCACHE];
 	struct procguard_stats st; /* written by the listener thread only */
 };
 
 static long sys_openat2(int dirfd, const char *path, struct open_how *how)
 {
 	return syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
-}
-
-/* ---- pure helpers ------------------------------------------------------ */
-
-/* Files that reveal the environment, the mount table or a process's memory
- * (where the environment strings live). Denied in every procfs directory,
- * whatever pid it belongs to: no other procfs entry uses these names, and a
- * structural (directory, name) check does not depend on how the directory
- * was reached. */
-bool procguard_name_denied(const char *name)
-{
-	static const char *const deny[] = {"environ", "mounts", "mountinfo",
-					   "mountstats", "mem"};
-	for (size_t i = 0; i < ELEMENTSOF(deny); i++)
-		if (strcmp(name, deny[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Entries of another thread group's /proc/<pid> (or task/<tid>) that a task
- * may open. The supervisor owns the sandbox's user namespace, so procfs's
- * ptrace checks pass for it where they would fail for the task (for example
- * against a non-dumpable runner): everything ptrace-gated (fd/, map_files/,
- * exe/cwd/root, auxv, maps, io, syscall, stack, ...) is refused instead of
- * being opened with the supervisor's rights. What remains is what ps(1) and
- * friends read. */
-bool procguard_other_pid_allowed(const char *name)
-{
-	static const char *const allow[] = {
-		"stat",    "status",    "statm",  "cmdline", "comm",
-		"cgroup",  "task",      "limits", "oom_score", "oom_score_adj",
-		"sched",   "schedstat", "wchan",  "cpuset",  "uid_map",
-		"gid_map", "setgroups", "loginuid", "sessionid"};
-	for (size_t i = 0; i < ELEMENTSOF(allow); i++)
-		if (strcmp(name, allow[i]) == 0)
-			return true;
-	return false;
-}
-
-static int parse_last_field(const char *line, const char *end, pid_t *out)
-{
-	const char *p = end;
-	while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
-		p--;
-	const char *e = p;
-	while (p > line && p[-1] >= '0' && p[-1] <= '9')
-		p--;
-	if (p == e)
-		return -EINVAL;
-	long v = 0;
-	for (const char *q = p; q < e; q++) {
-		v = v * 10 + (*q - '0');
-		if (v > INT_MAX)
-			return -ERANGE;
-	}
-	*out = (pid_t)v;
-	return 0;
-}
-
-int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
-			   pid_t *nstid)
-{
-	const char *p = status, *end = status + len;
-	int found = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if ((size_t)(le - p) > 7 && memcmp(p, "NStgid:", 7) == 0) {
-			if (parse_last_field(p + 7, le, nstgid) == 0)
-				found |= 1;
-		} else if ((size_t)(le - p) > 6 && memcmp(p, "NSpid:", 6) == 0) {
-			if (parse_last_field(p + 6, le, nstid) == 0)
-				found |= 2;
-		}
-		p = le + 1;
-	}
-	return found == 3 ? 0 : -ENOENT;
-}
-
-static bool is_number(const char *s)
-{
-	if (!*s || *s == '0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 bool procguard_is_open_call(const struct seccomp_data *d)
@@ -191,14 +111,6 @@ bool procguard_is_open_call(const struct seccomp_data *d)
 
 /* ---- per-request state ----------------------------------------------- */
 
-/* Where a procfs directory sits, from the kernel's own name for it. */
-enum pg_kind { PK_ROOT, PK_PID, PK_TASKDIR, PK_PIDSUB, PK_OTHER, PK_UNKNOWN };
-struct pg_pos {
-	enum pg_kind kind;
-	pid_t pid;     /* PK_PID / PK_TASKDIR / PK_PIDSUB: the thread group dir */
-	char sub[16];  /* PK_PIDSUB: fd, ns, map_files, net, ... */
-};
-
 struct pg_req {
 	struct procguard *pg;
 	const struct seccomp_notif *n;
@@ -209,6 +121,11 @@ struct pg_req {
 	mode_t mode;
 	uint64_t resolve;      /* openat2 RESOLVE_* */
 	bool denied;           /* the answer is a guard decision */
+	/* The task wants a blocking open. We never block the listener: the
+	 * file is opened O_NONBLOCK (nonblock_added) and the flag cleared
+	 * afterwards, FIFOs go to a worker. procfs files never block. */
+	bool want_block;
+	bool nonblock_added;
 };
 
 static int read_status(pid_t tid, char *buf, size_t size)
@@ -231,10 +148,26 @@ static bool notif_valid(const struct pg_req *rq)
 	return ioctl(rq->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+/* The requester's tgid and tid in the sandbox's pid namespace (what its
+ * procfs calls "self"), from the last NStgid/NSpid fields of its status.
+ * Generating a status file costs tens of microseconds, so results are
+ * cached per host tid, keyed also by the inode number of /proc/<tid>: a new
+ * task that reuses the tid gets a new procfs inode. */
 static int req_nspids(struct pg_req *rq)
 {
 	if (rq->nstgid)
 		return 0;
+	char p[32];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%d", (int)rq->tid);
+	if (stat(p, &st) < 0)
+		return -ESRCH;
+	struct pg_nscache *c = &rq->pg->nscache[(unsigned)rq->tid % PG_NSCACHE];
+	if (c->tid == rq->tid && c->ino == st.st_ino) {
+		rq->nstgid = c->nstgid;
+		rq->nstid = c->nstid;
+		return 0;
+	}
 	char buf[4096];
 	int n = read_status(rq->tid, buf, sizeof(buf));
 	if (n < 0)
@@ -243,8 +176,11 @@ static int req_nspids(struct pg_req *rq)
 	if (r < 0)
 		return r;
 	/* The status file was read through the host tid: make sure it still
-	 * names the requester. */
-	return notif_valid(rq) ? 0 : -ESRCH;
+	 * names the requester (and so does the inode we keyed on). */
+	if (!notif_valid(rq))
+		return -ESRCH;
+	*c = (struct pg_nscache){rq->tid, st.st_ino, rq->nstgid, rq->nstid};
+	return 0;
 }
 
 /* Copies a NUL-terminated string of at most PATH_MAX bytes (terminator
@@ -287,10 +223,12 @@ static int read_task_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 /* ---- procfs classification --------------------------------------------- */
 
-static bool fd_on_procfs(int fd, struct pg_req *rq, int *err)
+static bool fd_on_procfs(int fd, struct pg_req *rq, int *err, bool *is_root)
 {
 	struct statfs sfs;
 	*err = 0;
+	if (is_root)
+		*is_root = false;
 	if (fstatfs(fd, &sfs) < 0) {
 		*err = -errno;
 		return false;
@@ -306,6 +244,8 @@ static bool fd_on_procfs(int fd, struct pg_req *rq, int *err)
 	} else if (rq->pg->proc_fd < 0 || st.st_dev != rq->pg->proc_dev) {
 		rq->denied = true;
 		*err = -EACCES;
+	} else if (is_root) {
+		*is_root = st.st_ino == 1; /* PROC_ROOT_INO */
 	}
 	return true;
 }
@@ -330,54 +270,13 @@ static int fd_dpath(int fd, char *buf, size_t size)
 static void classify_dir(struct pg_req *rq, int dirfd, struct pg_pos *pos)
 {
 	char path[PATH_MAX];
-	memset(pos, 0, sizeof(*pos));
+	const struct procguard *pg = rq->pg;
 	pos->kind = PK_UNKNOWN;
 	int n = fd_dpath(dirfd, path, sizeof(path));
-	const struct procguard *pg = rq->pg;
 	if (n < 0 || (size_t)n < pg->proc_prefix_len ||
 	    memcmp(path, pg->proc_prefix, pg->proc_prefix_len) != 0)
 		return;
-	char *rel = path + pg->proc_prefix_len;
-	if (pg->proc_prefix_len > 1) { /* prefix "/proc": next is '/' or end */
-		if (*rel && *rel != '/')
-			return;
-	}
-	while (*rel == '/')
-		rel++;
-	char *comp[4] = {0};
-	int nc = 0;
-	for (char *save = NULL, *t = strtok_r(rel, "/", &save); t;
-	     t = strtok_r(NULL, "/", &save)) {
-		if (nc < 4)
-			comp[nc] = t;
-		nc++;
-	}
-	if (nc == 0) {
-		pos->kind = PK_ROOT;
-		return;
-	}
-	if (!is_number(comp[0])) {
-		pos->kind = PK_OTHER;
-		return;
-	}
-	pos->pid = (pid_t)atoi(comp[0]);
-	if (nc == 1) {
-		pos->kind = PK_PID;
-	} else if (strcmp(comp[1], "task") == 0) {
-		if (nc == 2)
-			pos->kind = PK_TASKDIR;
-		else if (!is_number(comp[2]))
-			return;
-		else if (nc == 3)
-			pos->kind = PK_PID; /* a thread dir: same entries */
-		else {
-			pos->kind = PK_PIDSUB;
-			snprintf(pos->sub, sizeof(pos->sub), "%s", comp[3]);
-		}
-	} else {
-		pos->kind = PK_PIDSUB;
-		snprintf(pos->sub, sizeof(pos->sub), "%s", comp[1]);
-	}
+	procguard_classify(path + pg->proc_prefix_len, pos);
 }
 
 /* Is sandbox pid `pid` (a tgid or a tid) part of the requester's thread
@@ -450,6 +349,11 @@ struct walk {
 	bool scoped;      /* RESOLVE_BENEATH: leaving root is EXDEV, not a clamp */
 	int cur;          /* owned */
 	bool on_proc;     /* cur is on the sandbox's procfs */
+	/* Where cur sits in procfs, when the walk got there step by step from
+	 * the procfs root; otherwise (a start directory, "..", a magic link)
+	 * classify_dir() asks the kernel. */
+	bool pos_valid;
+	struct pg_pos pos;
 	int hops;
 	char *rem;        /* remaining path, inside one of bufs */
 	char bufs[2][PATH_MAX * 2];
@@ -462,6 +366,46 @@ static void walk_set_cur(struct walk *w, int fd, bool on_proc)
 		close(w->cur);
 	w->cur = fd;
 	w->on_proc = on_proc;
+	w->pos_valid = false;
+}
+
+/* cur moved to child `name` of a procfs directory whose position we knew. */
+static void walk_descend(struct walk *w, int fd, const char *name)
+{
+	bool known = w->pos_valid;
+	struct pg_pos p = w->pos;
+	walk_set_cur(w, fd, true);
+	if (!known)
+		return;
+	procguard_pos_child(&p, name);
+	w->pos = p;
+	w->pos_valid = true;
+}
+
+/* cur crossed a mount point onto fd. */
+static int walk_enter_mount(struct walk *w, int fd)
+{
+	int r;
+	bool root;
+	bool p = fd_on_procfs(fd, w->rq, &r, &root);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	walk_set_cur(w, fd, p);
+	if (p && root) {
+		w->pos = (struct pg_pos){.kind = PK_ROOT};
+		w->pos_valid = true;
+	}
+	return 0;
+}
+
+static void walk_pos(struct walk *w, struct pg_pos *pos)
+{
+	if (w->pos_valid)
+		*pos = w->pos;
+	else
+		classify_dir(w->rq, w->cur, pos);
 }
 
 static int walk_restart_root(struct walk *w)
@@ -471,14 +415,11 @@ static int walk_restart_root(struct walk *w)
 	int fd = fcntl(w->root, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
+	if (w->root == w->rq->pg->root_fd) {
+		walk_set_cur(w, fd, false); /* checked in procguard_bind() */
+		return 0;
 	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* Replaces the component just consumed with `target` in front of the
@@ -530,14 +471,7 @@ static int walk_dotdot(struct walk *w)
 	int fd = (int)sys_openat2(w->cur, "..", &how);
 	if (fd < 0)
 		return -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* Follows a procfs magic link of the requester's own thread group by
@@ -564,7 +498,7 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 	if (w->on_proc) {
 		struct pg_pos pos;
 		enum pg_verdict v;
-		classify_dir(w->rq, w->cur, &pos);
+		walk_pos(w, &pos);
 		int r = proc_decide(w->rq, &pos, name, &v);
 		if (r < 0)
 			return r;
@@ -594,16 +528,10 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 			if (fd < 0 && errno == ELOOP) {
 				if ((r = walk_magic(w, name, O_PATH, 0, &fd)) < 0)
 					return r;
-				bool p = fd_on_procfs(fd, w->rq, &r);
-				if (r < 0) {
-					close(fd);
-					return r;
-				}
-				walk_set_cur(w, fd, p);
-				return 0;
+				return walk_enter_mount(w, fd);
 			}
 			if (fd >= 0) {
-				walk_set_cur(w, fd, true);
+				walk_descend(w, fd, name);
 				return 0;
 			}
 			if (errno != EXDEV)
@@ -615,7 +543,10 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
 	int fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd >= 0) {
-		walk_set_cur(w, fd, w->on_proc);
+		if (w->on_proc)
+			walk_descend(w, fd, name);
+		else
+			walk_set_cur(w, fd, false);
 		return 0;
 	}
 	if (errno == ELOOP)
@@ -630,14 +561,7 @@ static int walk_step(struct walk *w, char *name, const char *rest)
 	fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd < 0)
 		return errno == ELOOP ? walk_follow_symlink(w, name, rest) : -errno;
-	int r;
-	bool p = fd_on_procfs(fd, w->rq, &r);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	walk_set_cur(w, fd, p);
-	return 0;
+	return walk_enter_mount(w, fd);
 }
 
 /* The last component: open it with the task's flags. Returns the fd, 0
@@ -650,7 +574,7 @@ static int walk_final(struct walk *w, char *name, int *out)
 	if (w->on_proc) {
 		struct pg_pos pos;
 		enum pg_verdict v;
-		classify_dir(rq, w->cur, &pos);
+		walk_pos(w, &pos);
 		int r = proc_decide(rq, &pos, name, &v);
 		if (r < 0)
 			return r;
@@ -679,9 +603,11 @@ static int walk_final(struct walk *w, char *name, int *out)
 		}
 		magic_ok = pos.kind == PK_PID || pos.kind == PK_PIDSUB;
 	}
-	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
-			       .mode = rq->mode,
-			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+	rq->nonblock_added = rq->want_block && !w->on_proc;
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | (rq->nonblock_added ? O_NONBLOCK : 0)),
+		.mode = rq->mode,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
 	int fd = (int)sys_openat2(w->cur, name, &how);
 	if (fd < 0 && errno == EXDEV && !(rq->resolve & RESOLVE_NO_XDEV)) {
 		how.resolve = RESOLVE_NO_SYMLINKS;
@@ -698,7 +624,10 @@ static int walk_final(struct walk *w, char *name, int *out)
 	if (flags & O_NOFOLLOW)
 		return -ELOOP;
 	if (magic_ok) {
-		int r = walk_magic(w, name, flags, rq->mode, &fd);
+		/* the link may lead to a FIFO */
+		rq->nonblock_added = rq->want_block;
+		int r = walk_magic(w, name, flags | (rq->want_block ? O_NONBLOCK : 0),
+				   rq->mode, &fd);
 		if (r < 0)
 			return r;
 		*out = fd;
@@ -797,6 +726,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 	w->root = root;
 	w->scoped = scoped;
 	w->cur = -1;
+	w->pos_valid = false;
 	w->hops = 0;
 	w->which = 0;
 	snprintf(w->bufs[0], sizeof(w->bufs[0]), "%s", path);
@@ -806,15 +736,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 		r = walk_restart_root(w);
 	} else {
 		int fd = fcntl(start, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0) {
-			r = -errno;
-		} else {
-			bool p = fd_on_procfs(fd, rq, &r);
-			if (r < 0)
-				close(fd);
-			else
-				walk_set_cur(w, fd, p);
-		}
+		r = fd < 0 ? -errno : walk_enter_mount(w, fd);
 	}
 	if (r == 0)
 		r = walk_run(w);
@@ -832,7 +754,7 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 static int check_opened(struct pg_req *rq, int fd)
 {
 	int r;
-	if (!fd_on_procfs(fd, rq, &r))
+	if (!fd_on_procfs(fd, rq, &r, NULL))
 		return r;
 	if (r < 0)
 		return r;
@@ -999,6 +921,15 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
+/* The walk for this request: openat2's RESOLVE_IN_ROOT and RESOLVE_BENEATH
+ * make the start directory the root of the lookup. */
+static int walk_req(struct pg_req *rq, int start, const char *path)
+{
+	if (rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH))
+		return walk_path(rq, start, start, rq->resolve & RESOLVE_BENEATH, path);
+	return walk_path(rq, start, rq->pg->root_fd, false, path);
+}
+
 /* Returns the fd to inject or -errno. */
 static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 {
@@ -1027,21 +958,26 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 			return r;
 		umask(um); /* this thread has a private fs_struct */
 	}
-	bool want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
-	int flags = rq->flags | (want_block ? O_NONBLOCK : 0);
-	int saved = rq->flags;
-	rq->flags = flags;
+	rq->want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
 
 	int fd = -1;
-	if (rq->resolve == 0 && (absolute || !has_dotdot(path))) {
-		pg->st.fast++;
+	/* Fast path: one openat2 that cannot pass a procfs symlink or magic
+	 * link. Paths under /proc would only come back here, skip it. */
+	bool fast = rq->resolve == 0 && (absolute ? strncmp(path, "/proc/", 6) != 0
+						  : !has_dotdot(path));
+	if (fast) {
+		rq->nonblock_added = rq->want_block;
 		struct open_how how = {
-			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.flags = (uint64_t)(rq->flags | O_CLOEXEC |
+					    (rq->want_block ? O_NONBLOCK : 0)),
 			.mode = rq->mode,
 			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
 					    : RESOLVE_NO_SYMLINKS};
 		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
 		if (fd < 0) {
+			/* Errors a procfs self/thread-self or magic link on
+			 * the way could explain (ENOENT: "self" does not exist
+			 * for us) are settled by the walker. */
 			r = -errno;
 			if (r != -ENOENT && r != -ELOOP && r != -EXDEV &&
 			    r != -EAGAIN && r != -ENXIO)
@@ -1052,20 +988,16 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 				r = -errno;
 				goto out;
 			}
-			if (sfs.f_type != PROC_SUPER_MAGIC)
+			if (sfs.f_type != PROC_SUPER_MAGIC) {
+				pg->st.fast++;
 				goto opened;
+			}
 			close(fd);
 			fd = -1;
 		}
-		pg->st.fast--;
 	}
 	pg->st.slow++;
-	if (rq->resolve & RESOLVE_IN_ROOT)
-		fd = walk_path(rq, start, start, false, path);
-	else if (rq->resolve & RESOLVE_BENEATH)
-		fd = walk_path(rq, start, start, true, path);
-	else
-		fd = walk_path(rq, start, pg->root_fd, false, path);
+	fd = walk_req(rq, start, path);
 	if (fd < 0) {
 		r = fd;
 		goto out;
@@ -1073,8 +1005,7 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 	if ((r = check_opened(rq, fd)) < 0)
 		goto out;
 opened:
-	rq->flags = saved;
-	if (want_block) {
+	if (rq->nonblock_added) {
 		struct stat st;
 		if (fstat(fd, &st) < 0) {
 			r = -errno;
@@ -1085,31 +1016,29 @@ opened:
 				return -EINPROGRESS; /* the worker answers */
 			goto out;
 		}
-		int fl = fcntl(fd, F_GETFL);
-		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		/* F_SETFL sets exactly these five flags; the task's own value
+		 * of the other four is what open() left in the file. */
+		if (fcntl(fd, F_SETFL, rq->flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)) < 0) {
 			r = -errno;
 			goto out;
 		}
 	}
 	return fd;
 out:
-	rq->flags = saved;
 	if (fd >= 0)
 		close(fd);
 	/* A FIFO opened for writing without a reader answers ENXIO to a
 	 * non-blocking open; the task asked to wait for one. */
-	if (r == -ENXIO && want_block && (saved & O_ACCMODE) != O_RDONLY) {
+	if (r == -ENXIO && rq->want_block && (rq->flags & O_ACCMODE) != O_RDONLY) {
+		int saved = rq->flags;
 		rq->flags = O_PATH | (saved & O_NOFOLLOW);
-		int pfd = rq->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)
-				  ? walk_path(rq, start, start,
-					      rq->resolve & RESOLVE_BENEATH, path)
-				  : walk_path(rq, start, pg->root_fd, false, path);
+		rq->want_block = false;
+		int pfd = walk_req(rq, start, path);
 		rq->flags = saved;
 		struct stat st;
-		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-			if (start_fifo_worker(rq, pfd) == 0)
-				return -EINPROGRESS;
-		}
+		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    start_fifo_worker(rq, pfd) == 0)
+			return -EINPROGRESS;
 		if (pfd >= 0)
 			close(pfd);
 	}
@@ -1311,8 +1240,19 @@ int procguard_new(struct procguard **out, struct tj_error *err)
 	return 0;
 }
 
+void procguard_unbind(struct procguard *pg)
+{
+	if (pg->root_fd >= 0)
+		close(pg->root_fd);
+	if (pg->proc_fd >= 0)
+		close(pg->proc_fd);
+	pg->root_fd = pg->proc_fd = -1;
+	pg->proc_prefix_len = 0;
+}
+
 int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
 {
+	procguard_unbind(pg);
 	char p[64];
 	/* A task that has exec'd: the sandbox's init is non-dumpable and its
 	 * mm still belongs to the supervisor's user namespace, so an
@@ -1511,88 +1451,4 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
 		return r;
 	return add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl", -1, 1, &pr, err);
-}
-
-/* ---- stand-alone filter (until the seccomp module is merged) ----------- */
-
-struct procguard_filter {
-	struct sock_fprog prog;
-};
-
-int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		return tj_error_set(err, ENOMEM, "procguard: seccomp_init");
-	int r;
-	/* A foreign architecture (int 0x80 on x86-64) or the x32 ABI would
-	 * reach open() past these rules: kill the process. */
-	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0) {
-		seccomp_release(ctx);
-		return tj_error_set(err, -r, "procguard: set the bad-arch action");
-	}
-	if ((r = procguard_add_rules(ctx, NULL, err)) < 0) {
-		seccomp_release(ctx);
-		return r;
-	}
-	/* libseccomp 2.5 exports BPF only to an fd. */
-	_cleanup_close_ int mfd = memfd_create("procguard-bpf", MFD_CLOEXEC);
-	if (mfd < 0) {
-		seccomp_release(ctx);
-		return tj_error_set(err, errno, "procguard: memfd_create");
-	}
-	r = seccomp_export_bpf(ctx, mfd);
-	seccomp_release(ctx);
-	if (r < 0)
-		return tj_error_set(err, -r, "procguard: export the filter");
-	off_t len = lseek(mfd, 0, SEEK_END);
-	if (len <= 0 || len % (off_t)sizeof(struct sock_filter))
-		return tj_error_setx(err, EINVAL, "procguard: exported filter has %lld bytes",
-				     (long long)len);
-	struct procguard_filter *f = calloc(1, sizeof(*f));
-	struct sock_filter *ins = malloc((size_t)len);
-	if (!f || !ins) {
-		free(f);
-		free(ins);
-		return tj_error_set(err, ENOMEM, "procguard: allocate the filter");
-	}
-	if (pread(mfd, ins, (size_t)len, 0) != len) {
-		free(f);
-		free(ins);
-		return tj_error_set(err, EIO, "procguard: read back the filter");
-	}
-	f->prog.len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
-	f->prog.filter = ins;
-	*out = f;
-	return 0;
-}
-
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
-
-int procguard_filter_install(const struct procguard_filter *f, int *listener)
-{
-	/* WAIT_KILLABLE_RECV (6.0+): once the supervisor has received a
-	 * notification, non-fatal signals no longer interrupt the call, so
-	 * signal-heavy tasks do not cause restart storms. */
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
-				  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-			  &f->prog);
-	if (fd < 0 && errno == EINVAL)
-		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &f->prog);
-	if (fd < 0)
-		return -errno;
-	*listener = (int)fd;
-	return 0;
-}
-
-void procguard_filter_free(struct procguard_filter *f)
-{
-	if (!f)
-		return;
-	free(f->prog.filter);
-	free(f);
 }

@@ -24,17 +24,9 @@
  * process_vm_*, pidfd_getfd, seccomp, prctl(PR_SET_SECCOMP)). Matches the
  * seccomp module's extra_rules hook. Returns 0 or -errno. */
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
-
-/* The guard's filter on its own (an ALLOW base plus procguard_add_rules(),
- * foreign architectures killed), compiled in the supervisor before clone.
- * Stands in until the seccomp module (policies) is merged: then the policy's
- * filter carries procguard_add_rules() as its extra_rules and this goes. */
-struct procguard_filter;
-int procguard_filter_prepare(struct procguard_filter **out, struct tj_error *err);
-/* Runner, after no_new_privs, last step before execve: no allocation.
- * Returns 0 and the listener fd, or -errno. */
-int procguard_filter_install(const struct procguard_filter *f, int *listener);
-void procguard_filter_free(struct procguard_filter *f);
+/* Names the rules procguard_add_rules() adds: part of the compiled-filter
+ * cache key. Change it whenever those rules change. */
+#define PROCGUARD_RULES_ID "procguard-rules-1"
 
 /* True for the syscalls procguard_add_rules() turns into notifications. */
 bool procguard_is_open_call(const struct seccomp_data *d);
@@ -58,6 +50,8 @@ int procguard_thread_init(struct tj_error *err);
  * fsuid/fsgid/groups, which clears the file-system capabilities of this
  * thread only: files are opened with the task's rights. */
 int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err);
+/* Forgets the binding (the task went away before it could be trusted). */
+void procguard_unbind(struct procguard *pg);
 
 /* What procguard_handle() did, for the deny log. */
 struct procguard_result {
@@ -81,10 +75,3 @@ struct procguard_stats {
 	uint64_t handled, fast, slow, denied, stale;
 };
 void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);
-
-/* Pure helpers (unit-tested). */
-bool procguard_name_denied(const char *name);      /* environ, mounts, ... */
-bool procguard_other_pid_allowed(const char *name); /* entries of another pid */
-/* Parses the last field of "NSpid:"/"NStgid:" lines of a status text. */
-int procguard_parse_nspids(const char *status, size_t len, pid_t *nstgid,
-			   pid_t *nstid);

@@ -7,6 +7,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -67,6 +68,20 @@ static void on_listener(struct tj_loop *l, int fd, uint32_t events, void *data)
 	loop_del(l, fd);
 	close(fd);
 	sb->listener_fd = -1;
+}
+
+/* Root inside a user namespace whose setgroups is denied (unshare -r,
+ * nested sandboxes) cannot drop groups, and has only the groups that
+ * namespace was created with: nothing to drop that it could add. */
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strncmp(buf, "deny", 4) == 0;
 }
 
 static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
@@ -217,9 +232,12 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	/* One filter, one listener: the kernel allows a single listener per
 	 * task, so the guard's open-family notifications and the policy's
 	 * logged denials share it (procguard's rules win for their syscalls). */
+	_cleanup_free_ char *cache = seccomp_cache_dir();
 	struct tj_seccomp_opts o = {
 		.log_denials = cfg->log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
+		.extra_id = PROCGUARD_RULES_ID,
+		.cache_dir = cache,
 	};
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
@@ -250,7 +268,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (outer_uid == 0) {
 		/* Root's supplementary groups (0, ...) would stay with the task
 		 * after setgroups is denied: drop them while we still can. */
-		if (setgroups(0, NULL) < 0) {
+		if (setgroups(0, NULL) < 0 && !setgroups_denied()) {
 			r = tj_error_set(err, errno, "setgroups(0)");
 			goto out;
 		}
@@ -295,6 +313,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (cfg->net != TJ_NET_HOST)
 		flags |= CLONE_NEWNET;
+	else
+		/* An explicit opt-in that removes a layer: say so every time. */
+		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
 	sb.pid = clone_sandbox(flags, &sb.pidfd);
 	if (sb.pid < 0) {
@@ -314,6 +335,12 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
 	if (r < 0) {
 		tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)outer_uid);
+		if (err->err == EPERM && geteuid() == 0) {
+			size_t l = strlen(err->msg);
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (host uid %u must exist in the caller's user namespace: pick one with --host-uid)",
+				 (unsigned)outer_uid);
+		}
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
@@ -336,6 +363,11 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
 			tj_error_set(err, -r, "start the runner after the relay");
 		if (r < 0) {
+			/* init failing its setup closes the socket factory: its own
+			 * report, on the sync socket, says why. */
+			on_sync(sb.loop, sb.sync_sv, 0, &sb);
+			if (sb.have_error)
+				snprintf(err->msg, sizeof(err->msg), "%s", sb.error.text);
 			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 			goto out;

@@ -27,7 +27,19 @@ struct tj_seccomp_opts {
 	void *extra_data;
 	/* Do not print "unknown syscall skipped" warnings on stderr. */
 	bool quiet;
+	/* Compiled-filter cache (seccomp_cache.c): a directory only this uid
+	 * can write, or NULL for none. extra_id names the extra rules' version
+	 * (it is part of the key); without it nothing with extra rules is
+	 * cached. */
+	const char *cache_dir;
+	const char *extra_id;
 };
+
+/* The cache directory to use: $TASKJAIL_CACHE_DIR ("none": no cache), else
+ * $XDG_CACHE_HOME/taskjail, else $HOME/.cache/taskjail; created 0700. NULL
+ * when unset or unsafe (not owned by the caller, group/other writable, a
+ * symlink): then every run compiles. Returns a malloc'd path or NULL. */
+char *seccomp_cache_dir(void);
 
 /* Parses and compiles POLICY (a file path; NULL = an allow-all base that
  * only carries the extra rules). Supervisor side, before clone. */

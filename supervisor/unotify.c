@@ -32,9 +32,11 @@
  * never called. */
 int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
 			  int *err_out, const char **name_out) __attribute__((weak));
+size_t seccomp_denial_json(char *buf, size_t size, const char *name,
+			   const struct seccomp_notif *n, int err) __attribute__((weak));
 
 struct tj_unotify {
-	int listener;
+	atomic_int listener;     /* closed by the thread if it has to give up */
 	int stop_fd;             /* eventfd: unotify_stop() wakes the thread */
 	pid_t init_pid;
 	const struct tj_seccomp *sec;
@@ -107,6 +109,14 @@ static void handle_other(struct tj_unotify *u, const struct seccomp_notif *n)
 		name = num;
 	}
 	answer_error(u->listener, n->id, err);
+	if (u->log_fd >= 0 && u->sec && seccomp_denial_json) {
+		/* The policy's deny line, with the number and arguments
+		 * (taskjail-policy(5)), the same as without the guard. */
+		char m[512];
+		seccomp_denial_json(m, sizeof(m), name, n, err);
+		log_event(u->log_fd, "%s,\"by\":\"seccomp\"", m);
+		return;
+	}
 	log_deny(u, name, NULL, 0, (pid_t)n->pid, err);
 }
 
@@ -140,12 +150,12 @@ static void *unotify_thread(void *arg)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			break;
+			goto failed;
 		}
 		if (pfd[1].revents)
 			break;
 		if (pfd[0].revents & (POLLERR | POLLNVAL))
-			break;
+			goto failed;
 		if (!(pfd[0].revents & POLLIN)) {
 			if (pfd[0].revents & POLLHUP)
 				break; /* every task of the filter is gone */
@@ -156,7 +166,7 @@ static void *unotify_thread(void *arg)
 			/* ENOENT: the task was killed between poll and RECV. */
 			if (errno == ENOENT || errno == EINTR)
 				continue;
-			break;
+			goto failed;
 		}
 		if (procguard_is_open_call(&n.data) && !u->bound) {
 			/* The first task to open something tells us the
@@ -164,14 +174,16 @@ static void *unotify_thread(void *arg)
 			 * that asked when we are done. */
 			struct tj_error e = {0};
 			uint64_t id = n.id;
+			int br = procguard_bind(u->pg, (pid_t)n.pid, &e);
+			if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
+				/* It died meanwhile (its tid may be another
+				 * process's now): try again with the next. */
+				procguard_unbind(u->pg);
+				continue;
+			}
 			u->bound = true;
-			if (procguard_bind(u->pg, (pid_t)n.pid, &e) < 0 ||
-			    ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-				if (e.err)
-					tj_error_print(&e);
-				else
-					fprintf(stderr, "taskjail: procguard: the first "
-							"task went away before setup\n");
+			if (br < 0) {
+				tj_error_print(&e);
 				u->broken = true;
 			}
 		}
@@ -188,6 +200,13 @@ static void *unotify_thread(void *arg)
 			handle_other(u, &n);
 		}
 	}
+	return NULL;
+failed:
+	/* Nobody would answer any more: close the listener so that pending
+	 * and future calls fail with ENOSYS instead of hanging. */
+	fprintf(stderr, "taskjail: procguard: seccomp listener: %s; opens in the sandbox now fail\n",
+		strerror(errno));
+	close(atomic_exchange(&u->listener, -1));
 	return NULL;
 }
 
@@ -253,8 +272,9 @@ void unotify_stop(struct tj_unotify *u)
 		(void)w;
 		pthread_join(u->thread, NULL);
 	}
-	if (u->listener >= 0)
-		close(u->listener);
+	int l = atomic_exchange(&u->listener, -1);
+	if (l >= 0)
+		close(l);
 	if (u->stop_fd >= 0)
 		close(u->stop_fd);
 	procguard_free(u->pg);

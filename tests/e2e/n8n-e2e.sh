@@ -19,6 +19,10 @@ export TASKJAIL TJ_SRC
 . "$TJ_SRC/tests/e2e/n8n-lib.sh"
 export TASKJAIL_PROFILE_DIR="$TJ_SRC/profiles"
 
+if [ ! -e "$CACHE" ] && ! mkdir -p "$CACHE" 2>/dev/null; then
+	echo "1..0 # SKIP cannot create the n8n cache $CACHE as $(id -un) (set TJ_E2E_CACHE)"
+	exit 0
+fi
 t_install=$(date +%s)
 "$E2E_DIR/install-n8n.sh" >"$TJ_WORK/install.log" 2>&1
 rc=$?
@@ -121,6 +125,7 @@ for i in $(seq 1 20); do
 done
 is "20 more executions through the relay all correct" "$good" 20
 runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+runner_pidns=$(readlink "/proc/${runner_pid:-0}/ns/pid" 2>/dev/null)
 if [ -n "$runner_pid" ]; then
 	like "runner started with n8n's node flags" "$(tr '\0' ' ' <"/proc/$runner_pid/cmdline")" \
 		"--disallow-code-generation-from-strings --disable-proto=delete"
@@ -161,8 +166,37 @@ t=$(date +%s%N)
 launcher_stop
 ok "launcher stopped, runner drained and exited ($(( ($(date +%s%N) - t) / 1000000 )) ms)"
 check_not "health port closed with the sandbox" curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$HEALTH_PORT/healthz"
-is "no sandboxed process left" "$(pgrep -u 65532 -f "task-runner/dist/start.js" | wc -l)" 0
+# Count processes in the runner's pid namespace (not by name: another
+# sandbox on the machine may run the same runner).
+left=0
+for ns in /proc/[0-9]*/ns/pid; do [ "$(readlink "$ns" 2>/dev/null)" = "${runner_pidns:-none}" ] && left=$((left + 1)); done
+check "the runner's pid namespace was seen" [ -n "$runner_pidns" ]
+is "no sandboxed process left" "$left" 0
 like "taskjail logged start and exit" "$(cut -c1-400 "$WORK/taskjail.log" | tr '\n' ' ')" '"event":"start".*"net":"relay".*"event":"exit"'
+
+# ---- 1b. the other way: the launcher's file names taskjail as the command ----
+# (examples/n8n-task-runners.json). The launcher builds the env; the node
+# profile adds n8n's node flags, filters the env again and relays.
+RUNNER_CMD="$TASKJAIL run --profile $TJ_SRC/profiles/node.json --bind-ro $CACHE/node --bind-ro $N8N_MODULES -- $NODE $RUNNER_JS" \
+	RUNNER_HEALTH_PORT=$HEALTH_PORT \
+	RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=*\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0' \
+	launcher_start bare "$WORK/n8n-task-runners.json" javascript
+if wait_health "$HEALTH_PORT" && out=$(wait_runner tj-code '{"a":20,"b":22}' '{"sum":42,"items":1}'); then
+	ok "wrapper mode (launcher runs taskjail): health and Code node work"
+else
+	not_ok "wrapper mode (launcher runs taskjail): health and Code node work"
+	diag "got: ${out:-}"
+	tail -20 "$WORK/launcher-bare.log" | sed 's/^/# /'
+fi
+runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+like "wrapper mode: the profile added n8n's node flags" \
+	"$(tr '\0' ' ' <"/proc/${runner_pid:-0}/cmdline" 2>/dev/null)" \
+	"--disallow-code-generation-from-strings --disable-proto=delete"
+p=$(n8n_call tj-probe "$probe_req")
+diag "probe in wrapper mode: $p"
+is "wrapper mode: no process's environ holds the auth token" "$(jq_js "$p" 'o.auth_token_found_in.length' 2>/dev/null)" 0
+like "wrapper mode: n8n's main port unreachable" "$(jq_js "$p" 'o.main_port' 2>/dev/null)" '^ERR ECONNREFUSED'
+launcher_stop
 
 # ---- 2. the same runner bare: the probe must show the leaks --------------------
 RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
@@ -186,7 +220,9 @@ else
 	unlike "bare: n8n's database readable" "$(jq_js "$p" 'o.data_database')" '^ERR'
 	is "bare: n8n's main port reachable" "$(jq_js "$p" 'o.main_port')" connected
 fi
+t=$(date +%s%N)
 launcher_stop
+diag "bare runner stopped in $(( ($(date +%s%N) - t) / 1000000 )) ms"
 unset RUNNER_CMD RUNNER_HEALTH_PORT RUNNER_ENV
 
 # ---- 3. python: stand-in runner, python profile --------------------------------

@@ -42,6 +42,19 @@ bad "profile: syntax error with line" "bad3.json: invalid JSON near line 2" run 
 printf '{"binds": ["/no/such/src"]}' > "$TJ_WORK/bad4.json"
 bad "profile: missing bind source" "bind source /no/such/src: No such file" run --profile "$TJ_WORK/bad4.json" -- /bin/true
 
+# Kernel refusals are explained.
+out=$(unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+is "user namespace limit reached -> 125" "$rc" 125
+like "... explained: user.max_user_namespaces" "$out" "namespace limit reached: raise sysctl user.max_user_namespaces.*taskjail check"
+d=$(dirname "$TASKJAIL")
+out=$("$TASKJAIL" run --bind-ro "$d:/tj" --bind-ro "$TJ_SRC/profiles:/p" --setenv TASKJAIL_PROFILE_DIR=/p \
+	-- /tj/$(basename "$TASKJAIL") run --seccomp none -- /bin/true 2>&1); rc=$?
+is "user namespaces forbidden (inside a sandbox) -> 125" "$rc" 125
+like "... explained: sysctl / AppArmor / seccomp hint" "$out" "unprivileged user namespaces are disabled or restricted.*apparmor.*taskjail check.*Operation not permitted"
+out=$(unshare -Ur "$TASKJAIL" run -- /bin/true 2>&1); rc=$?
+is "root of a user namespace without uid 65532 -> 125" "$rc" 125
+like "... explained: pick --host-uid" "$out" "host uid 65532 must exist in the caller's user namespace"
+
 # Nothing half set up: a failed run leaves no process behind.
 before=$(pgrep -c -f "^$TASKJAIL" || true)
 "$TASKJAIL" run --workdir /no/such -- /bin/true 2>/dev/null

@@ -52,15 +52,21 @@ like "bare: a process' environ holds the secret" "$out" "s3cr3t"
 port=$((20000 + RANDOM % 20000))
 "$TJ_HELPERS/probe" listen $port 6 > "$TJ_WORK/listen.out" &
 lp=$!
-for _ in $(seq 50); do grep -q listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
+for _ in $(seq 50); do grep -qs listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
 out=$("$TJ_HELPERS/probe" connect 127.0.0.1 $port); is "bare: host 127.0.0.1:$port is reachable" "$out" connected
 wait $lp
 "$TJ_HELPERS/probe" listen $port 3 > "$TJ_WORK/listen.out" &
 lp=$!
-for _ in $(seq 50); do grep -q listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
+for _ in $(seq 50); do grep -qs listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
 out=$(tj "${P[@]}" -- /t/probe connect 127.0.0.1 $port); is "taskjail net none: host loopback port unreachable" "$out" ECONNREFUSED
 out=$(tj "${P[@]}" -- /t/probe connect 10.255.255.1 80); is "taskjail net none: no route anywhere else" "$out" ENETUNREACH
 out=$(tj "${P[@]}" -- /t/probe lo); is "taskjail net none: no interface but lo" "$out" "lo UP"
+wait $lp
+"$TJ_HELPERS/probe" listen $port 3 > "$TJ_WORK/listen.out" &
+lp=$!
+for _ in $(seq 50); do grep -qs listening "$TJ_WORK/listen.out" && break; sleep 0.05; done
+out=$(tj --net host "${P[@]}" -- /t/probe connect 127.0.0.1 $port 2>"$TJ_WORK/err"); is "net host (opt-in): the host port is reachable" "$out" connected
+like "... and taskjail warns about it" "$(cat "$TJ_WORK/err")" "warning: net host"
 wait $lp
 
 # 6. Privilege: nothing setuid works (no_new_privs + nosuid).

@@ -42,8 +42,9 @@ for t in $techs; do
 		LEAK) not_ok "strict: $t $f is refused (bare: $b)" ;;
 		"BLOCKED EACCES") ok "strict: $t $f -> EACCES (bare: ${b%% *})" ;;
 		"BLOCKED ENOSYS")
-			# io_uring is switched off rather than inspected
-			if [ "$t" = io_uring ]; then ok "strict: $t $f -> ENOSYS (bare: ${b%% *})"
+			# io_uring is switched off rather than inspected; so is
+			# openat2 with O_PATH (ADDFD cannot install O_PATH files)
+			if [ "$t" = io_uring ] || [ "$t" = openat2-opath ]; then ok "strict: $t $f -> ENOSYS (bare: ${b%% *})"
 			else not_ok "strict: $t $f -> ENOSYS"; fi ;;
 		"BLOCKED EPERM")
 			# open_by_handle_at is refused by the syscall filter
@@ -62,6 +63,17 @@ for t in $techs; do
 		esac
 	done
 done
+# Other syscall ABIs on x86-64 (i386 int 0x80 open, x32 openat): the filter
+# checks the architecture and kills the process (SIGSYS, exit 159).
+if [ "$(uname -m)" = x86_64 ]; then
+	for t in int80 x32; do
+		bare=$("$TJ_HELPERS/proc-probe" $t environ 2>&1)
+		pg_run strict /opt/tjh/proc-probe $t environ >/dev/null 2>&1
+		is "strict: $t open kills the process with SIGSYS (bare: $bare)" "$?" 159
+	done
+	like "bare: int80 environ leaks (i386 emulation is on)" "$("$TJ_HELPERS/proc-probe" int80 environ 2>&1)" "^LEAK"
+fi
+
 n=$(for k in "${!res[@]}"; do [[ $k == strict/* ]] && echo; done | wc -l)
 [ "$n" -ge 150 ] && ok "strict: $n attempts reported" || not_ok "strict: only $n attempts reported"
 done_testing

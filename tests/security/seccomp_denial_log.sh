@@ -50,6 +50,19 @@ like "socket(AF_NETLINK, NETLINK_AUDIT) logged with EPERM" "$(grep '"syscall":"s
 unlike "socket(AF_INET) (allowed) not logged" "$(grep '"syscall":"socket"' "$log2")" '"args":\[2,'
 like "mount logged" "$(grep -c '"syscall":"mount"' "$log2")" '^1$'
 
+# 3b. With the strict /proc guard the policy's denials share procguard's
+#     listener (one per task) and are logged the same way; here the profile
+#     asks for the log ("log_denials": true), not the command line.
+printf '{"binds":["/usr","/bin","/lib",{"src":"/lib64","optional":true}],"proc_guard":"strict","seccomp":"node","log_denials":true}' >"$TJ_WORK/strict.json"
+log5=$TJ_WORK/deny5.log
+out=$("$TASKJAIL" run --profile "$TJ_WORK/strict.json" --log-fd 3 --bind-ro "$TJ_HELPERS:$H" -- "$H/try-syscall" keyctl 0 -3 0 3>"$log5" 2>&1)
+is "strict guard + profile log_denials: keyctl answered EPERM" "$out" "EPERM"
+like "strict guard: same deny line through the shared listener" "$(grep '"event":"deny"' "$log5")" \
+	'"event":"deny","syscall":"keyctl","nr":250,"arch":[0-9]+,"args":\[0,18446744073709551613,0,[0-9]+,[0-9]+,[0-9]+\],"pid":[0-9]+,"errno":1'
+out=$("$TASKJAIL" run --profile "$TJ_WORK/strict.json" --bind-ro "$TJ_HELPERS:$H" -- /bin/sh -c "$H/try-syscall getppid; cat /proc/self/status >/dev/null && echo read" 2>&1)
+is "strict guard + policy: allowed calls and guarded opens still work" "$out" "OK
+read"
+
 # 4. Without --log-denials: no deny lines, and no listener.
 log3=$TJ_WORK/deny3.log
 run_try --seccomp default --log-fd 3 -- "$H/try-syscall" keyctl 0 -3 0 3>"$log3" >/dev/null 2>&1

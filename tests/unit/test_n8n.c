@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "n8n.h"
@@ -334,6 +335,75 @@ static void builds_argv(void **state)
 	n8n_launcher_config_free(&c);
 }
 
+static void runtime_args(void **state)
+{
+	(void)state;
+	struct tj_error err = { 0 };
+	char *py_flags[] = { "-I", "-B", "-X", "disable_remote_debug" };
+	char *node_flags[] = { "--disallow-code-generation-from-strings", "--disable-proto=delete" };
+
+	assert_true(n8n_is_runtime("/usr/bin/python3", "python"));
+	assert_true(n8n_is_runtime("python3.13", "python"));
+	assert_true(n8n_is_runtime("/opt/venv/bin/python", "python"));
+	assert_false(n8n_is_runtime("/usr/bin/python3-config", "python"));
+	assert_false(n8n_is_runtime("/bin/sh", "python"));
+	assert_false(n8n_is_runtime("/usr/bin/node", NULL));
+	assert_true(n8n_is_runtime("/usr/local/bin/node", "node"));
+
+	/* missing: all inserted after argv[0], in order */
+	char **argv = calloc(4, sizeof(char *));
+	argv[0] = strdup("/usr/bin/python3");
+	argv[1] = strdup("-m");
+	argv[2] = strdup("src.main");
+	size_t argc = 3;
+	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(argc, 7);
+	assert_string_equal(argv[1], "-I");
+	assert_string_equal(argv[3], "-X");
+	assert_string_equal(argv[4], "disable_remote_debug");
+	assert_string_equal(argv[5], "-m");
+	assert_null(argv[7]);
+	/* present (any order): nothing added */
+	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(argc, 7);
+	n8n_strv_free(argv);
+
+	/* partly present: only the missing group, and the pair stays a pair */
+	argv = calloc(5, sizeof(char *));
+	argv[0] = strdup("python3");
+	argv[1] = strdup("-B");
+	argv[2] = strdup("-I");
+	argv[3] = strdup("script.py");
+	argc = 4;
+	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(argc, 6);
+	assert_string_equal(argv[1], "-X");
+	assert_string_equal(argv[2], "disable_remote_debug");
+	assert_string_equal(argv[3], "-B");
+	n8n_strv_free(argv);
+
+	/* a flag after the script is the script's, not node's */
+	argv = calloc(4, sizeof(char *));
+	argv[0] = strdup("node");
+	argv[1] = strdup("start.js");
+	argv[2] = strdup("--disable-proto=delete");
+	argc = 3;
+	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
+	assert_int_equal(argc, 5);
+	assert_string_equal(argv[1], "--disallow-code-generation-from-strings");
+	assert_string_equal(argv[2], "--disable-proto=delete");
+	assert_string_equal(argv[3], "start.js");
+	n8n_strv_free(argv);
+
+	/* another command: untouched */
+	argv = calloc(2, sizeof(char *));
+	argv[0] = strdup("/bin/sh");
+	argc = 1;
+	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
+	assert_int_equal(argc, 1);
+	n8n_strv_free(argv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +414,7 @@ int main(void)
 		cmocka_unit_test(builds_env_like_launcher),
 		cmocka_unit_test(auth_token_never_passes),
 		cmocka_unit_test(builds_argv),
+		cmocka_unit_test(runtime_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The compiled-filter cache: used on the second run, never answers a
+# changed policy with a stale filter, and ignores directories and files that
+# someone other than the caller could have written.
+. "$TJ_SRC/tests/lib.sh"
+P=(--bind-ro "$TJ_HELPERS:/t")
+C=$TJ_WORK/cache
+export TASKJAIL_CACHE_DIR=$C
+mkdir -m 700 "$C"
+
+pol=$TJ_WORK/pol.json
+allow_keyctl() { printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["add_key"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"; }
+deny_keyctl()  { printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["keyctl","add_key"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"; }
+
+allow_keyctl
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "policy without a keyctl rule: keyctl runs" "$out" OK
+is "the compiled filter was cached" "$(ls "$C" | grep -c '\.bpf$')" 1
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall add_key bad bad bad 0 0)
+is "second run (from the cache): the policy still applies" "$out" EPERM
+is "... and no second file" "$(ls "$C" | grep -c '\.bpf$')" 1
+
+# The same path with new content must not be answered by the old filter.
+deny_keyctl
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "policy changed in place: the new rule applies (no stale cache hit)" "$out" EPERM
+is "... a second entry exists" "$(ls "$C" | grep -c '\.bpf$')" 2
+
+# Trust rests on ownership and mode. Plant an allow-all program in the
+# entry for the current (deny) policy: with mode 0600 it is the caller's own
+# file and is used (this is what a writable cache would let an attacker
+# do); group-writable, it is ignored and the policy is compiled again.
+entry=$(ls -t "$C"/*.bpf | head -1)
+plant() {
+	/usr/bin/python3 - "$entry" <<'PY'
+import struct, sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read())
+off = len("taskjail-bpf-cache 1\n")
+key_len, pol_len, _, _, _, n, _ = struct.unpack_from("7I", b, off)
+prog = off + 28 + key_len + pol_len
+for i in range(n):
+    struct.pack_into("HBBI", b, prog + 8 * i, 0x06, 0, 0, 0x7fff0000)  # RET ALLOW
+open(p, "wb").write(b)
+PY
+}
+plant; chmod 600 "$entry"
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "a planted entry the caller owns (0600) is trusted: keyctl runs" "$out" OK
+plant; chmod 620 "$entry"
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "the same entry group-writable is ignored: the policy applies" "$out" EPERM
+is "... and the entry was rewritten 0600" "$(stat -c %a "$entry")" 600
+
+# A directory others can write is not used at all.
+G=$TJ_WORK/gcache; mkdir -m 777 "$G"
+TASKJAIL_CACHE_DIR=$G "$TASKJAIL" run --seccomp "$pol" -- /bin/true
+is "a world-writable cache directory is not used" "$(ls "$G" | wc -l)" 0
+TASKJAIL_CACHE_DIR=none "$TASKJAIL" run -- /bin/true; is "TASKJAIL_CACHE_DIR=none: runs without a cache" "$?" 0
+
+# Cached or not, the sandbox is the same.
+out=$("$TASKJAIL" selftest 2>&1); is "selftest passes from the cache" "$?" 0
+done_testing
