@@ -12,6 +12,8 @@
  *     fd3 PATH          (optional: PATH opened read-only on fd 3, for bwrap --seccomp 3)
  *     uid 65534         (optional: setgroups(0)+setresgid+setresuid before exec,
  *                        what `setpriv --reuid --regid --clear-groups` does)
+ *     env NAME=VALUE    (optional, repeatable: added to PATH and LANG, the only
+ *                        variables a contender gets otherwise)
  *     end
  *
  * Modes (results as one JSON object on stdout):
@@ -46,6 +48,8 @@ struct contender {
 	size_t argc;
 	char *fd3;
 	long uid; /* -1: keep the caller's ids */
+	char **envp; /* PATH, LANG and the "env" lines */
+	size_t envc;
 };
 
 static struct contender *cs;
@@ -81,12 +85,21 @@ static void read_spec(FILE *f)
 			memset(cur, 0, sizeof(*cur));
 			cur->name = strdup(line + 10);
 			cur->uid = -1;
+			cur->envp = xrealloc(NULL, 3 * sizeof(char *));
+			cur->envp[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
+			cur->envp[1] = "LANG=C.UTF-8";
+			cur->envp[2] = NULL;
+			cur->envc = 2;
 		} else if (cur && !strncmp(line, "arg ", 4)) {
 			cur->argv = xrealloc(cur->argv, (cur->argc + 2) * sizeof(char *));
 			cur->argv[cur->argc++] = strdup(line + 4);
 			cur->argv[cur->argc] = NULL;
 		} else if (cur && !strncmp(line, "fd3 ", 4)) {
 			cur->fd3 = strdup(line + 4);
+		} else if (cur && !strncmp(line, "env ", 4)) {
+			cur->envp = xrealloc(cur->envp, (cur->envc + 2) * sizeof(char *));
+			cur->envp[cur->envc++] = strdup(line + 4);
+			cur->envp[cur->envc] = NULL;
 		} else if (cur && !strncmp(line, "uid ", 4)) {
 			cur->uid = strtol(line + 4, NULL, 10);
 		} else if (!strcmp(line, "end") || line[0] == '\0') {
@@ -115,12 +128,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static char *minimal_env[] = {
-	"PATH=/usr/local/bin:/usr/bin:/bin",
-	"LANG=C.UTF-8",
-	NULL,
-};
-
 static int devnull = -1;
 
 /* Child side: everything here is async-signal-safe (we forked a
@@ -148,7 +155,7 @@ static void child_exec(const struct contender *c, int errfd)
 		    setresuid(u, u, u) < 0)
 			_exit(122);
 	}
-	execve(c->argv[0], c->argv, minimal_env);
+	execve(c->argv[0], c->argv, c->envp);
 	_exit(127);
 }
 
