@@ -200,16 +200,36 @@ struct parse {
 	char path[256];
 };
 
+static int vfail(struct parse *p, const char *fmt, va_list ap)
+{
+	char why[512];
+	vsnprintf(why, sizeof(why), fmt, ap);
+	return tj_error_setx(p->err, EINVAL, "policy %s: %s: %s", p->file,
+			     p->path[0] ? p->path : "(top level)", why);
+}
+
 __attribute__((format(printf, 2, 3)))
 static int fail(struct parse *p, const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	int r = vfail(p, fmt, ap);
 	va_end(ap);
-	return tj_error_setx(p->err, EINVAL, "policy %s: %s: %s", p->file,
-			     p->path[0] ? p->path : "(top level)", why);
+	return r;
+}
+
+/* fail() for the member KEY of the current object. */
+__attribute__((format(printf, 3, 4)))
+static int fail_key(struct parse *p, const char *key, const char *fmt, ...)
+{
+	size_t old = strlen(p->path);
+	snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfail(p, fmt, ap);
+	va_end(ap);
+	p->path[old] = '\0';
+	return r;
 }
 
 static int oom(struct parse *p)
@@ -510,6 +530,15 @@ static int parse_arg(struct parse *p, const cJSON *j, struct policy_arg *a)
 	return r;
 }
 
+/* errnoRet and defaultErrnoRet go with ERRNO and TRACE only. */
+static int check_ret_action(struct parse *p, const char *key, enum policy_action a, bool set)
+{
+	if (!set || a == POLICY_ACT_ERRNO || a == POLICY_ACT_TRACE)
+		return 0;
+	return fail_key(p, key, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+			policy_action_name(a));
+}
+
 static void rule_free(struct policy_rule *r)
 {
 	strv_free(r->names, r->n_names);
@@ -584,10 +613,7 @@ static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
 			return oom(p);
 		rule->n_names = 1;
 	} else {
-		o = path_push_key(p, "names");
-		r = fail(p, "missing");
-		path_pop(p, o);
-		return r;
+		return fail_key(p, "names", "missing");
 	}
 
 	o = path_push_key(p, "action");
@@ -601,14 +627,8 @@ static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
 		      &rule->ret, &rule->ret_set);
 	if (r < 0)
 		return r;
-	if (rule->ret_set && rule->action != POLICY_ACT_ERRNO &&
-	    rule->action != POLICY_ACT_TRACE) {
-		o = path_push_key(p, "errnoRet");
-		r = fail(p, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
-			 policy_action_name(rule->action));
-		path_pop(p, o);
+	if ((r = check_ret_action(p, "errnoRet", rule->action, rule->ret_set)) < 0)
 		return r;
-	}
 
 	it = cJSON_GetObjectItemCaseSensitive(j, "args");
 	if (it && !cJSON_IsNull(it)) {
@@ -788,14 +808,9 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 		      "defaultErrno", &pol->default_ret, &pol->default_ret_set);
 	if (r < 0)
 		return r;
-	if (pol->default_ret_set && pol->default_action != POLICY_ACT_ERRNO &&
-	    pol->default_action != POLICY_ACT_TRACE) {
-		o = path_push_key(p, "defaultErrnoRet");
-		r = fail(p, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
-			 policy_action_name(pol->default_action));
-		path_pop(p, o);
+	if ((r = check_ret_action(p, "defaultErrnoRet", pol->default_action,
+				  pol->default_ret_set)) < 0)
 		return r;
-	}
 
 	if ((it = cJSON_GetObjectItemCaseSensitive(root, "architectures"))) {
 		o = path_push_key(p, "architectures");
@@ -823,29 +838,18 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 	/* A listener path hands decisions to an outside agent; taskjail's
 	 * own supervisor is the only listener a task gets. */
 	it = cJSON_GetObjectItemCaseSensitive(root, "listenerPath");
-	if (it && !cJSON_IsNull(it) && !(cJSON_IsString(it) && !it->valuestring[0])) {
-		o = path_push_key(p, "listenerPath");
-		r = fail(p, "not supported (taskjail's supervisor is the only seccomp listener)");
-		path_pop(p, o);
-		return r;
-	}
+	if (it && !cJSON_IsNull(it) && !(cJSON_IsString(it) && !it->valuestring[0]))
+		return fail_key(p, "listenerPath",
+				"not supported (taskjail's supervisor is the only seccomp listener)");
 	it = cJSON_GetObjectItemCaseSensitive(root, "listenerMetadata");
-	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
-		o = path_push_key(p, "listenerMetadata");
-		r = fail(p, "must be a string, not %s", json_type(it));
-		path_pop(p, o);
-		return r;
-	}
+	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it))
+		return fail_key(p, "listenerMetadata", "must be a string, not %s", json_type(it));
 
 	/* A top-level "comment" is our extension (Docker and runc ignore
 	 * unknown keys, so a taskjail policy still loads there). */
 	it = cJSON_GetObjectItemCaseSensitive(root, "comment");
-	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it)) {
-		o = path_push_key(p, "comment");
-		r = fail(p, "must be a string, not %s", json_type(it));
-		path_pop(p, o);
-		return r;
-	}
+	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it))
+		return fail_key(p, "comment", "must be a string, not %s", json_type(it));
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
 	if (it && !cJSON_IsNull(it)) {

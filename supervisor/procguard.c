@@ -644,7 +644,7 @@ static int walk_run(struct walk *w)
 		while (*p == '/')
 			p++;
 		if (!*p) {
-			/* "/" or a path ending in "/" or "/.": open the
+			/* "/", or a path ending in "/", "." or "..": open the
 			 * directory we are at. */
 			int fd = -1;
 			char dot[] = ".";
@@ -666,30 +666,16 @@ static int walk_run(struct walk *w)
 			q++;
 		bool last = *q == '\0';
 		int r;
+		/* "." and "..": when nothing follows, the next round opens
+		 * the directory we are at. */
 		if (strcmp(p, ".") == 0) {
 			w->rem = rest;
-			if (last) {
-				int fd = -1;
-				char dot[] = ".";
-				if ((r = walk_final(w, dot, &fd)) < 0)
-					return r;
-				if (r == 1)
-					return fd;
-			}
 			continue;
 		}
 		if (strcmp(p, "..") == 0) {
 			if ((r = walk_dotdot(w)) < 0)
 				return r;
 			w->rem = rest;
-			if (last) {
-				int fd = -1;
-				char dot[] = ".";
-				if ((r = walk_final(w, dot, &fd)) < 0)
-					return r;
-				if (r == 1)
-					return fd;
-			}
 			continue;
 		}
 		/* Keep the component: walk_push may rewrite the buffer. */
@@ -1429,21 +1415,35 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 				  perm[i].nr, 0, NULL, err)) < 0)
 			return r;
 
-	/* unshare(2) / clone(2) of a new mount, user or pid namespace. The
-	 * explicit ALLOW for the other flag values keeps them working when a
-	 * policy's own rule for these syscalls gives way to these. */
-	const uint64_t ns = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID;
-	struct scmp_arg_cmp none = SCMP_A0(SCMP_CMP_MASKED_EQ, ns, 0);
-	if ((r = add_allow(ctx, "unshare", &none, err)) < 0 ||
-	    (r = add_allow(ctx, "clone", &none, err)) < 0)
+	/* unshare(2) / clone(2) of any new namespace. These rules replace the
+	 * policy's own for the two syscalls (extra rules win), so they must
+	 * refuse every CLONE_NEW* flag the shipped policies refuse, not only
+	 * the ones the guard depends on (mount, user, pid). The explicit ALLOW
+	 * for the other flag values keeps threads and fork working. CLONE_NEWTIME
+	 * (0x80) exists for unshare only: in clone(2) that bit is part of the
+	 * exit signal. */
+	static const uint64_t ns_bits[] = {
+		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, 0x80 /* CLONE_NEWTIME */,
+	};
+	uint64_t clone_mask = 0, unshare_mask = 0;
+	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++) {
+		unshare_mask |= ns_bits[i];
+		if (ns_bits[i] != 0x80)
+			clone_mask |= ns_bits[i];
+	}
+	struct scmp_arg_cmp u_none = SCMP_A0(SCMP_CMP_MASKED_EQ, unshare_mask, 0);
+	struct scmp_arg_cmp c_none = SCMP_A0(SCMP_CMP_MASKED_EQ, clone_mask, 0);
+	if ((r = add_allow(ctx, "unshare", &u_none, err)) < 0 ||
+	    (r = add_allow(ctx, "clone", &c_none, err)) < 0)
 		return r;
-	for (int bit = 0; bit < 3; bit++) {
-		uint64_t b = bit == 0 ? CLONE_NEWNS : bit == 1 ? CLONE_NEWUSER : CLONE_NEWPID;
+	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++) {
+		uint64_t b = ns_bits[i];
 		struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_MASKED_EQ, b, b);
 		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "unshare", -1, 1, &c, err)) < 0)
 			return r;
 		/* clone(2): flags are the first argument on x86-64, arm64 */
-		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", -1, 1, &c, err)) < 0)
+		if (b != 0x80 && (r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", -1, 1, &c, err)) < 0)
 			return r;
 	}
 	struct scmp_arg_cmp pr = SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP);

@@ -26,7 +26,7 @@
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 /* Names the rules procguard_add_rules() adds: part of the compiled-filter
  * cache key. Change it whenever those rules change. */
-#define PROCGUARD_RULES_ID "procguard-rules-1"
+#define PROCGUARD_RULES_ID "procguard-rules-2"
 
 /* True for the syscalls procguard_add_rules() turns into notifications. */
 bool procguard_is_open_call(const struct seccomp_data *d);

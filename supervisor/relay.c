@@ -41,6 +41,7 @@ struct relay_end {
 	bool eof;      /* read side saw EOF */
 	bool shut_wr;  /* we sent FIN */
 	bool registered;
+	uint32_t events; /* registered epoll interest */
 };
 
 struct relay_conn {
@@ -114,56 +115,80 @@ static void conn_free(struct relay_conn *c, bool reset)
 	free(c);
 }
 
-/* Moves bytes both ways until neither direction can progress. Edge-triggered
- * epoll only reports new readiness, so every call retries both reads and
- * both writes: a read stopped by a full pipe resumes as soon as a write
- * drained it, without waiting for an edge that already passed. Returns
- * false when the connection is finished (and freed). */
-static bool conn_pump(struct relay_conn *c)
+static void on_end(struct tj_loop *l, int fd, uint32_t events, void *data);
+
+/* What end i waits for: readable while its pipe has room and it has not
+ * hit EOF; writable while the other direction has bytes for it (or while
+ * its connect is in progress). Level-triggered, so one wake-up per message
+ * and direction, and a reader stopped by a full pipe is simply not asked
+ * about until the pipe drains. */
+static uint32_t end_want(const struct relay_conn *c, int i)
 {
-	const unsigned fl = SPLICE_F_NONBLOCK | SPLICE_F_MOVE;
 	if (c->connecting)
-		return true;
-	for (;;) {
-		bool progress = false;
-		for (int d = 0; d < 2; d++) {
-			struct relay_end *src = &c->e[d], *dst = &c->e[1 - d];
-			size_t cap = c->r->pipe_cap;
-			if (!src->eof && c->fill[d] < cap) {
-				ssize_t n = splice(src->fd, NULL, c->pipe[d][1], NULL, cap - c->fill[d], fl);
-				if (n > 0) {
-					c->fill[d] += (size_t)n;
-					progress = true;
-				} else if (n == 0) {
-					src->eof = true;
-					progress = true;
-				} else if (errno != EAGAIN && errno != EINTR) {
-					conn_free(c, true);
-					return false;
-				}
-			}
-			if (c->fill[d] > 0) {
-				ssize_t n = splice(c->pipe[d][0], NULL, dst->fd, NULL, c->fill[d], fl);
-				if (n > 0) {
-					c->fill[d] -= (size_t)n;
-					progress = true;
-				} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-					conn_free(c, true);
-					return false;
-				}
-			}
-			if (src->eof && c->fill[d] == 0 && !dst->shut_wr) {
-				/* Half-close: pass the FIN on, keep the other way open. */
-				shutdown(dst->fd, SHUT_WR);
-				dst->shut_wr = true;
-			}
-		}
-		if (!progress)
-			break;
+		return i == 1 ? EPOLLOUT : 0;
+	uint32_t ev = 0;
+	if (!c->e[i].eof && c->fill[i] < c->r->pipe_cap)
+		ev |= EPOLLIN;
+	if (c->fill[1 - i] > 0)
+		ev |= EPOLLOUT;
+	return ev;
+}
+
+static int end_register(struct relay_conn *c, int i)
+{
+	uint32_t ev = end_want(c, i);
+	int r = loop_add(c->r->loop, c->e[i].fd, ev, on_end, &c->e[i]);
+	if (r == 0) {
+		c->e[i].registered = true;
+		c->e[i].events = ev;
 	}
-	if (c->e[0].shut_wr && c->e[1].shut_wr) {
-		conn_free(c, false);
+	return r;
+}
+
+static void conn_update(struct relay_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		uint32_t ev = end_want(c, i);
+		if (c->e[i].registered && ev != c->e[i].events &&
+		    loop_mod(c->r->loop, c->e[i].fd, ev) == 0)
+			c->e[i].events = ev;
+	}
+}
+
+/* e[d] -> pipe[d]. Returns false when the connection failed (not freed). */
+static bool move_in(struct relay_conn *c, int d)
+{
+	struct relay_end *src = &c->e[d];
+	size_t cap = c->r->pipe_cap;
+	if (src->eof || c->fill[d] >= cap)
+		return true;
+	ssize_t n = splice(src->fd, NULL, c->pipe[d][1], NULL, cap - c->fill[d],
+			   SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+	if (n > 0)
+		c->fill[d] += (size_t)n;
+	else if (n == 0)
+		src->eof = true;
+	else if (errno != EAGAIN && errno != EINTR)
 		return false;
+	return true;
+}
+
+/* pipe[d] -> e[1 - d], then pass a FIN on once the pipe is drained. */
+static bool move_out(struct relay_conn *c, int d)
+{
+	struct relay_end *src = &c->e[d], *dst = &c->e[1 - d];
+	if (c->fill[d] > 0) {
+		ssize_t n = splice(c->pipe[d][0], NULL, dst->fd, NULL, c->fill[d],
+				   SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		if (n > 0)
+			c->fill[d] -= (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return false;
+	}
+	if (src->eof && c->fill[d] == 0 && !dst->shut_wr) {
+		/* Half-close: the other way stays open. */
+		shutdown(dst->fd, SHUT_WR);
+		dst->shut_wr = true;
 	}
 	return true;
 }
@@ -174,11 +199,16 @@ static void on_end(struct tj_loop *l, int fd, uint32_t events, void *data)
 {
 	struct relay_end *e = data;
 	struct relay_conn *c = e->c;
+	int i = e == &c->e[0] ? 0 : 1;
 	(void)l;
 	(void)fd;
-	if (c->connecting && e == &c->e[1]) {
-		if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+	if (c->connecting) {
+		if (i == 0) {
+			/* The client gave up before we reached the target. */
+			if (events & (EPOLLERR | EPOLLHUP))
+				conn_free(c, true);
 			return;
+		}
 		int soerr = 0;
 		socklen_t sl = sizeof(soerr);
 		if (getsockopt(e->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
@@ -190,17 +220,33 @@ static void on_end(struct tj_loop *l, int fd, uint32_t events, void *data)
 			return;
 		}
 		c->connecting = false;
+		/* Whatever the client sent meanwhile. */
+		if (!move_in(c, 0) || !move_out(c, 0)) {
+			conn_free(c, true);
+			return;
+		}
+	} else {
+		bool ok = true;
+		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			ok = move_in(c, i) && move_out(c, i);
+		if (ok && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
+			ok = move_out(c, 1 - i) && move_in(c, 1 - i) && move_out(c, 1 - i);
+		if (!ok) {
+			conn_free(c, true);
+			return;
+		}
 	}
-	conn_pump(c);
-}
-
-static int end_register(struct relay_conn *c, int i)
-{
-	int r = loop_add(c->r->loop, c->e[i].fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-			 on_end, &c->e[i]);
-	if (r == 0)
-		c->e[i].registered = true;
-	return r;
+	if (c->e[0].shut_wr && c->e[1].shut_wr) {
+		conn_free(c, false);
+		return;
+	}
+	/* Level-triggered HUP/ERR would repeat forever on an end that has
+	 * nothing left to do: the peer is gone, so is the connection. */
+	if ((events & (EPOLLHUP | EPOLLERR)) && end_want(c, i) == 0) {
+		conn_free(c, true);
+		return;
+	}
+	conn_update(c);
 }
 
 /* A socket for the dialled side. Inbound: made in the sandbox's netns, and
@@ -247,7 +293,7 @@ static int conn_dial(struct relay_conn *c)
 			return -ENOMEM;
 		}
 		if (!c->connecting)
-			conn_pump(c);
+			conn_update(c); /* e[0] was registered waiting for the connect */
 		return 0;
 	}
 	return -ECONNREFUSED;
@@ -279,6 +325,8 @@ static void conn_new(struct relay_lis *lis, int afd)
 			return;
 		}
 	}
+	/* Not interested in the client until the target answers. */
+	c->connecting = true;
 	if (end_register(c, 0) < 0 || conn_dial(c) < 0)
 		conn_free(c, true);
 }

@@ -10,8 +10,10 @@
  * Nothing else crosses: no route, no other address, no abstract unix socket
  * (those are per netns).
  *
- * Relays are non-blocking (edge-triggered epoll on the supervisor's loop,
- * splice through a pipe per direction, back-pressure by pipe fill),
+ * Relays are non-blocking (level-triggered epoll on the supervisor's loop
+ * with per-end interest: read while the pipe has room, write while it has
+ * bytes, so one wake-up per message and direction; splice through a pipe
+ * per direction),
  * half-close aware (EOF on one side -> shutdown(SHUT_WR) on the other once
  * the pipe is drained), bounded (RELAY_MAX_CONNS), and end with the sandbox
  * (relay_free closes every socket). */

@@ -111,19 +111,19 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 			sb->wstatus = m.value;
 			break;
 		case PROTO_FD:
-			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && !sb->unotify &&
-			    sb->cfg->proc_guard == TJ_PROC_GUARD_STRICT) {
-				struct tj_error e = { 0 };
-				int lfd = steal_fd(&pfd);
-				if (unotify_start(lfd, sb->pid, sb->seccomp, sb->log_fd, &sb->unotify, &e) < 0) {
-					/* Fail closed: with the listener gone
-					 * every open in the sandbox is ENOSYS;
-					 * stop the sandbox and say why. */
+			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && sb->unotify) {
+				/* The thread is already running (started
+				 * after clone). Fail closed: with the
+				 * listener gone every open in the sandbox is
+				 * ENOSYS; stop the sandbox and say why. */
+				int r = unotify_attach(sb->unotify, steal_fd(&pfd));
+				if (r < 0) {
 					if (!sb->have_error) {
 						sb->have_error = true;
 						sb->error = (struct proto_msg){ .type = PROTO_ERROR,
-							.err = e.err, .exit_code = TJ_EXIT_SETUP };
-						snprintf(sb->error.text, sizeof(sb->error.text), "%s", e.msg);
+							.err = -r, .exit_code = TJ_EXIT_SETUP };
+						snprintf(sb->error.text, sizeof(sb->error.text),
+							 "procguard: attach the seccomp listener: %s", strerror(-r));
 					}
 					syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
 				}
@@ -347,6 +347,16 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	}
 	struct proto_msg go = { .type = PROTO_GO };
 	proto_send(sb.sync_sv, &go, -1);
+	/* proc_guard "strict": the listener thread starts while the sandbox
+	 * sets itself up (after clone: the child must be a copy of a
+	 * single-threaded process) and gets the listener when the runner
+	 * sends it. */
+	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT &&
+	    (r = unotify_start(-1, sb.pid, sb.seccomp, sb.log_fd, &sb.unotify, err)) < 0) {
+		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+		goto out;
+	}
 	log_start(&sb);
 
 	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
@@ -378,6 +388,16 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
 	/* The pid namespace is gone: no task can be waiting on the listener. */
+	if (sb.unotify) {
+		struct procguard_stats st;
+		unotify_join(sb.unotify, &st);
+		log_event(log_fd,
+			  "\"event\":\"procguard\",\"opens\":%llu,\"fast\":%llu,"
+			  "\"walked\":%llu,\"denied\":%llu,\"stale\":%llu",
+			  (unsigned long long)st.handled, (unsigned long long)st.fast,
+			  (unsigned long long)st.slow, (unsigned long long)st.denied,
+			  (unsigned long long)st.stale);
+	}
 	unotify_stop(sb.unotify);
 	sb.unotify = NULL;
 	struct rusage ru = { 0 };

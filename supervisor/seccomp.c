@@ -121,8 +121,7 @@ static int export_bpf(scmp_filter_ctx ctx, bool pfc, struct sock_filter **prog,
 	return 0;
 }
 
-static int ctx_new(const struct build *b, uint32_t def, scmp_filter_ctx *out,
-		   struct tj_error *err)
+static int ctx_new(uint32_t def, scmp_filter_ctx *out, struct tj_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
@@ -141,7 +140,6 @@ static int ctx_new(const struct build *b, uint32_t def, scmp_filter_ctx *out,
 		seccomp_release(ctx);
 		return tj_error_set(err, -r, "seccomp: set filter attributes");
 	}
-	(void)b;
 	*out = ctx;
 	return 0;
 }
@@ -241,7 +239,7 @@ static int compile(const struct build *b, struct sock_filter **prog, size_t *len
 	if (b->probe)
 		def = SCMP_ACT_TRACE(0x7a6a);
 	scmp_filter_ctx ctx = NULL;
-	int r = ctx_new(b, def, &ctx, err);
+	int r = ctx_new(def, &ctx, err);
 	if (r < 0)
 		return r;
 	if (pol)
@@ -294,14 +292,14 @@ static void fill_names(struct tj_seccomp *s)
 	s->names_filled = true;
 }
 
-static bool policy_has_errno(const struct policy *pol)
+static bool policy_has_action(const struct policy *pol, enum policy_action a)
 {
 	if (!pol)
 		return false;
-	if (pol->default_action == POLICY_ACT_ERRNO)
+	if (pol->default_action == a)
 		return true;
 	for (size_t i = 0; i < pol->n_rules; i++)
-		if (pol->rules[i].action == POLICY_ACT_ERRNO)
+		if (pol->rules[i].action == a)
 			return true;
 	return false;
 }
@@ -351,26 +349,36 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 			goto fail;
 	}
 
-	/* The policy's own answer, kept for lookups. It leaves out the extra
-	 * rules: a lookup asks what the policy says, not what procguard does. */
-	if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
-		goto fail;
-	b.warn = false;
-	b.taken = taken;
-	b.n_taken = taken ? SECCOMP_NAME_TABLE : 0;
-	if (o->log_denials && policy_has_errno(pol)) {
-		b.notify = true;
-		b.with_extra = true;
+	/* Logged denials become NOTIFY; the supervisor then needs the
+	 * policy's own answer ("shadow"), without the extra rules: a lookup
+	 * asks what the policy says, not what procguard does. Without
+	 * logging (and without NOTIFY in the policy) no lookup can ask, and
+	 * the installed program serves; each compile costs about 1 ms. */
+	bool logging = o->log_denials && policy_has_action(pol, POLICY_ACT_ERRNO);
+	bool need_shadow = logging || policy_has_action(pol, POLICY_ACT_NOTIFY);
+	if (!logging && !o->extra_rules) {
 		r = compile(&b, &s->prog, &s->len, NULL, err);
-	} else if (o->extra_rules) {
-		b.with_extra = true;
-		r = compile(&b, &s->prog, &s->len, NULL, err);
+		if (r < 0)
+			goto fail;
+		s->shadow = s->prog;
+		s->shadow_len = s->len;
 	} else {
-		s->prog = s->shadow;
-		s->len = s->shadow_len;
+		if (need_shadow) {
+			if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
+				goto fail;
+			b.warn = false;
+		}
+		b.taken = taken;
+		b.n_taken = taken ? SECCOMP_NAME_TABLE : 0;
+		b.notify = logging;
+		b.with_extra = true;
+		if ((r = compile(&b, &s->prog, &s->len, NULL, err)) < 0)
+			goto fail;
+		if (!need_shadow) {
+			s->shadow = s->prog;
+			s->shadow_len = s->len;
+		}
 	}
-	if (r < 0)
-		goto fail;
 
 	s->needs_listener = bpfsim_has_action(s->prog, s->len, SECCOMP_RET_USER_NOTIF);
 	if (pol && (pol->flags & POLICY_FLAG_LOG))

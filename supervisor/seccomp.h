@@ -27,18 +27,20 @@ struct tj_seccomp_opts {
 	void *extra_data;
 	/* Do not print "unknown syscall skipped" warnings on stderr. */
 	bool quiet;
-	/* Compiled-filter cache (seccomp_cache.c): a directory only this uid
-	 * can write, or NULL for none. extra_id names the extra rules' version
+	/* Compiled-filter cache (seccomp_cache.c): a root-owned directory, or
+	 * NULL for none. extra_id names the extra rules' version
 	 * (it is part of the key); without it nothing with extra rules is
 	 * cached. */
 	const char *cache_dir;
 	const char *extra_id;
 };
 
-/* The cache directory to use: $TASKJAIL_CACHE_DIR ("none": no cache), else
- * $XDG_CACHE_HOME/taskjail, else $HOME/.cache/taskjail; created 0700. NULL
- * when unset or unsafe (not owned by the caller, group/other writable, a
- * symlink): then every run compiles. Returns a malloc'd path or NULL. */
+/* The cache directory: $TASKJAIL_CACHE_DIR ("none": no cache), else
+ * SECCOMP_CACHE_DEFAULT_DIR (root creates it 0755). NULL unless it is
+ * root-owned and not writable by group or others: a cache the sandboxed
+ * task could write (a non-root caller's own files) is never used. Only
+ * root writes entries; everyone reads them. Returns a malloc'd path. */
+#define SECCOMP_CACHE_DEFAULT_DIR "/var/cache/taskjail"
 char *seccomp_cache_dir(void);
 
 /* Parses and compiles POLICY (a file path; NULL = an allow-all base that

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A per-user cache of compiled seccomp filters. Compiling the default
- * policy with libseccomp costs ~3.7 ms per launch here, half of a launch;
- * loading the same BPF from a file costs microseconds.
+/* A cache of compiled seccomp filters. Compiling the default policy with
+ * libseccomp costs ~3.7 ms per launch here, half of a launch; loading the
+ * same BPF from a file costs microseconds.
  *
- * Trust: the cache lives in a directory owned by the caller's uid and not
- * writable by group or others, and every file must be owned by that uid
- * with no group/other write bit, opened without following symlinks. Only
- * someone who already is the caller could plant a weaker filter. A hit
- * needs the whole key to match byte for byte, the policy file's complete
- * content included, so a changed policy is never answered from the cache.
- * Any doubt (a short file, a bad magic, a wrong size) is a miss. */
+ * Trust: only root-owned cache directories and files, not writable by group
+ * or others, are read, and only root writes them. A cache owned by the
+ * caller is NOT safe: a non-root caller's sandbox runs as the caller's own
+ * host uid, so a task given a read-write bind over the cache could plant an
+ * allow-all filter for later launches (bench/repro-cache-poison.sh showed
+ * it with the first version of this file). A root caller's task runs as an
+ * unprivileged host uid (65532 by default) and cannot write root's files,
+ * even through a bind. Non-root callers read the root-populated cache, e.g.
+ * warmed at image build with `taskjail selftest --profile node --net none`
+ * run as root.
+ *
+ * A hit needs the whole key to match byte for byte, the policy file's
+ * complete content included, so a changed policy is never answered from
+ * the cache. Any doubt (a short file, a bad magic, a wrong size) is a miss. */
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -36,41 +43,32 @@ struct cache_header {
 	uint32_t shadow_len; /* 0: the shadow is the installed program */
 };
 
+/* Root-owned, a directory, not a symlink, not writable by group/other. */
+static bool trusted(const struct stat *st, bool dir)
+{
+	return (dir ? S_ISDIR(st->st_mode) : S_ISREG(st->st_mode)) && st->st_uid == 0 &&
+	       !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 static bool safe_dir(const char *dir)
 {
 	struct stat st;
-	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-	       !(st.st_mode & (S_IWGRP | S_IWOTH));
-}
-
-static int ensure_dir(const char *dir)
-{
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return safe_dir(dir) ? 0 : -EPERM;
+	return lstat(dir, &st) == 0 && trusted(&st, true);
 }
 
 char *seccomp_cache_dir(void)
 {
 	const char *env = getenv("TASKJAIL_CACHE_DIR");
-	char buf[4096];
+	const char *dir = SECCOMP_CACHE_DEFAULT_DIR;
 	if (env && *env) {
 		if (strcmp(env, "none") == 0)
 			return NULL;
-		snprintf(buf, sizeof(buf), "%s", env);
-	} else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/') {
-		snprintf(buf, sizeof(buf), "%s/taskjail", env);
-	} else if ((env = getenv("HOME")) && *env == '/') {
-		snprintf(buf, sizeof(buf), "%s/.cache", env);
-		if (ensure_dir(buf) < 0)
-			return NULL;
-		snprintf(buf, sizeof(buf), "%s/.cache/taskjail", env);
-	} else {
-		return NULL;
+		dir = env;
 	}
-	if (ensure_dir(buf) < 0)
+	/* Root creates the default directory; everyone else only reads it. */
+	if (geteuid() == 0 && !env && mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return NULL;
-	return strdup(buf);
+	return safe_dir(dir) ? strdup(dir) : NULL;
 }
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
@@ -163,7 +161,7 @@ int seccomp_cache_load(const char *dir, const struct seccomp_cache_key *k,
 	if (fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if (fstat(fd, &st) < 0 || !trusted(&st, false))
 		return -EPERM;
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
@@ -222,7 +220,7 @@ int seccomp_cache_store(const char *dir, const struct seccomp_cache_key *k,
 			const struct tj_seccomp *s)
 {
 	char path[4200], tmp[4200];
-	if (!safe_dir(dir))
+	if (geteuid() != 0 || !safe_dir(dir))
 		return -EPERM;
 	cache_path(path, sizeof(path), dir, k);
 	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);

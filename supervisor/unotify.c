@@ -37,18 +37,13 @@ size_t seccomp_denial_json(char *buf, size_t size, const char *name,
 
 struct tj_unotify {
 	atomic_int listener;     /* closed by the thread if it has to give up */
-	int stop_fd;             /* eventfd: unotify_stop() wakes the thread */
-	pid_t init_pid;
+	int wake_fd;             /* eventfd: attach or stop wakes the thread */
+	atomic_bool stopping;
 	const struct tj_seccomp *sec;
 	int log_fd;
 	struct procguard *pg;
 	pthread_t thread;
 	bool running;
-	/* the thread's setup result, handed back to unotify_start() */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int setup_done;          /* 0: pending, 1: ok, -1: failed */
-	struct tj_error setup_err;
 	struct procguard_result res; /* reused, no allocation per notification */
 	bool bound;              /* procguard_bind() done (first notification) */
 	bool broken;             /* ... and it failed: every open gets EACCES */
@@ -120,27 +115,23 @@ static void handle_other(struct tj_unotify *u, const struct seccomp_notif *n)
 	log_deny(u, name, NULL, 0, (pid_t)n->pid, err);
 }
 
-static void setup_done(struct tj_unotify *u, int state)
-{
-	pthread_mutex_lock(&u->lock);
-	u->setup_done = state;
-	pthread_cond_signal(&u->cond);
-	pthread_mutex_unlock(&u->lock);
-}
-
 static void *unotify_thread(void *arg)
 {
 	struct tj_unotify *u = arg;
-	if (procguard_thread_init(&u->setup_err) < 0) {
-		setup_done(u, -1);
+	/* Nobody waits for this setup (a handshake would put a thread
+	 * start, ~0.5 ms on a busy machine, into every launch): on failure
+	 * the listener is closed, which fails every open closed. */
+	struct tj_error e = {0};
+	if (procguard_thread_init(&e) < 0) {
+		tj_error_print(&e);
+		close(atomic_exchange(&u->listener, -1));
 		return NULL;
 	}
-	setup_done(u, 1);
 
 	struct seccomp_notif n;
 	struct pollfd pfd[2] = {
-		{.fd = u->listener, .events = POLLIN},
-		{.fd = u->stop_fd, .events = POLLIN},
+		{.fd = u->listener, .events = POLLIN}, /* -1 until attached */
+		{.fd = u->wake_fd, .events = POLLIN},
 	};
 	for (;;) {
 		/* Waiting in poll() rather than in the RECV ioctl matters: with
@@ -152,8 +143,15 @@ static void *unotify_thread(void *arg)
 				continue;
 			goto failed;
 		}
-		if (pfd[1].revents)
-			break;
+		if (pfd[1].revents) {
+			uint64_t v;
+			ssize_t rd = read(u->wake_fd, &v, sizeof(v));
+			(void)rd;
+			if (atomic_load(&u->stopping))
+				break;
+			pfd[0].fd = u->listener; /* unotify_attach() */
+			continue;
+		}
 		if (pfd[0].revents & (POLLERR | POLLNVAL))
 			goto failed;
 		if (!(pfd[0].revents & POLLIN)) {
@@ -210,6 +208,27 @@ failed:
 	return NULL;
 }
 
+static void set_sync_wakeup(int listener)
+{
+	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
+	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+}
+
+int unotify_attach(struct tj_unotify *u, int listener_fd)
+{
+	if (u->listener >= 0) {
+		close(listener_fd);
+		return -EBUSY;
+	}
+	set_sync_wakeup(listener_fd);
+	atomic_store(&u->listener, listener_fd);
+	uint64_t one = 1;
+	if (write(u->wake_fd, &one, sizeof(one)) < 0)
+		return -errno; /* cannot happen: the counter is far from full */
+	return 0;
+}
+
 int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		  int log_fd, struct tj_unotify **out, struct tj_error *err)
 {
@@ -219,20 +238,17 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		return tj_error_set(err, ENOMEM, "unotify: allocate state");
 	}
 	u->listener = listener_fd;
-	u->init_pid = init_pid;
+	(void)init_pid; /* see unotify.h: the first notifying task binds */
 	u->sec = s;
 	u->log_fd = log_fd;
-	u->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	pthread_mutex_init(&u->lock, NULL);
-	pthread_cond_init(&u->cond, NULL);
+	u->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	int r;
-	if (u->stop_fd < 0) {
+	if (u->wake_fd < 0) {
 		r = tj_error_set(err, errno, "unotify: eventfd");
 		goto fail;
 	}
-	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
-	(void)ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	if (listener_fd >= 0)
+		set_sync_wakeup(listener_fd);
 	if ((r = procguard_new(&u->pg, err)) < 0)
 		goto fail;
 	/* The thread must not take signals meant for the supervisor's loop. */
@@ -246,15 +262,6 @@ int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
 		goto fail;
 	}
 	u->running = true;
-	pthread_mutex_lock(&u->lock);
-	while (!u->setup_done)
-		pthread_cond_wait(&u->cond, &u->lock);
-	pthread_mutex_unlock(&u->lock);
-	if (u->setup_done < 0) {
-		*err = u->setup_err;
-		r = err->err ? -err->err : -EINVAL;
-		goto fail;
-	}
 	*out = u;
 	return 0;
 fail:
@@ -266,24 +273,26 @@ void unotify_stop(struct tj_unotify *u)
 {
 	if (!u)
 		return;
-	if (u->running) {
-		uint64_t one = 1;
-		ssize_t w = write(u->stop_fd, &one, sizeof(one));
-		(void)w;
-		pthread_join(u->thread, NULL);
-	}
+	unotify_join(u, NULL);
 	int l = atomic_exchange(&u->listener, -1);
 	if (l >= 0)
 		close(l);
-	if (u->stop_fd >= 0)
-		close(u->stop_fd);
+	if (u->wake_fd >= 0)
+		close(u->wake_fd);
 	procguard_free(u->pg);
-	pthread_mutex_destroy(&u->lock);
-	pthread_cond_destroy(&u->cond);
 	free(u);
 }
 
-void unotify_get_stats(const struct tj_unotify *u, struct procguard_stats *st)
+void unotify_join(struct tj_unotify *u, struct procguard_stats *st)
 {
-	procguard_get_stats(u->pg, st);
+	if (u->running) {
+		uint64_t one = 1;
+		atomic_store(&u->stopping, true);
+		ssize_t w = write(u->wake_fd, &one, sizeof(one));
+		(void)w;
+		pthread_join(u->thread, NULL);
+		u->running = false;
+	}
+	if (st)
+		procguard_get_stats(u->pg, st);
 }

@@ -10,11 +10,32 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-	echo "taskjail: missing packages: ${missing[*]} (run this as root to install them)" >&2
-	exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "taskjail: missing packages: ${missing[*]} (run this as root to install them)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq "${missing[@]}" >/dev/null
+
+# Test fixtures: Docker's and Podman's published seccomp profiles, which must
+# load unchanged. They come from Debian's packages (extracted, not
+# installed: only the JSON is needed) rather than being copied into this
+# repository.
+fx=/var/cache/taskjail-fixtures
+if [ ! -f "$fx/docker-default.json" ] || [ ! -f "$fx/podman-default.json" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "taskjail: seccomp fixtures missing in $fx (run this as root)" >&2
+		exit 1
+	fi
+	t=$(mktemp -d)
+	(cd "$t" && apt-get download -qq golang-github-docker-docker-dev golang-github-containers-common >/dev/null 2>&1 &&
+	 for d in *.deb; do dpkg-deb -x "$d" x; done) || { rm -rf "$t"; echo "taskjail: could not fetch the seccomp fixtures" >&2; exit 1; }
+	mkdir -p "$fx"
+	cp "$t/x/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json" "$fx/docker-default.json"
+	cp "$t/x/usr/share/containers/seccomp.json" "$fx/podman-default.json"
+	chmod -R a+rX "$fx"
+	rm -rf "$t"
+fi

@@ -24,6 +24,7 @@ for f in "$build"/tests/helpers/*; do [ -f "$f" ] && [ -x "$f" ] && cp "$f" "$di
 cp -r "$src/profiles" "$src/policies" "$src/docs" "$dir/"
 cp -r "$src/tests/." "$dir/tests/"
 [ -d "$src/examples" ] && cp -r "$src/examples" "$dir/"
+[ -d "$src/deploy" ] && cp -r "$src/deploy" "$dir/"
 chmod -R a+rX "$dir"
 work=$(mktemp -d /tmp/tj-work.XXXXXX)
 chown 65534:65534 "$work"

@@ -41,6 +41,7 @@ WORK=$TJ_WORK
 AUTH_TOKEN="tj-e2e-auth-$RANDOM$RANDOM$RANDOM"
 cleanup() { launcher_stop; n8n_stop; }
 trap cleanup EXIT
+trap "exit 143" TERM INT HUP
 
 n8n_pick_ports || { not_ok "free loopback ports"; done_testing; }
 diag "ports: n8n $N8N_PORT, broker $BROKER_PORT, health js $HEALTH_PORT / py $HEALTH_PORT_PY"
@@ -124,7 +125,7 @@ for i in $(seq 1 20); do
 	[ "$(n8n_call tj-code "{\"a\":$i,\"b\":1}")" = "{\"sum\":$((i + 1)),\"items\":1}" ] && good=$((good + 1))
 done
 is "20 more executions through the relay all correct" "$good" 20
-runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+runner_pid=$(launcher_runner_pid)
 runner_pidns=$(readlink "/proc/${runner_pid:-0}/ns/pid" 2>/dev/null)
 if [ -n "$runner_pid" ]; then
 	like "runner started with n8n's node flags" "$(tr '\0' ' ' <"/proc/$runner_pid/cmdline")" \
@@ -137,7 +138,7 @@ if [ -n "$runner_pid" ]; then
 		"$(tr '\0' '\n' <"/proc/$runner_pid/environ" | sed -n 's/^N8N_RUNNERS_TASK_BROKER_URI=//p')" \
 		"http://127.0.0.1:$BROKER_PORT"
 else
-	not_ok "find the sandboxed runner process (uid 65532)"
+	not_ok "find the sandboxed runner process"
 fi
 
 p=$(n8n_call tj-probe "$probe_req")
@@ -188,7 +189,7 @@ else
 	diag "got: ${out:-}"
 	tail -20 "$WORK/launcher-bare.log" | sed 's/^/# /'
 fi
-runner_pid=$(pgrep -f -u 65532 "task-runner/dist/start.js" | head -1)
+runner_pid=$(launcher_runner_pid)
 like "wrapper mode: the profile added n8n's node flags" \
 	"$(tr '\0' ' ' <"/proc/${runner_pid:-0}/cmdline" 2>/dev/null)" \
 	"--disallow-code-generation-from-strings --disable-proto=delete"
@@ -242,7 +243,8 @@ if [ -n "$r" ]; then
 	is "broker's first message arrives (broker:inforequest)" "$(jq_js "$r" 'o.ws_first_message')" "broker:inforequest"
 	is "forkserver child works (writable /tmp)" "$(jq_js "$r" 'o.forkserver_result')" 332833500
 	unlike "python env lacks N8N_RUNNERS_AUTH_TOKEN" "$(jq_js "$r" 'o.env.join(" ")')" "AUTH_TOKEN"
-	like "python env has the launcher's overrides" "$(jq_js "$r" 'o.env.join(" ")')" "N8N_RUNNERS_EXTERNAL_ALLOW N8N_RUNNERS_GRANT_TOKEN"
+	like "python env has the launcher's overrides and the grant token" "$(jq_js "$r" 'o.env.join(" ")')" \
+		"N8N_RUNNERS_EXTERNAL_ALLOW .*N8N_RUNNERS_GRANT_TOKEN .*N8N_RUNNERS_STDLIB_ALLOW "
 else
 	not_ok "python stand-in reported"
 	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'

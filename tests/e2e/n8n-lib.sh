@@ -27,16 +27,18 @@ n8n_pick_ports() {
 	return 1
 }
 
-# n8n main's environment (exported into the n8n process only).
-n8n_main_env() {
-	env N8N_USER_FOLDER="$WORK/data" N8N_PORT="$N8N_PORT" N8N_LISTEN_ADDRESS=127.0.0.1 \
-		N8N_RUNNERS_ENABLED=true N8N_RUNNERS_MODE=external \
-		N8N_RUNNERS_AUTH_TOKEN="$AUTH_TOKEN" N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1 \
-		N8N_RUNNERS_BROKER_PORT="$BROKER_PORT" N8N_DIAGNOSTICS_ENABLED=false \
-		N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false \
-		N8N_PERSONALIZATION_ENABLED=false N8N_SECURE_COOKIE=false N8N_LOG_LEVEL=info \
-		N8N_HIDE_USAGE_PAGE=true N8N_COMMUNITY_PACKAGES_ENABLED=false \
-		PATH="$(dirname "$NODE"):$PATH" "$@"
+# n8n main's environment (given to the n8n process only), as a command prefix:
+# "${N8N_ENV[@]}" node ... Not a function: a backgrounded function runs in a
+# subshell, and $! would be that subshell, not n8n.
+n8n_env_init() {
+	N8N_ENV=(env N8N_USER_FOLDER="$WORK/data" N8N_PORT="$N8N_PORT" N8N_LISTEN_ADDRESS=127.0.0.1
+		N8N_RUNNERS_ENABLED=true N8N_RUNNERS_MODE=external
+		N8N_RUNNERS_AUTH_TOKEN="$AUTH_TOKEN" N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1
+		N8N_RUNNERS_BROKER_PORT="$BROKER_PORT" N8N_DIAGNOSTICS_ENABLED=false
+		N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false
+		N8N_PERSONALIZATION_ENABLED=false N8N_SECURE_COOKIE=false N8N_LOG_LEVEL=info
+		N8N_HIDE_USAGE_PAGE=true N8N_COMMUNITY_PACKAGES_ENABLED=false
+		PATH="$(dirname "$NODE"):$PATH")
 }
 
 # Writes a workflow "Webhook (POST /webhook/PATH) -> Code(JS file)" to FILE.
@@ -61,12 +63,13 @@ require("fs").writeFileSync(out, JSON.stringify(wf));' "$@"
 # Sets N8N_PID; waits until the editor (and so the webhooks) is up.
 n8n_start() {
 	mkdir -p "$WORK/data"
+	n8n_env_init
 	local spec
 	for spec in "$@"; do
-		n8n_main_env "$NODE" "$N8N_BIN" import:workflow --input="${spec#*:}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
-		n8n_main_env "$NODE" "$N8N_BIN" publish:workflow --id="${spec%%:*}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
+		"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" import:workflow --input="${spec#*:}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
+		"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" publish:workflow --id="${spec%%:*}" >>"$WORK/n8n-cli.log" 2>&1 || return 1
 	done
-	n8n_main_env "$NODE" "$N8N_BIN" start >"$WORK/n8n.log" 2>&1 &
+	"${N8N_ENV[@]}" "$NODE" "$N8N_BIN" start >"$WORK/n8n.log" 2>&1 &
 	N8N_PID=$!
 	for _ in $(seq 1 1200); do
 		grep -q "Editor is now accessible" "$WORK/n8n.log" 2>/dev/null && return 0
@@ -118,6 +121,7 @@ launcher_start() { # MODE LC TYPE [taskjail opts...]
 	env N8N_RUNNERS_AUTH_TOKEN="$AUTH_TOKEN" \
 		N8N_RUNNERS_TASK_BROKER_URI="http://127.0.0.1:$BROKER_PORT" \
 		N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT=0 TJ_E2E_T0_FILE="$WORK/t0" \
+		N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT="${N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT:-3}" \
 		bash "$E2E_DIR/launcher.sh" "$@" >>"$WORK/launcher-$1.log" 2>&1 &
 	LAUNCHER_PID=$!
 }
@@ -129,6 +133,21 @@ launcher_stop() {
 	kill -KILL "$LAUNCHER_PID" 2>/dev/null
 	wait "$LAUNCHER_PID" 2>/dev/null
 	LAUNCHER_PID=
+}
+
+# The node runner started by the current launcher (its descendant), or nothing.
+launcher_runner_pid() {
+	local todo=("$LAUNCHER_PID") p c
+	while [ ${#todo[@]} -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		for c in $(pgrep -P "$p"); do
+			grep -q "task-runner/dist/start.js" "/proc/$c/cmdline" 2>/dev/null &&
+				[ "$(tr '\0' ' ' <"/proc/$c/cmdline" | cut -d' ' -f1)" = "$NODE" ] && { echo "$c"; return 0; }
+			todo+=("$c")
+		done
+	done
+	return 1
 }
 
 # Prints the value of a JS expression over the JSON object `o`.

@@ -8,6 +8,7 @@
  *   proc-probe allowed            what node and python need; exit 0 if all work
  *   proc-probe stress SECS THREADS   concurrency test (see stress())
  *   proc-probe openloop N PATH       N open+close of PATH, ns per open
+ *   proc-probe otherpid              which /proc/<pid> entries of another process open
  *
  * Output lines: "LEAK <tech> <file>" or "BLOCKED <tech> <file> <ERRNO>".
  * A read of environ counts as a leak only if it shows the marker variable
@@ -575,7 +576,7 @@ static int allowed(void)
 
 /* ---- concurrency ------------------------------------------------------ */
 static atomic_bool stop;
-static atomic_ulong n_ok, n_denied, n_wrong, n_killed;
+static atomic_ulong n_ok, n_denied, n_wrong, n_killed, n_torn;
 static char race_path[64] = "/proc/self/status";
 
 static void *stress_thread(void *arg)
@@ -611,6 +612,9 @@ static void *stress_thread(void *arg)
 					fprintf(stderr, "WRONG: race leaked environ\n");
 				} else atomic_fetch_add(&n_ok, 1);
 			} else if (errno == EACCES) atomic_fetch_add(&n_denied, 1);
+			/* a read torn by the flipper names no file: the kernel
+			 * would say ENOENT as well */
+			else if (errno == ENOENT) atomic_fetch_add(&n_torn, 1);
 			else { atomic_fetch_add(&n_wrong, 1); fprintf(stderr, "WRONG: race errno %d\n", errno); }
 		}
 	}
@@ -650,14 +654,37 @@ static void *killer(void *arg)
 	return NULL;
 }
 
+/* Signals interrupt opens in flight (before or after the supervisor took
+ * them): with SA_RESTART they are restarted and notified again, and each
+ * answer must still be right. */
+static pthread_t stress_th[64];
+static int stress_n;
+static atomic_ulong n_signals;
+static void on_sig(int s) { (void)s; }
+static void *signaller(void *arg)
+{
+	(void)arg;
+	unsigned seed = 11;
+	while (!atomic_load(&stop)) {
+		pthread_kill(stress_th[rand_r(&seed) % (unsigned)stress_n], SIGURG);
+		atomic_fetch_add(&n_signals, 1);
+		usleep(50);
+	}
+	return NULL;
+}
+
 static int stress(int secs, int nthreads)
 {
-	pthread_t th[64], fl, kl;
+	pthread_t *th = stress_th, fl, kl, sg;
+	struct sigaction sa = {.sa_handler = on_sig, .sa_flags = SA_RESTART};
+	sigaction(SIGURG, &sa, NULL);
 	if (nthreads > 64) nthreads = 64;
 	for (int i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, stress_thread, (void *)(uintptr_t)(i + 1));
 	pthread_create(&fl, NULL, flipper, NULL);
 	pthread_create(&kl, NULL, killer, NULL);
+	stress_n = nthreads;
+	pthread_create(&sg, NULL, signaller, NULL);
 	struct timespec ts = {secs, 0};
 	nanosleep(&ts, NULL);
 	atomic_store(&stop, true);
@@ -665,8 +692,10 @@ static int stress(int secs, int nthreads)
 		pthread_join(th[i], NULL);
 	pthread_join(fl, NULL);
 	pthread_join(kl, NULL);
-	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu\n", atomic_load(&n_ok),
-	       atomic_load(&n_denied), atomic_load(&n_wrong), atomic_load(&n_killed));
+	pthread_join(sg, NULL);
+	printf("stress ok=%lu denied=%lu wrong=%lu killed=%lu signals=%lu torn=%lu\n",
+	       atomic_load(&n_ok), atomic_load(&n_denied), atomic_load(&n_wrong),
+	       atomic_load(&n_killed), atomic_load(&n_signals), atomic_load(&n_torn));
 	return atomic_load(&n_wrong) ? 1 : 0;
 }
 
@@ -704,6 +733,20 @@ int main(int argc, char **argv)
 		rc = leaks ? 0 : 1;
 	} else if (argc >= 2 && !strcmp(argv[1], "allowed")) {
 		rc = allowed();
+	} else if (argc >= 2 && !strcmp(argv[1], "otherpid")) {
+		/* What another process of the sandbox (same uid) exposes beyond
+		 * environ: its fd links, maps, exe. One line each. */
+		start_child();
+		static const char *what[] = {"fd/0", "maps", "exe", "cwd", "status", "cmdline"};
+		for (size_t i = 0; i < 6; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/%d/%s", (int)child, what[i]);
+			int fd = open(p, O_RDONLY | O_CLOEXEC | (i == 3 ? O_DIRECTORY : 0));
+			printf("%s %s%s\n", what[i], fd >= 0 ? "OPEN" : "REFUSED ",
+			       fd >= 0 ? "" : errname(errno));
+			if (fd >= 0) close(fd);
+		}
+		rc = 0;
 	} else if (argc >= 4 && !strcmp(argv[1], "openloop")) {
 		/* N open+close of PATH; prints ns per iteration */
 		long n = atol(argv[2]);

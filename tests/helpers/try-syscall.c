@@ -6,7 +6,10 @@
  *
  * ARG: a number (decimal, 0x hex, negative), "bad" (an address that is
  * never mapped: EFAULT for the kernel), "buf" (a zeroed 64 KiB buffer),
- * "self" (our pid). A successful fork/clone child exits at once. */
+ * "self" (our pid). A successful fork/clone child exits at once.
+ * NAME "nr:N" calls number N; "int80:N" (x86-64) enters the kernel through
+ * the 32-bit ABI (int $0x80) with eax = N, the classic way around a filter
+ * that checks only the native syscall table. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
 			nr = table[i].nr;
 	if (strncmp(argv[1], "nr:", 3) == 0)
 		nr = atol(argv[1] + 3);
+	if (strncmp(argv[1], "int80:", 6) == 0)
+		nr = 0;
 	if (nr < 0) {
 		fprintf(stderr, "try-syscall: unknown syscall '%s'\n", argv[1]);
 		return 2;
@@ -79,6 +84,20 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		a[i - 2] = parse_arg(argv[i]);
 
+#ifdef __x86_64__
+	if (strncmp(argv[1], "int80:", 6) == 0) {
+		long ret, n = atol(argv[1] + 6);
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(n), "b"(a[0]), "c"(a[1]), "d"(a[2])
+				 : "memory");
+		if (ret < 0 && ret > -4096) {
+			const char *en = strerrorname_np((int)-ret);
+			printf("%s\n", en ? en : "E?");
+		} else {
+			printf("OK\n");
+		}
+		return 0;
+	}
+#endif
 	pid_t me = getpid();
 	long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	int e = errno;

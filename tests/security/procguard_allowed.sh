@@ -12,6 +12,20 @@ done <<<"$out"
 n=$(grep -c '^OK' <<<"$out")
 [ "$n" -ge 30 ] && ok "strict: $n checks ran" || { not_ok "strict: only $n checks ran"; diag "$out"; }
 
+# Another process of the sandbox (same uid): the kernel lets a task open its
+# fd links, maps, exe, cwd; the supervisor would pass procfs's ptrace checks
+# even where the task would not (it owns the user namespace), so strict mode
+# allows only what ps(1) reads.
+ns=$(pg_run namespace /opt/tjh/proc-probe otherpid 2>&1)
+st=$(pg_run strict /opt/tjh/proc-probe otherpid 2>&1)
+for e in fd/0 maps exe cwd; do
+	like "namespace: another process's $e opens" "$ns" "(^| )$e OPEN"
+	like "strict: another process's $e is refused" "$st" "(^| )$e REFUSED EACCES"
+done
+for e in status cmdline; do
+	like "strict: another process's $e still opens (ps)" "$st" "(^| )$e OPEN"
+done
+
 PY=/usr/bin/python3
 if [ -x $PY ]; then
 	got=$(pg_run strict $PY -c '

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Many threads opening allowed and denied paths at once, one thread flipping
 # a shared path buffer between /proc/self/status and /proc/self/environ (the
-# supervisor must decide on what it opened, not on what it read), and
-# children killed with an open in flight. No wrong answer, no hang.
+# supervisor must decide on what it opened, not on what it read), children
+# killed with an open in flight, and signals interrupting opens (restarted:
+# duplicate notifications). No wrong answer, no hang.
 . "$TJ_SRC/tests/lib.sh"
 . "$(dirname "$0")/lib/procguard.sh"
 
@@ -20,6 +21,7 @@ is "strict: stress run exits 0 (no wrong answer)" "$rc" 0
 like "strict: no wrong answer" "$(tail -1 <<<"$out")" "wrong=0 "
 like "strict: allowed and denied opens both happened" "$(tail -1 <<<"$out")" "ok=[1-9][0-9]* denied=[1-9]"
 like "strict: tasks were killed mid-open" "$(tail -1 <<<"$out")" "killed=[1-9]"
+like "strict: opens were interrupted by signals (SA_RESTART)" "$(tail -1 <<<"$out")" "signals=[1-9]"
 [ $((end - start)) -lt 60 ] && ok "strict: finished in $((end - start)) s (no hang)" || not_ok "strict: took $((end - start)) s"
 unlike "strict: no WRONG lines" "$out" "WRONG"
 done_testing

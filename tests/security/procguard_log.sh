@@ -13,6 +13,7 @@ like "deny event names the pid in the sandbox" "$deny" '"pid":[0-9]+'
 like "deny event says EACCES" "$deny" '"errno":13'
 unlike "no event for the allowed open" "$log" '/proc/self/status'
 is "exactly one deny event" "$(grep -c '"event":"deny"' <<<"$log")" 1
+like "a procguard event counts the opens decided, one denied" "$log" '"event":"procguard","opens":[1-9][0-9]*,.*"denied":1,'
 
 # namespace mode: no filter, no deny events, the read works
 log=$("$TASKJAIL" run --log-fd 3 --profile "$(pg_profile namespace)" -- /bin/cat /proc/self/environ 3>&1 >/dev/null 2>/dev/null)

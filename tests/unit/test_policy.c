@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpfsim.h"
 #include "policy.h"
@@ -124,22 +125,43 @@ static struct policy *load(const char *rel)
 	return p;
 }
 
+/* Docker's and Podman's profiles, extracted from Debian's packages by
+ * tests/install-deps.sh (not copied into this repository). */
+static struct policy *load_fixture(const char *name)
+{
+	const char *d = getenv("TJ_FIXTURES");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", d && *d ? d : "/var/cache/taskjail-fixtures", name);
+	if (access(path, R_OK) != 0) {
+		print_message("# %s missing: run tests/install-deps.sh as root\n", path);
+		skip();
+	}
+	struct tj_error err = { 0 };
+	struct policy *p = NULL;
+	int r = policy_load(path, &p, &err);
+	if (r < 0)
+		print_error("%s: %s\n", path, err.msg);
+	assert_int_equal(r, 0);
+	return p;
+}
+
 static void test_docker_profile(void **state)
 {
 	(void)state;
-	struct policy *p = load("tests/data/seccomp/docker-default.json");
+	struct policy *p = load_fixture("docker-default.json");
 	assert_int_equal(p->default_action, POLICY_ACT_ERRNO);
-	assert_true(p->default_ret_set);
-	assert_int_equal(p->default_ret, EPERM);
+	/* Older profiles leave defaultErrnoRet out: EPERM then. */
+	assert_true(!p->default_ret_set || p->default_ret == EPERM);
 	assert_true(p->n_archmap >= 1);
 	assert_true(p->n_rules > 10);
 	/* clone3 -> ENOSYS, unless CAP_SYS_ADMIN: applies (we have no caps) */
 	bool clone3 = false;
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct policy_rule *r = &p->rules[i];
-		if (r->n_names == 1 && strcmp(r->names[0], "clone3") == 0 && r->action == POLICY_ACT_ERRNO) {
+		/* (older profiles add a mips-only clone3 rule with mips' ENOSYS) */
+		if (r->n_names == 1 && strcmp(r->names[0], "clone3") == 0 && r->action == POLICY_ACT_ERRNO &&
+		    policy_rule_applies(r, "x86_64", 6, 1)) {
 			assert_int_equal(r->ret, ENOSYS);
-			assert_true(policy_rule_applies(r, "x86_64", 6, 1));
 			clone3 = true;
 		}
 		/* every includes.caps rule is skipped: a sandbox has no caps */
@@ -153,7 +175,7 @@ static void test_docker_profile(void **state)
 static void test_podman_profile(void **state)
 {
 	(void)state;
-	struct policy *p = load("tests/data/seccomp/podman-default.json");
+	struct policy *p = load_fixture("podman-default.json");
 	/* Podman writes both defaultErrnoRet and the name */
 	assert_int_equal(p->default_ret, ENOSYS);
 	bool socket_audit = false;

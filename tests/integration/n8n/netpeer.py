@@ -8,6 +8,9 @@
 #   get HOST PORT               HTTP GET /healthz: prints the status code or "ERR ..."
 #   halfclose HOST PORT NBYTES  send NBYTES, shutdown(SHUT_WR), read the answer,
 #                               print "ok" if it matches what was sent
+#   serve-echo ADDR PORT        echo every message back at once (for pingpong)
+#   pingpong HOST PORT N SIZE   N round trips of SIZE bytes on one connection;
+#                               prints the median and p90 round trip in microseconds
 # Servers print "ready" once listening and run until killed.
 import errno, hashlib, http.server, os, socket, socketserver, sys, threading
 
@@ -54,6 +57,16 @@ class EchoEof(socketserver.BaseRequestHandler):
         self.request.sendall(f"{n} {h.hexdigest()}".encode())
 
 
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        while True:
+            b = self.request.recv(65536)
+            if not b:
+                break
+            self.request.sendall(b)
+
+
 class TcpThreaded(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -75,6 +88,26 @@ def main(argv):
         srv = cls((argv[2], int(argv[3])), EchoEof)
         print("ready", flush=True)
         srv.serve_forever()
+    elif cmd == "serve-echo":
+        cls = TcpThreaded6 if ":" in argv[2] else TcpThreaded
+        srv = cls((argv[2], int(argv[3])), Echo)
+        print("ready", flush=True)
+        srv.serve_forever()
+    elif cmd == "pingpong":
+        import time
+        n, size = int(argv[4]), int(argv[5])
+        s = socket.create_connection((argv[2], int(argv[3])), timeout=10)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        msg, rtts = b"p" * size, []
+        for _ in range(n):
+            t = time.perf_counter_ns()
+            s.sendall(msg)
+            got = 0
+            while got < size:
+                got += len(s.recv(65536))
+            rtts.append((time.perf_counter_ns() - t) / 1000)
+        rtts.sort()
+        print(f"{rtts[len(rtts) // 2]:.1f} {rtts[int(0.9 * (len(rtts) - 1))]:.1f}")
     elif cmd == "serve-abstract":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.bind("\0" + argv[2])
