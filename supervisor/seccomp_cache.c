@@ -114,12 +114,16 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
 			return -errno;
+		struct stat st;
+		k->world_readable = fstat(fd, &st) == 0 && (st.st_mode & S_IROTH);
 		int r = read_all(fd, &k->policy, &k->policy_len, CACHE_POLICY_MAX);
 		close(fd);
 		if (r < 0)
 			return r;
 	} else if (!(k->policy = strdup(""))) {
 		return -ENOMEM;
+	} else {
+		k->world_readable = true;
 	}
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
@@ -227,6 +231,18 @@ int seccomp_cache_store(const char *dir, const struct seccomp_cache_key *k,
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* Readable by every caller when the policy itself is: non-root callers
+	 * (n8n's usual launcher) only ever read entries root wrote, and with
+	 * mkostemp's 0600 each of their launches compiled again (~4 ms). A
+	 * filter built from a world-readable policy discloses nothing; an entry
+	 * for a private policy stays 0600. Trust is unchanged: root-owned, not
+	 * group/other-writable. */
+	if (fchmod(fd, k->world_readable ? 0644 : 0600) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return -e;
+	}
 	bool same = s->shadow == s->prog;
 	struct cache_header h = {
 		.key_len = (uint32_t)strlen(k->text), .policy_len = (uint32_t)k->policy_len,

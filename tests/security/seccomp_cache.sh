@@ -26,6 +26,7 @@ if ! is_root; then
 fi
 
 pol=$TJ_WORK/pol.json
+umask 022
 allow_keyctl() { printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["add_key"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"; }
 deny_keyctl()  { printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["keyctl","add_key"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$pol"; }
 
@@ -66,7 +67,7 @@ is "a planted entry the caller owns (0600) is trusted: keyctl runs" "$out" OK
 plant; chmod 620 "$entry"
 out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
 is "the same entry group-writable is ignored: the policy applies" "$out" EPERM
-is "... and the entry was rewritten 0600" "$(stat -c %a "$entry")" 600
+is "... and the entry was rewritten, readable like the policy (0644)" "$(stat -c %a "$entry")" 644
 plant; chown 65532 "$entry"
 out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
 is "an entry owned by the sandbox's host uid (65532) is ignored" "$out" EPERM
@@ -74,6 +75,12 @@ chown 65532 "$C"; rm -f "$C"/*.bpf
 tj --seccomp "$pol" -- /bin/true
 is "a cache directory owned by the sandbox's uid is not used" "$(ls "$C" | wc -l)" 0
 chown 0 "$C"
+
+# An entry for a policy only root can read is not readable by others.
+chmod 600 "$pol"; printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["keyctl"],"action":"SCMP_ACT_ERRNO","errnoRet":2}]}' > "$pol"
+tj --seccomp "$pol" -- /bin/true
+is "a private policy's entry is 0600" "$(stat -c %a "$(ls -t "$C"/*.bpf | head -1)")" 600
+chmod 644 "$pol"
 
 # A directory others can write is not used at all.
 G=$TJ_WORK/gcache; mkdir -m 777 "$G"
