@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sysio.h"
 #include "util.h"
 
 #define DEFAULT_TMPFS_SIZE (64ull << 20)
@@ -537,30 +538,10 @@ out:
 
 int config_load_profile(const char *path, struct tj_config *cfg, struct tj_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return tj_error_set(err, errno, "profile %s", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return tj_error_set(err, errno, "profile %s", path);
-	if (!S_ISREG(st.st_mode))
-		return tj_error_setx(err, EINVAL, "profile %s: not a regular file", path);
-	if (st.st_size > PROFILE_MAX_BYTES)
-		return tj_error_setx(err, EFBIG, "profile %s: larger than %u bytes", path, PROFILE_MAX_BYTES);
-	_cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return tj_error_set(err, ENOMEM, "profile %s", path);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return tj_error_set(err, errno, "profile %s: read", path);
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return config_parse_profile(buf, got, path, cfg, err);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = sysio_read_file("profile", path, PROFILE_MAX_BYTES, &buf, &len, err);
+	if (r < 0)
+		return r;
+	return config_parse_profile(buf, len, path, cfg, err);
 }

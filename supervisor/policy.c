@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sysio.h"
 #include "util.h"
 
 /* Biggest policy file we read: Docker's default is 13 KiB; anything in the
@@ -915,33 +916,12 @@ int policy_parse(const char *json, size_t len, const char *file,
 
 int policy_load(const char *path, struct policy **out, struct tj_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return tj_error_set(err, errno, "policy %s: open", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return tj_error_set(err, errno, "policy %s: stat", path);
-	if (!S_ISREG(st.st_mode))
-		return tj_error_setx(err, EINVAL, "policy %s: not a regular file", path);
-	if ((uint64_t)st.st_size > POLICY_MAX_BYTES)
-		return tj_error_setx(err, EFBIG, "policy %s: larger than %u bytes",
-				     path, POLICY_MAX_BYTES);
-	_cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return tj_error_set(err, ENOMEM, "policy %s", path);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return tj_error_set(err, errno, "policy %s: read", path);
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return policy_parse(buf, got, path, out, err);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = sysio_read_file("policy", path, POLICY_MAX_BYTES, &buf, &len, err);
+	if (r < 0)
+		return r;
+	return policy_parse(buf, len, path, out, err);
 }
 
 void policy_free(struct policy *p)

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "seccomp_internal.h"
+#include "sysio.h"
 #include "util.h"
 
 #define CACHE_MAGIC "taskjail-bpf-cache 1\n"
@@ -81,30 +82,6 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int read_all(int fd, char **out, size_t *len, size_t max)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max)
-		return -EFBIG;
-	char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	return 0;
-}
 
 int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 			   const struct tj_seccomp_opts *o)
@@ -116,7 +93,8 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 			return -errno;
 		struct stat st;
 		k->world_readable = fstat(fd, &st) == 0 && (st.st_mode & S_IROTH);
-		int r = read_all(fd, &k->policy, &k->policy_len, CACHE_POLICY_MAX);
+		int r = sysio_read_fd(fd, "policy", path, CACHE_POLICY_MAX, &k->policy,
+				      &k->policy_len, NULL);
 		close(fd);
 		if (r < 0)
 			return r;
@@ -169,7 +147,7 @@ int seccomp_cache_load(const char *dir, const struct seccomp_cache_key *k,
 		return -EPERM;
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = read_all(fd, &buf, &len, CACHE_POLICY_MAX + (1u << 20));
+	int r = sysio_read_fd(fd, "cache", path, CACHE_POLICY_MAX + (1u << 20), &buf, &len, NULL);
 	if (r < 0)
 		return r;
 

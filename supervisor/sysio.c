@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "sysio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int fail(struct tj_error *err, int e, bool with_errno, const char *what,
+		const char *path, const char *why)
+{
+	if (!err)
+		return -e;
+	if (with_errno)
+		return tj_error_set(err, e, "%s %s%s%s", what, path, why ? ": " : "", why ? why : "");
+	return tj_error_setx(err, e, "%s %s: %s", what, path, why);
+}
+
+int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **out,
+		  size_t *len, struct tj_error *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail(err, errno, true, what, path, "stat");
+	if (!S_ISREG(st.st_mode))
+		return fail(err, EINVAL, false, what, path, "not a regular file");
+	if ((uint64_t)st.st_size > max)
+		return fail(err, EFBIG, false, what, path, "too large");
+	char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return fail(err, ENOMEM, true, what, path, NULL);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return fail(err, e, true, what, path, "read");
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int sysio_read_file(const char *what, const char *path, size_t max, char **out,
+		    size_t *len, struct tj_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return fail(err, errno, true, what, path, NULL);
+	return sysio_read_fd(fd, what, path, max, out, len, err);
+}

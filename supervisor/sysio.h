@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Side effects that need no config (minijail's system.c): file reading. */
+#pragma once
+#include <stddef.h>
+
+#include "error.h"
+
+/* Reads a whole regular file of at most max bytes into a malloc'd,
+ * NUL-terminated buffer (*len excludes the NUL). Errors say
+ * "<what> <path>: <why>". With err == NULL, only the -errno is returned. */
+int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
+		    size_t *len, struct tj_error *err);
+
+/* The same on an open fd (path is for messages only). */
+int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **buf,
+		  size_t *len, struct tj_error *err);
