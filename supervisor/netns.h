@@ -2,6 +2,6 @@
 #pragma once
 #include "error.h"
 
-/* Brings the loopback link of the current (new) network namespace up via
- * rtnetlink (libnl-route). The kernel assigns 127.0.0.1/8 and ::1 itself. */
+/* Brings the loopback link of the current (new) network namespace up with
+ * SIOCSIFFLAGS. The kernel assigns 127.0.0.1/8 and ::1 itself. */
 int netns_loopback_up(struct tj_error *err);

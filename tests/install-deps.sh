@@ -4,7 +4,7 @@
 # Idempotent; prints nothing when all is there already.
 set -eu
 pkgs=(meson ninja-build pkg-config gcc clang
-      libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev libcjson-dev libcmocka-dev
+      libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
       util-linux procps iproute2 bubblewrap strace curl)
 missing=()
 for p in "${pkgs[@]}"; do
