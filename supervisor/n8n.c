@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "env.h"
+#include "sysio.h"
 #include "util.h"
 
 #define LAUNCHER_MAX_BYTES (1u << 20)
@@ -313,33 +314,12 @@ fail:
 int n8n_load_launcher_config(const char *path, struct n8n_launcher_config *out,
 			     struct tj_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return tj_error_set(err, errno, "launcher config %s", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return tj_error_set(err, errno, "launcher config %s", path);
-	if (!S_ISREG(st.st_mode))
-		return tj_error_setx(err, EINVAL, "launcher config %s: not a regular file", path);
-	if (st.st_size > LAUNCHER_MAX_BYTES)
-		return tj_error_setx(err, EFBIG, "launcher config %s: larger than %u bytes", path,
-				     LAUNCHER_MAX_BYTES);
-	_cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return tj_error_set(err, ENOMEM, "launcher config %s", path);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return tj_error_set(err, errno, "launcher config %s: read", path);
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return n8n_parse_launcher_config(buf, got, path, out, err);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r = sysio_read_file("launcher config", path, LAUNCHER_MAX_BYTES, &buf, &len, err);
+	if (r < 0)
+		return r;
+	return n8n_parse_launcher_config(buf, len, path, out, err);
 }
 
 const struct n8n_runner *n8n_find_runner(const struct n8n_launcher_config *c,
