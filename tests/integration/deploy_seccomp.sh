@@ -17,7 +17,13 @@ is "under Docker's default profile: taskjail refuses (125)" "$rc" 125
 like "... and explains the seccomp restriction" "$out" "container seccomp profile blocking clone.*taskjail check"
 out=$("$EXEC" --quiet "$TJ_WORK/pod.json" -- "$TASKJAIL" run -- /usr/bin/id -u 2>&1)
 is "under the pod profile: the sandbox runs as 65532" "$out" 65532
-out=$("$EXEC" --quiet "$TJ_WORK/pod.json" -- "$TASKJAIL" selftest --profile node --net none 2>&1); rc=$?
-is "under the pod profile: selftest of the node profile passes" "$rc" 0
-[ "$rc" = 0 ] || diag "$(printf '%s\n' "$out" | grep -v '^ok' | head)"
+if grep -qa __asan_init "$TASKJAIL"; then
+	# selftest runs taskjail itself inside the strict sandbox, where an ASan
+	# build's LeakSanitizer cannot read /proc/<pid>/task and aborts.
+	skip "under the pod profile: selftest of the node profile passes" "ASan build"
+else
+	out=$("$EXEC" --quiet "$TJ_WORK/pod.json" -- "$TASKJAIL" selftest --profile node --net none 2>&1); rc=$?
+	is "under the pod profile: selftest of the node profile passes" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(printf '%s\n' "$out" | grep -v '^ok' | head)"
+fi
 done_testing
