@@ -32,6 +32,9 @@ const char cli_usage_text[] =
 	"  --net none|host|relay network: loopback only (default), the host's, or\n"
 	"                        loopback plus relays to the n8n broker and from the\n"
 	"                        runner's health port (see README)\n"
+	"  --proc-guard strict|namespace\n"
+	"                        /proc guard: refuse environ and mount tables of every\n"
+	"                        pid by any path (strict), or pid namespace + masks only\n"
 	"  --workdir DIR         working directory inside the sandbox (default /)\n"
 	"  --host-uid UID        root callers: host uid/gid that sandbox uid 65532\n"
 	"                        maps to (default 65532; 0 is refused)\n"
@@ -60,7 +63,7 @@ void cli_print_usage(FILE *f)
 /* Options that take a value; all are "--name VALUE" or "--name=VALUE". */
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
-	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp",
+	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard",
 	"--launcher-config", "--runner-type", "--health-addr",
 };
 
@@ -163,6 +166,15 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 		r = util_parse_size(v, &cfg->tmpfs_size);
 		if (r < 0)
 			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s': not a size (e.g. 64M, 1G)", v);
+		return 0;
+	}
+	if (strcmp(n, "--proc-guard") == 0) {
+		if (strcmp(v, "strict") == 0)
+			cfg->proc_guard = TJ_PROC_GUARD_STRICT;
+		else if (strcmp(v, "namespace") == 0)
+			cfg->proc_guard = TJ_PROC_GUARD_NAMESPACE;
+		else
+			return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict or namespace", v);
 		return 0;
 	}
 	if (strcmp(n, "--net") == 0) {

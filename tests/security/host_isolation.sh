@@ -48,6 +48,12 @@ unlike "taskjail: pid 1 leaks neither env nor --setenv args" "$out" "s3cr3t|v4lu
 out=$(SECRET_TOKEN=s3cr3t /bin/sh -c 'cat /proc/$$/environ' | tr '\0' ' ')
 like "bare: a process' environ holds the secret" "$out" "s3cr3t"
 
+# ... nor through the task's own /proc/self/environ, with --proc-guard strict.
+out=$(SECRET_TOKEN=s3cr3t tj --setenv OWN=s3cr3t -- /bin/sh -c 'cat /proc/self/environ' | tr '\0' ' ')
+like "--proc-guard namespace (minimal's default): a task reads its own environ" "$out" "OWN=s3cr3t"
+out=$(tj --setenv OWN=s3cr3t --proc-guard strict -- /bin/sh -c 'cat /proc/self/environ 2>&1')
+like "--proc-guard strict: its own environ is refused" "$out" "Permission denied"
+
 # 5. Network: a host service on loopback.
 port=$((20000 + RANDOM % 20000))
 "$TJ_HELPERS/probe" listen $port 6 > "$TJ_WORK/listen.out" &
