@@ -169,23 +169,17 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 		return 0;
 	}
 	if (strcmp(n, "--proc-guard") == 0) {
-		if (strcmp(v, "strict") == 0)
-			cfg->proc_guard = TJ_PROC_GUARD_STRICT;
-		else if (strcmp(v, "namespace") == 0)
-			cfg->proc_guard = TJ_PROC_GUARD_NAMESPACE;
-		else
+		int i = config_name_index(config_proc_guard_names, ELEMENTSOF(config_proc_guard_names), v);
+		if (i < 0)
 			return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict or namespace", v);
+		cfg->proc_guard = (enum tj_proc_guard)i;
 		return 0;
 	}
 	if (strcmp(n, "--net") == 0) {
-		if (strcmp(v, "none") == 0)
-			cfg->net = TJ_NET_NONE;
-		else if (strcmp(v, "host") == 0)
-			cfg->net = TJ_NET_HOST;
-		else if (strcmp(v, "relay") == 0)
-			cfg->net = TJ_NET_RELAY;
-		else
+		int i = config_name_index(config_net_names, ELEMENTSOF(config_net_names), v);
+		if (i < 0)
 			return tj_error_setx(err, EINVAL, "--net '%s': expected none, host or relay", v);
+		cfg->net = (enum tj_net_mode)i;
 		return 0;
 	}
 	if (strcmp(n, "--workdir") == 0) {

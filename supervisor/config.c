@@ -361,26 +361,34 @@ static int parse_rlimits(struct pctx *p, const cJSON *obj, struct tj_config *cfg
 	return 0;
 }
 
+const char *const config_net_names[3] = { "none", "host", "relay" };
+const char *const config_proc_guard_names[2] = { "namespace", "strict" };
+
+int config_name_index(const char *const *names, size_t n, const char *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int parse_enum(struct pctx *p, const cJSON *v, const char *path,
 		      const char *const *names, size_t n, int *out)
 {
 	if (!cJSON_IsString(v))
 		return perr(p, path, "expected a string");
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v->valuestring, names[i]) == 0) {
-			*out = (int)i;
-			return 0;
-		}
+	int i = config_name_index(names, n, v->valuestring);
+	if (i >= 0) {
+		*out = i;
+		return 0;
+	}
 	char opts[256] = "";
-	for (size_t i = 0; i < n; i++) {
-		strncat(opts, i ? ", " : "", sizeof(opts) - strlen(opts) - 1);
-		strncat(opts, names[i], sizeof(opts) - strlen(opts) - 1);
+	for (size_t k = 0; k < n; k++) {
+		strncat(opts, k ? ", " : "", sizeof(opts) - strlen(opts) - 1);
+		strncat(opts, names[k], sizeof(opts) - strlen(opts) - 1);
 	}
 	return perr(p, path, "'%s' is not one of: %s", v->valuestring, opts);
 }
-
-static const char *const net_names[] = { "none", "host", "relay" };
-static const char *const guard_names[] = { "namespace", "strict" };
 
 int config_parse_profile(const char *json, size_t len, const char *file,
 			 struct tj_config *cfg, struct tj_error *err)
@@ -428,12 +436,12 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			}
 		} else if (strcmp(k, "net") == 0) {
 			int v;
-			r = parse_enum(&p, e, path, net_names, ELEMENTSOF(net_names), &v);
+			r = parse_enum(&p, e, path, config_net_names, ELEMENTSOF(config_net_names), &v);
 			if (r == 0)
 				cfg->net = (enum tj_net_mode)v;
 		} else if (strcmp(k, "proc_guard") == 0) {
 			int v;
-			r = parse_enum(&p, e, path, guard_names, ELEMENTSOF(guard_names), &v);
+			r = parse_enum(&p, e, path, config_proc_guard_names, ELEMENTSOF(config_proc_guard_names), &v);
 			if (r == 0)
 				cfg->proc_guard = (enum tj_proc_guard)v;
 		} else if (strcmp(k, "workdir") == 0) {

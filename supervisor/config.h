@@ -110,6 +110,13 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 int config_load_profile(const char *path, struct tj_config *cfg,
 			struct tj_error *err);
 
+/* Names of the enum values, indexed by value: the profile, the command
+ * line and the event log all spell them from these. */
+extern const char *const config_net_names[3];
+extern const char *const config_proc_guard_names[2];
+/* Index of v in names, or -1. */
+int config_name_index(const char *const *names, size_t n, const char *v);
+
 /* Builders shared by the profile parser and the command line. */
 int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,
 		    bool rw, bool optional, struct tj_error *err);

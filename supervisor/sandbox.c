@@ -195,7 +195,6 @@ static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
 	char prof[512], cmd[1024], pol[512];
-	static const char *const nets[] = { "none", "host", "relay" };
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
 	/* "none" only ever appears when asked for explicitly. */
@@ -206,7 +205,7 @@ static void log_start(const struct tj_sandbox *sb)
 		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
 		  "\"seccomp\":\"%s\",\"log_denials\":%s",
 		  TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
-		  nets[cfg->net], TJ_SANDBOX_UID,
+		  config_net_names[cfg->net], TJ_SANDBOX_UID,
 		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
 		  sb->seccomp && cfg->log_denials ? "true" : "false");
 }
