@@ -6,7 +6,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-int caps_drop_all(struct tj_error *err)
+int caps_limit(int keep, struct tj_error *err)
 {
 	/* Securebits first: changing them needs CAP_SETPCAP, which goes next. */
 	unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
@@ -23,19 +23,43 @@ int caps_drop_all(struct tj_error *err)
 			if (errno == EINVAL)
 				break;
 		}
+		if (c == keep)
+			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
 			return tj_error_set(err, errno, "drop capability %d from the bounding set", (int)c);
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return tj_error_set(err, errno, "clear ambient capabilities");
 
-	cap_t empty = cap_init();
-	if (!empty)
+	cap_t c = cap_init();
+	if (!c)
 		return tj_error_set(err, errno, "cap_init");
-	int r = cap_set_proc(empty);
+	cap_value_t k = keep;
+	int r = keep >= 0 ? cap_set_flag(c, CAP_PERMITTED, 1, &k, CAP_SET) : 0;
+	if (r == 0)
+		r = cap_set_proc(c);
 	int e = errno;
-	cap_free(empty);
+	cap_free(c);
 	if (r < 0)
 		return tj_error_set(err, e, "clear effective/permitted/inheritable capabilities");
 	return 0;
+}
+
+int caps_drop_all(struct tj_error *err)
+{
+	return caps_limit(-1, err);
+}
+
+int caps_raise(int cap, bool on)
+{
+	cap_t c = cap_get_proc();
+	if (!c)
+		return -errno;
+	cap_value_t v = cap;
+	int r = cap_set_flag(c, CAP_EFFECTIVE, 1, &v, on ? CAP_SET : CAP_CLEAR);
+	if (r == 0)
+		r = cap_set_proc(c);
+	int e = errno;
+	cap_free(c);
+	return r < 0 ? -e : 0;
 }

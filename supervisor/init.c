@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -20,6 +21,9 @@
 #include <linux/close_range.h>
 
 #include "caps.h"
+#include "guard.h"
+#include "procguard.h"
+#include "sysio.h"
 #include "env.h"
 #include "mounts.h"
 #include "netns.h"
@@ -42,20 +46,6 @@ static void scrub_memory(char **argv, char **envp)
 		memset(*p, 0, strlen(*p));
 	for (char **p = envp; p && *p; p++)
 		memset(*p, 0, strlen(*p));
-}
-
-/* Keep only the fds the child needs; the caller's other fds must not
- * reach the sandbox. */
-static int close_other_fds(int keep1, int keep2)
-{
-	int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
-	if (lo > 3 && syscall(SYS_close_range, 3, lo - 1, 0) < 0)
-		return -errno;
-	if (hi > lo + 1 && syscall(SYS_close_range, lo + 1, hi - 1, 0) < 0)
-		return -errno;
-	if (syscall(SYS_close_range, hi + 1, ~0U, 0) < 0)
-		return -errno;
-	return 0;
 }
 
 static int exec_search(const char *file, char *const argv[], char *const envp[])
@@ -87,7 +77,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
 }
 
 __attribute__((noreturn))
-static void runner_main(struct tj_sandbox *sb)
+static void runner_main(struct tj_sandbox *sb, int listener_sock)
 {
 	const struct tj_config *cfg = sb->cfg;
 	struct tj_error err = { 0 };
@@ -149,10 +139,10 @@ static void runner_main(struct tj_sandbox *sb)
 		}
 		if (lfd >= 0) {
 			struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
-			r = proto_send(sb->sync_child, &m, lfd);
+			r = listener_sock >= 0 ? proto_send(listener_sock, &m, lfd) : -EPIPE;
 			close(lfd);
 			if (r < 0) {
-				tj_error_set(&err, -r, "pass the seccomp listener to the supervisor");
+				tj_error_set(&err, -r, "pass the seccomp listener to the guard");
 				fail(sb, &err);
 			}
 		}
@@ -188,6 +178,18 @@ static int serve_socket_request(struct tj_sandbox *sb)
 	return PROTO_SOCKET_REQ;
 }
 
+static void send_stats(struct tj_sandbox *sb, const struct procguard_stats *st)
+{
+	struct proto_msg m = { .type = PROTO_STATS };
+	snprintf(m.text, sizeof(m.text),
+		 "\"opens\":%llu,\"fast\":%llu,\"walked\":%llu,\"denied\":%llu,"
+		 "\"stale\":%llu,\"log_dropped\":%llu",
+		 (unsigned long long)st->handled, (unsigned long long)st->fast,
+		 (unsigned long long)st->slow, (unsigned long long)st->denied,
+		 (unsigned long long)st->stale, (unsigned long long)st->log_dropped);
+	proto_send(sb->sync_child, &m, -1);
+}
+
 void init_main(struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
@@ -203,7 +205,8 @@ void init_main(struct tj_sandbox *sb)
 	if (fd >= 0)
 		close(fd);
 
-	if (close_other_fds(sb->sync_child, sb->factory_child) < 0) {
+	int keep[] = { sb->sync_child, sb->factory_child, sb->events_child };
+	if (sysio_close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
 		tj_error_set(&err, errno, "close inherited file descriptors");
 		fail(sb, &err);
 	}
@@ -267,6 +270,35 @@ void init_main(struct tj_sandbox *sb)
 			break;
 	}
 
+	/* The notifier (guard.c) before the runner: the runner hands it the
+	 * listener right after installing the filter. */
+	struct procguard_stats *stats = NULL;
+	int gsock[2] = { -1, -1 };
+	pid_t guard = -1;
+	if (seccomp_needs_listener(sb->seccomp)) {
+		stats = mmap(NULL, sizeof(*stats), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (stats == MAP_FAILED ||
+		    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0) {
+			tj_error_set(&err, errno, "set up the guard's channel");
+			fail(sb, &err);
+		}
+		guard = fork();
+		if (guard < 0) {
+			tj_error_set(&err, errno, "fork the guard");
+			fail(sb, &err);
+		}
+		if (guard == 0) {
+			struct guard_plan gp = {
+				.listener_sock = gsock[1], .events_fd = sb->events_child,
+				.sec = sb->seccomp, .stats = stats,
+				.strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT,
+			};
+			guard_main(&gp);
+		}
+		close(gsock[1]);
+	}
+
 	pid_t runner = fork();
 	if (runner < 0) {
 		tj_error_set(&err, errno, "fork the runner");
@@ -274,8 +306,12 @@ void init_main(struct tj_sandbox *sb)
 	}
 	if (runner == 0) {
 		close(sfd);
-		runner_main(sb);
+		runner_main(sb, gsock[0]);
 	}
+	if (gsock[0] >= 0)
+		close(gsock[0]);
+	if (sb->events_child >= 0)
+		close(sb->events_child);
 
 	for (;;) {
 		struct pollfd p[2] = {
@@ -300,8 +336,28 @@ void init_main(struct tj_sandbox *sb)
 			int ws;
 			pid_t w;
 			while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
+				if (w == guard && WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
+					/* Every task under the filter is gone
+					 * (or the runner failed before it had
+					 * one): the runner's exit follows. */
+					guard = -1;
+					continue;
+				}
+				if (w == guard) {
+					/* Killed, or its listener failed:
+					 * nobody answers the filter any more.
+					 * End the sandbox rather than let every
+					 * open fail with ENOSYS. */
+					kill(runner, SIGKILL);
+					tj_error_setx(&err, EPIPE, "the /proc guard (sandbox pid %d) exited (%s %d); the sandbox was stopped",
+						      (int)w, WIFSIGNALED(ws) ? "signal" : "status",
+						      WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+					fail(sb, &err);
+				}
 				if (w != runner)
 					continue; /* an orphan: reaped, nothing else */
+				if (stats)
+					send_stats(sb, stats);
 				struct proto_msg ex = { .type = PROTO_EXIT, .value = ws };
 				proto_send(sb->sync_child, &ex, -1);
 				/* Leaving takes every other process of the

@@ -32,6 +32,8 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <sys/capability.h>
+#include <sys/sysmacros.h>
 #include <seccomp.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "util.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -187,6 +190,26 @@ static int req_nspids(struct pg_req *rq)
  * included) out of the task. Remote iovecs are split at page boundaries
  * because process_vm_readv never transfers part of one iovec: a path that
  * ends just before an unmapped page must still be readable. */
+/* process_vm_readv as the guard is: the same uid as the task, so a
+ * dumpable task is readable; where Yama (ptrace_scope >= 1) or a
+ * non-dumpable task refuses that, once more with CAP_SYS_PTRACE of the
+ * sandbox's user namespace raised for this one call. */
+static ssize_t task_readv(pid_t tid, struct iovec *l, struct iovec *r)
+{
+	ssize_t n = process_vm_readv(tid, l, 1, r, 1, 0);
+	if (n >= 0 || errno != EPERM)
+		return n;
+	if (caps_raise(CAP_SYS_PTRACE, true) < 0) {
+		errno = EPERM;
+		return -1;
+	}
+	n = process_vm_readv(tid, l, 1, r, 1, 0);
+	int e = errno;
+	caps_raise(CAP_SYS_PTRACE, false);
+	errno = e;
+	return n;
+}
+
 static int read_task_string(pid_t tid, uint64_t addr, char *buf, size_t size)
 {
 	static long page;
@@ -200,7 +223,7 @@ static int read_task_string(pid_t tid, uint64_t addr, char *buf, size_t size)
 			chunk = size - got;
 		struct iovec l = {buf + got, chunk};
 		struct iovec r = {(void *)(uintptr_t)a, chunk};
-		ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
+		ssize_t n = task_readv(tid, &l, &r);
 		if (n <= 0)
 			return n == 0 || errno == EFAULT ? -EFAULT : -errno;
 		char *z = memchr(buf + got, '\0', (size_t)n);
@@ -215,7 +238,7 @@ static int read_task_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec l = {buf, len};
 	struct iovec r = {(void *)(uintptr_t)addr, len};
-	ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
+	ssize_t n = task_readv(tid, &l, &r);
 	if (n < 0)
 		return errno == EFAULT ? -EFAULT : -errno;
 	return (size_t)n == len ? 0 : -EFAULT;
@@ -890,6 +913,13 @@ static int open_task_dir(pid_t tid, int dirfd, int *out)
 	else
 		snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, dirfd);
 	int fd = open(p, O_PATH | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && caps_raise(CAP_SYS_PTRACE, true) == 0) {
+		/* a non-dumpable task: see task_readv() */
+		fd = open(p, O_PATH | O_CLOEXEC);
+		int e = errno;
+		caps_raise(CAP_SYS_PTRACE, false);
+		errno = e;
+	}
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return dirfd == AT_FDCWD ? -ESRCH : -EBADF;
@@ -945,6 +975,10 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 		umask(um); /* this thread has a private fs_struct */
 	}
 	rq->want_block = !(rq->flags & (O_NONBLOCK | O_PATH));
+	/* The guard is a session leader without a terminal: a tty opened
+	 * without O_NOCTTY would become its controlling terminal. */
+	if (!(rq->flags & O_PATH))
+		rq->flags |= O_NOCTTY;
 
 	int fd = -1;
 	/* Fast path: one openat2 that cannot pass a procfs symlink or magic
@@ -990,13 +1024,20 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 	}
 	if ((r = check_opened(rq, fd)) < 0)
 		goto out;
-opened:
+opened:;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* /dev/tty (5:0) is the opener's controlling terminal. The guard has
+	 * none, so the kernel answers ENXIO already, as it does to the task
+	 * (a new session); refused here too, whatever the kernel does. */
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0)) {
+		r = -ENXIO;
+		goto out;
+	}
 	if (rq->nonblock_added) {
-		struct stat st;
-		if (fstat(fd, &st) < 0) {
-			r = -errno;
-			goto out;
-		}
 		if (S_ISFIFO(st.st_mode)) {
 			if ((r = start_fifo_worker(rq, fd)) == 0)
 				return -EINPROGRESS; /* the worker answers */
@@ -1188,67 +1229,11 @@ answer:
 
 /* ---- setup ------------------------------------------------------------- */
 
-static int parse_ids(const char *buf, const char *key, unsigned long *out,
-		     int max)
+/* The guard runs inside the sandbox (guard.c): its own root is the
+ * sandbox's root, and /proc there is the sandbox's procfs. Without one,
+ * every procfs object is refused. */
+static void bind_own_root(struct procguard *pg)
 {
-	const char *l = strstr(buf, key);
-	if (!l)
-		return -EIO;
-	l += strlen(key);
-	int n = 0;
-	while (n < max) {
-		char *end;
-		while (*l == ' ' || *l == '\t')
-			l++;
-		if (*l == '\n' || !*l)
-			break;
-		out[n++] = strtoul(l, &end, 10);
-		if (end == l)
-			break;
-		l = end;
-	}
-	return n;
-}
-
-int procguard_new(struct procguard **out, struct tj_error *err)
-{
-	struct procguard *pg = calloc(1, sizeof(*pg));
-	if (!pg)
-		return tj_error_set(err, ENOMEM, "procguard: allocate state");
-	pg->root_fd = pg->proc_fd = -1;
-	atomic_init(&pg->refs, 1);
-	pg->walk = calloc(1, sizeof(*pg->walk));
-	if (!pg->walk) {
-		free(pg);
-		return tj_error_set(err, ENOMEM, "procguard: allocate state");
-	}
-	*out = pg;
-	return 0;
-}
-
-void procguard_unbind(struct procguard *pg)
-{
-	if (pg->root_fd >= 0)
-		close(pg->root_fd);
-	if (pg->proc_fd >= 0)
-		close(pg->proc_fd);
-	pg->root_fd = pg->proc_fd = -1;
-	pg->proc_prefix_len = 0;
-}
-
-int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
-{
-	procguard_unbind(pg);
-	char p[64];
-	/* A task that has exec'd: the sandbox's init is non-dumpable and its
-	 * mm still belongs to the supervisor's user namespace, so an
-	 * unprivileged supervisor may not open /proc/<init>/root. */
-	snprintf(p, sizeof(p), "/proc/%d/root", (int)tid);
-	pg->root_fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (pg->root_fd < 0)
-		return tj_error_set(err, errno, "procguard: open %s", p);
-	/* The sandbox's own procfs, as mounted at /proc in its root. Without
-	 * one, every procfs object is refused. */
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 	int fd = (int)sys_openat2(pg->root_fd, "proc", &how);
@@ -1268,31 +1253,24 @@ int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err)
 	}
 	if (fd >= 0)
 		close(fd);
-	if (geteuid() != 0)
-		return 0; /* our ids are the sandbox's outer ids already */
-	/* A root supervisor maps the sandbox uid to an unprivileged host id.
-	 * Open files as that id: with fsuid != 0 the kernel also drops the
-	 * file-system capabilities (CAP_DAC_OVERRIDE, ...) of this thread.
-	 * Raw syscalls: glibc's setgroups() would apply to every thread. */
-	char buf[4096];
-	int n = read_status(tid, buf, sizeof(buf));
-	if (n < 0)
-		return tj_error_set(err, -n, "procguard: read /proc/%d/status", (int)tid);
-	unsigned long uid[4], gid[4], groups[64];
-	if (parse_ids(buf, "\nUid:", uid, 4) != 4 || parse_ids(buf, "\nGid:", gid, 4) != 4)
-		return tj_error_setx(err, EIO, "procguard: parse ids of pid %d", (int)tid);
-	int ng = parse_ids(buf, "\nGroups:", groups, (int)ELEMENTSOF(groups));
-	gid_t g[ELEMENTSOF(groups)];
-	for (int i = 0; i < ng; i++)
-		g[i] = (gid_t)groups[i];
-	if (syscall(SYS_setgroups, ng < 0 ? 0 : ng, g) < 0)
-		return tj_error_set(err, errno, "procguard: setgroups");
-	syscall(SYS_setfsgid, (gid_t)gid[3]);
-	syscall(SYS_setfsuid, (uid_t)uid[3]);
-	if ((uid_t)syscall(SYS_setfsuid, -1) != (uid_t)uid[3] ||
-	    (gid_t)syscall(SYS_setfsgid, -1) != (gid_t)gid[3])
-		return tj_error_setx(err, EPERM, "procguard: setfsuid/setfsgid(%lu/%lu) failed",
-				     uid[3], gid[3]);
+}
+
+int procguard_new(struct procguard **out, struct tj_error *err)
+{
+	struct procguard *pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return tj_error_set(err, ENOMEM, "procguard: allocate state");
+	pg->proc_fd = -1;
+	atomic_init(&pg->refs, 1);
+	pg->walk = calloc(1, sizeof(*pg->walk));
+	pg->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!pg->walk || pg->root_fd < 0) {
+		int e = pg->walk ? errno : ENOMEM;
+		procguard_unref(pg);
+		return tj_error_set(err, e, "procguard: set up");
+	}
+	bind_own_root(pg);
+	*out = pg;
 	return 0;
 }
 
@@ -1307,15 +1285,6 @@ void procguard_free(struct procguard *pg)
 void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st)
 {
 	*st = pg->st;
-}
-
-int procguard_thread_init(struct tj_error *err)
-{
-	/* A private fs_struct: the task's umask is applied per request with
-	 * umask(2), which would otherwise change the whole supervisor's. */
-	if (unshare(CLONE_FS) < 0)
-		return tj_error_set(err, errno, "procguard: unshare(CLONE_FS)");
-	return 0;
 }
 
 /* ---- filter rules ------------------------------------------------------ */

@@ -2,7 +2,9 @@
 /* procguard: the /proc guard of DESIGN §3, layer 3.
  *
  * The open family (open, openat, openat2, creat) of every task in the sandbox
- * is turned into a seccomp user notification. The supervisor then performs
+ * is turned into a seccomp user notification. The guard, a process inside
+ * every namespace of the sandbox with the task's uid, gids and groups, no
+ * terminal and no capability outside the sandbox (guard.c), then performs
  * the open itself, in the task's root / cwd / dirfd context, decides on the
  * object it actually opened (never on a string it could be tricked about),
  * and either injects the fd into the task (SECCOMP_IOCTL_NOTIF_ADDFD with
@@ -33,25 +35,10 @@ bool procguard_is_open_call(const struct seccomp_data *d);
 
 struct procguard;
 
-/* Per-sandbox state. Allocates only: the sandbox is bound at the first
- * notification (procguard_bind). */
+/* Per-sandbox state, bound to the caller's own root and its /proc: call it
+ * in the guard process, inside the sandbox. */
 int procguard_new(struct procguard **out, struct tj_error *err);
 void procguard_free(struct procguard *pg);
-
-/* Prepares the calling (listener) thread: a private fs_struct, so that the
- * task's umask can be applied per request. */
-int procguard_thread_init(struct tj_error *err);
-
-/* Binds to the sandbox of task tid (a task that raised a notification; the
- * caller checks SECCOMP_IOCTL_NOTIF_ID_VALID afterwards): records its root
- * (every task of the sandbox has that root: chroot, pivot_root and new mount
- * namespaces are denied to them) and <root>/proc, the sandbox's own procfs.
- * For a root supervisor it also switches this thread to the task's host
- * fsuid/fsgid/groups, which clears the file-system capabilities of this
- * thread only: files are opened with the task's rights. */
-int procguard_bind(struct procguard *pg, pid_t tid, struct tj_error *err);
-/* Forgets the binding (the task went away before it could be trusted). */
-void procguard_unbind(struct procguard *pg);
 
 /* What procguard_handle() did, for the deny log. */
 struct procguard_result {
@@ -63,8 +50,7 @@ struct procguard_result {
 };
 
 /* Handles one open-family notification on listener: answers it (ADDFD+SEND
- * or an error response) unless the task went away. Must run on a thread set
- * up with procguard_thread_init(). Never blocks on the task's behalf except
+ * or an error response) unless the task went away. Never blocks on the task's behalf except
  * for a FIFO open, which it hands to a short-lived worker thread. */
 void procguard_handle(struct procguard *pg, int listener,
 		      const struct seccomp_notif *req,
@@ -73,5 +59,6 @@ void procguard_handle(struct procguard *pg, int listener,
 /* Counters, for the benchmark and the tests. */
 struct procguard_stats {
 	uint64_t handled, fast, slow, denied, stale;
+	uint64_t log_dropped; /* deny lines the supervisor did not take in time */
 };
 void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);

@@ -14,10 +14,11 @@ enum proto_type {
 	PROTO_FD,         /* runner/init -> supervisor: an fd (value = enum proto_fd_kind) */
 	PROTO_SOCKET_REQ, /* supervisor -> init: socket(value, value2, 0) in the sandbox's netns */
 	PROTO_RELAY_READY, /* supervisor -> init (factory socket): relay listeners exist, start the runner */
+	PROTO_STATS,      /* init -> supervisor: the guard's counters (text: JSON members) */
 };
 
 enum proto_fd_kind {
-	PROTO_FD_LISTENER = 1, /* seccomp user-notification listener */
+	PROTO_FD_LISTENER = 1, /* seccomp user-notification listener: runner -> guard */
 	PROTO_FD_SOCKET,       /* answer to PROTO_SOCKET_REQ (err set on failure) */
 };
 

@@ -55,19 +55,28 @@ static pid_t clone_sandbox(unsigned long long flags, int *pidfd)
 	return pid;
 }
 
-static void on_listener(struct tj_loop *l, int fd, uint32_t events, void *data)
+/* Event lines from the guard (deny, guard_error): one JSON body per
+ * datagram, written to the log as they come. */
+static void on_events(struct tj_loop *l, int fd, uint32_t events, void *data)
 {
 	struct tj_sandbox *sb = data;
-	if (events & EPOLLIN) {
-		/* One notification per wake-up; ENOENT: the task died meanwhile. */
-		int r = seccomp_denial_handle(sb->seccomp, fd, sb->log_fd);
-		if (r == 0 || r == -ENOENT || r == -EINTR)
+	char body[UNOTIFY_EVENT_MAX + 1];
+	(void)events;
+	for (;;) {
+		ssize_t n = recv(fd, body, sizeof(body) - 1, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
 			return;
+		if (n <= 0) {
+			loop_del(l, fd);
+			return;
+		}
+		body[n] = '\0';
+		if (strncmp(body, "\"event\":\"guard_error\"", 22) == 0)
+			sb->guard_error = true;
+		log_event(sb->log_fd, "%s", body);
 	}
-	/* Hang-up: every task under the filter is gone. */
-	loop_del(l, fd);
-	close(fd);
-	sb->listener_fd = -1;
 }
 
 /* Root inside a user namespace whose setgroups is denied (unshare -r,
@@ -110,33 +119,11 @@ static void on_sync(struct tj_loop *l, int fd, uint32_t events, void *data)
 			sb->have_exit = true;
 			sb->wstatus = m.value;
 			break;
-		case PROTO_FD:
-			if (m.value == PROTO_FD_LISTENER && pfd >= 0 && sb->unotify) {
-				/* The thread is already running (started
-				 * after clone). Fail closed: with the
-				 * listener gone every open in the sandbox is
-				 * ENOSYS; stop the sandbox and say why. */
-				int r = unotify_attach(sb->unotify, steal_fd(&pfd));
-				if (r < 0) {
-					if (!sb->have_error) {
-						sb->have_error = true;
-						sb->error = (struct proto_msg){ .type = PROTO_ERROR,
-							.err = -r, .exit_code = TJ_EXIT_SETUP };
-						snprintf(sb->error.text, sizeof(sb->error.text),
-							 "procguard: attach the seccomp listener: %s", strerror(-r));
-					}
-					syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
-				}
-			}
+		case PROTO_STATS:
+			log_event(sb->log_fd, "\"event\":\"procguard\",%s", m.text);
 			break;
 		default:
 			break;
-		}
-		if (pfd >= 0 && m.type == PROTO_FD && m.value == PROTO_FD_LISTENER &&
-		    sb->seccomp && sb->listener_fd < 0 &&
-		    loop_add(l, pfd, EPOLLIN, on_listener, sb) == 0) {
-			sb->listener_fd = pfd;
-			pfd = -1;
 		}
 		if (pfd >= 0)
 			close(pfd); /* no consumer for this fd */
@@ -247,7 +234,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	struct tj_sandbox sb = {
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
-		.pidfd = -1, .sigfd = -1, .listener_fd = -1,
+		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
 	};
 	int sv[2], fv[2];
 	int r;
@@ -288,6 +275,16 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	sb.sync_child = sv[1];
 	sb.factory_sv = fv[0];
 	sb.factory_child = fv[1];
+	/* Deny lines from the guard (the notifier inside the sandbox). */
+	if (seccomp_needs_listener(sb.seccomp)) {
+		int ev[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) < 0) {
+			r = tj_error_set(err, errno, "socketpair");
+			goto out;
+		}
+		sb.events_sv = ev[0];
+		sb.events_child = ev[1];
+	}
 
 	sigset_t fwd;
 	sigemptyset(&fwd);
@@ -324,12 +321,17 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (sb.pid == 0) {
 		close(sb.sync_sv);
 		close(sb.factory_sv);
+		if (sb.events_sv >= 0)
+			close(sb.events_sv);
 		close(sb.sigfd);
 		init_main(&sb);
 	}
 	close(sb.sync_child);
 	close(sb.factory_child);
 	sb.sync_child = sb.factory_child = -1;
+	if (sb.events_child >= 0)
+		close(sb.events_child);
+	sb.events_child = -1;
 
 	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
 	if (r < 0) {
@@ -346,21 +348,12 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	}
 	struct proto_msg go = { .type = PROTO_GO };
 	proto_send(sb.sync_sv, &go, -1);
-	/* proc_guard "strict": the listener thread starts while the sandbox
-	 * sets itself up (after clone: the child must be a copy of a
-	 * single-threaded process) and gets the listener when the runner
-	 * sends it. */
-	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT &&
-	    (r = unotify_start(-1, sb.pid, sb.seccomp, sb.log_fd, &sb.unotify, err)) < 0) {
-		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
-		goto out;
-	}
 	log_start(&sb);
 
 	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
 	    loop_add(sb.loop, sb.pidfd, EPOLLIN, on_init_exit, &sb) < 0 ||
-	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0) {
+	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0 ||
+	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0)) {
 		r = tj_error_set(err, errno, "event loop");
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
@@ -386,19 +379,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
-	/* The pid namespace is gone: no task can be waiting on the listener. */
-	if (sb.unotify) {
-		struct procguard_stats st;
-		unotify_join(sb.unotify, &st);
-		log_event(log_fd,
-			  "\"event\":\"procguard\",\"opens\":%llu,\"fast\":%llu,"
-			  "\"walked\":%llu,\"denied\":%llu,\"stale\":%llu",
-			  (unsigned long long)st.handled, (unsigned long long)st.fast,
-			  (unsigned long long)st.slow, (unsigned long long)st.denied,
-			  (unsigned long long)st.stale);
-	}
-	unotify_stop(sb.unotify);
-	sb.unotify = NULL;
+	/* init sent its last messages before exiting; so did the guard. */
+	if (sb.events_sv >= 0)
+		on_events(sb.loop, sb.events_sv, 0, &sb);
 	struct rusage ru = { 0 };
 	getrusage(RUSAGE_CHILDREN, &ru);
 
@@ -434,16 +417,13 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = 0;
 out:
 	relay_free(relay); /* the relays end with the sandbox */
-	unotify_stop(sb.unotify);
 	loop_free(sb.loop);
-	if (sb.listener_fd >= 0)
-		close(sb.listener_fd);
 	seccomp_free(sb.seccomp);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);
 	if (sb.pidfd >= 0)
 		close(sb.pidfd);
-	for (int *p = &sb.sync_sv; p <= &sb.factory_child; p++)
+	for (int *p = &sb.sync_sv; p <= &sb.events_child; p++)
 		if (*p >= 0)
 			close(*p);
 	env_free(sb.envp);

@@ -20,12 +20,12 @@ struct tj_sandbox {
 
 	int sync_sv, sync_child;       /* status, errors, fds */
 	int factory_sv, factory_child; /* socket factory (init answers) */
+	int events_sv, events_child;   /* guard -> supervisor: deny lines; -1 without a listener */
 	int pidfd;
 	pid_t pid;                     /* init, in the supervisor's pid ns */
 	int sigfd;
 	struct tj_loop *loop;
 	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
-	int listener_fd;               /* seccomp notifications, -1 when none */
 
 	bool have_error;
 	struct proto_msg error;
@@ -33,10 +33,7 @@ struct tj_sandbox {
 	int wstatus;
 	bool init_gone;
 	uint64_t t_start_ns;
-
-	/* proc_guard "strict": the guard's filter (compiled before clone,
-	 * installed by the runner) and the listener loop serving it. */
-	struct tj_unotify *unotify;
+	bool guard_error;              /* the guard reported a failure */
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the

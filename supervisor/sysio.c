@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -59,4 +60,21 @@ int sysio_read_file(const char *what, const char *path, size_t max, char **out,
 	if (fd < 0)
 		return fail(err, errno, true, what, path, NULL);
 	return sysio_read_fd(fd, what, path, max, out, len, err);
+}
+
+int sysio_close_fds_except(const int *keep, size_t n)
+{
+	unsigned from = 3;
+	for (;;) {
+		/* the lowest kept fd at or above `from` */
+		unsigned next = ~0U;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next == ~0U)
+			return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
+		if (next > from && syscall(SYS_close_range, from, next - 1, 0) < 0)
+			return -errno;
+		from = next + 1;
+	}
 }

@@ -14,3 +14,7 @@ int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
 /* The same on an open fd (path is for messages only). */
 int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **buf,
 		  size_t *len, struct tj_error *err);
+
+/* Closes every fd from 3 up except the n in keep (any order; entries < 3
+ * are ignored). Async-signal-safe. Returns 0 or -errno. */
+int sysio_close_fds_except(const int *keep, size_t n);

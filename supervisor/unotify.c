@@ -2,22 +2,17 @@
 #include "unotify.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
 
-#include "log.h"
 #include "procguard.h"
+#include "seccomp.h"
 #include "util.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -27,27 +22,10 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-/* Provided by seccomp.c (the policy module). Declared weak so that this
- * module also links into tools that carry no policy; with s == NULL it is
- * never called. */
-int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
-			  int *err_out, const char **name_out) __attribute__((weak));
-size_t seccomp_denial_json(char *buf, size_t size, const char *name,
-			   const struct seccomp_notif *n, int err) __attribute__((weak));
-
-struct tj_unotify {
-	atomic_int listener;     /* closed by the thread if it has to give up */
-	int wake_fd;             /* eventfd: attach or stop wakes the thread */
-	atomic_bool stopping;
-	const struct tj_seccomp *sec;
-	int log_fd;
-	struct procguard *pg;
-	pthread_t thread;
-	bool running;
-	struct procguard_result res; /* reused, no allocation per notification */
-	bool bound;              /* procguard_bind() done (first notification) */
-	bool broken;             /* ... and it failed: every open gets EACCES */
-};
+/* The raw path in a deny line is cut to this many bytes: escaped (at most
+ * 6 bytes per byte) it still fits UNOTIFY_EVENT_MAX with the other
+ * members, so every line stays valid JSON. */
+#define DENY_PATH_MAX 512
 
 static const char *open_call_name(int nr)
 {
@@ -64,24 +42,37 @@ static const char *open_call_name(int nr)
 	return "openat2";
 }
 
-static void log_deny(struct tj_unotify *u, const char *call, const char *path,
-		     pid_t nspid, pid_t host_pid, int err)
+/* Sends one event body to the supervisor. Never blocks: a supervisor that
+ * does not keep up loses lines (counted), the sandbox does not stall. */
+static void send_event(const struct unotify_plan *p, const char *body, size_t len)
 {
-	if (u->log_fd < 0)
+	if (p->events_fd < 0)
 		return;
-	if (path) {
-		char esc[4096 * 6 + 8];
-		util_json_escape(esc, sizeof(esc), path);
-		log_event(u->log_fd,
-			  "\"event\":\"deny\",\"by\":\"procguard\",\"syscall\":\"%s\","
-			  "\"path\":\"%s\",\"pid\":%d,\"host_pid\":%d,\"errno\":%d",
-			  call, esc, (int)nspid, (int)host_pid, err);
-	} else {
-		log_event(u->log_fd,
-			  "\"event\":\"deny\",\"by\":\"seccomp\",\"syscall\":\"%s\","
-			  "\"host_pid\":%d,\"errno\":%d",
-			  call, (int)host_pid, err);
-	}
+	if (send(p->events_fd, body, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+	    p->stats)
+		p->stats->log_dropped++;
+}
+
+static void log_open_deny(const struct unotify_plan *p, int nr, const char *path,
+			  pid_t pid, int err)
+{
+	if (p->events_fd < 0)
+		return;
+	char cut[DENY_PATH_MAX + 1];
+	size_t n = strnlen(path, DENY_PATH_MAX + 1);
+	bool truncated = n > DENY_PATH_MAX;
+	memcpy(cut, path, truncated ? DENY_PATH_MAX : n);
+	cut[truncated ? DENY_PATH_MAX : n] = '\0';
+	char esc[DENY_PATH_MAX * 6 + 8];
+	util_json_escape(esc, sizeof(esc), cut);
+	char body[UNOTIFY_EVENT_MAX];
+	int m = snprintf(body, sizeof(body),
+			 "\"event\":\"deny\",\"by\":\"procguard\",\"syscall\":\"%s\","
+			 "\"path\":\"%s\",%s\"pid\":%d,\"errno\":%d",
+			 open_call_name(nr), esc,
+			 truncated ? "\"path_truncated\":true," : "", (int)pid, err);
+	if (m > 0 && (size_t)m < sizeof(body))
+		send_event(p, body, (size_t)m);
 }
 
 static void answer_error(int listener, uint64_t id, int err)
@@ -91,208 +82,81 @@ static void answer_error(int listener, uint64_t id, int err)
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-static void handle_other(struct tj_unotify *u, const struct seccomp_notif *n)
+/* A notification of the policy itself: a denial logged with --log-denials. */
+static void handle_denial(const struct unotify_plan *p, const struct seccomp_notif *n)
 {
 	int err = EPERM;
 	const char *name = NULL;
-	char num[32];
-	if (u->sec && seccomp_denial_lookup &&
-	    seccomp_denial_lookup(u->sec, &n->data, &err, &name) < 0)
-		err = EPERM;
-	if (!name) {
-		snprintf(num, sizeof(num), "%d", n->data.nr);
-		name = num;
+	if (p->sec)
+		(void)seccomp_denial_lookup(p->sec, &n->data, &err, &name);
+	if (p->events_fd >= 0) {
+		/* Logged before answering: the line then precedes whatever the
+		 * task prints after the call returns. */
+		char body[UNOTIFY_EVENT_MAX];
+		size_t m = seccomp_denial_json(body, sizeof(body), name, n, err);
+		int k = snprintf(body + m, sizeof(body) - m, ",\"by\":\"seccomp\"");
+		if (k > 0 && m + (size_t)k < sizeof(body))
+			send_event(p, body, m + (size_t)k);
 	}
-	answer_error(u->listener, n->id, err);
-	if (u->log_fd >= 0 && u->sec && seccomp_denial_json) {
-		/* The policy's deny line, with the number and arguments
-		 * (taskjail-policy(5)), the same as without the guard. */
-		char m[512];
-		seccomp_denial_json(m, sizeof(m), name, n, err);
-		log_event(u->log_fd, "%s,\"by\":\"seccomp\"", m);
-		return;
-	}
-	log_deny(u, name, NULL, 0, (pid_t)n->pid, err);
+	answer_error(p->listener, n->id, err);
 }
 
-static void *unotify_thread(void *arg)
+int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 {
-	struct tj_unotify *u = arg;
-	/* Nobody waits for this setup (a handshake would put a thread
-	 * start, ~0.5 ms on a busy machine, into every launch): on failure
-	 * the listener is closed, which fails every open closed. */
-	struct tj_error e = {0};
-	if (procguard_thread_init(&e) < 0) {
-		tj_error_print(&e);
-		close(atomic_exchange(&u->listener, -1));
-		return NULL;
-	}
-
+	struct procguard *pg = NULL;
+	struct procguard_result res;
 	struct seccomp_notif n;
-	struct pollfd pfd[2] = {
-		{.fd = u->listener, .events = POLLIN}, /* -1 until attached */
-		{.fd = u->wake_fd, .events = POLLIN},
-	};
+	int r = 0;
+
+	if (p->guard && (r = procguard_new(&pg, err)) < 0)
+		goto out;
+	/* Linux >= 6.6: wake the handler on the CPU of the task that made the
+	 * call; older kernels answer EINVAL and we go on without. */
+	(void)ioctl(p->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	for (;;) {
 		/* Waiting in poll() rather than in the RECV ioctl matters: with
-		 * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel wakes pollers of
-		 * the listener on the CPU of the task that made the call. */
-		int r = poll(pfd, 2, -1);
-		if (r < 0) {
+		 * SYNC_WAKE_UP the kernel wakes pollers of the listener on the
+		 * CPU of the task that made the call. */
+		struct pollfd pfd = {.fd = p->listener, .events = POLLIN};
+		if (poll(&pfd, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			goto failed;
+			r = tj_error_set(err, errno, "poll the seccomp listener");
+			goto out;
 		}
-		if (pfd[1].revents) {
-			uint64_t v;
-			ssize_t rd = read(u->wake_fd, &v, sizeof(v));
-			(void)rd;
-			if (atomic_load(&u->stopping))
-				break;
-			pfd[0].fd = u->listener; /* unotify_attach() */
-			continue;
+		if (pfd.revents & (POLLERR | POLLNVAL)) {
+			r = tj_error_setx(err, EIO, "the seccomp listener failed");
+			goto out;
 		}
-		if (pfd[0].revents & (POLLERR | POLLNVAL))
-			goto failed;
-		if (!(pfd[0].revents & POLLIN)) {
-			if (pfd[0].revents & POLLHUP)
+		if (!(pfd.revents & POLLIN)) {
+			if (pfd.revents & POLLHUP)
 				break; /* every task of the filter is gone */
 			continue;
 		}
 		memset(&n, 0, sizeof(n)); /* RECV wants it zeroed */
-		if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0) {
+		if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0) {
 			/* ENOENT: the task was killed between poll and RECV. */
 			if (errno == ENOENT || errno == EINTR)
 				continue;
-			goto failed;
+			r = tj_error_set(err, errno, "receive a seccomp notification");
+			goto out;
 		}
-		if (procguard_is_open_call(&n.data) && !u->bound) {
-			/* The first task to open something tells us the
-			 * sandbox's root and /proc; it must still be the one
-			 * that asked when we are done. */
-			struct tj_error e = {0};
-			uint64_t id = n.id;
-			int br = procguard_bind(u->pg, (pid_t)n.pid, &e);
-			if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0) {
-				/* It died meanwhile (its tid may be another
-				 * process's now): try again with the next. */
-				procguard_unbind(u->pg);
-				continue;
+		if (pg && procguard_is_open_call(&n.data)) {
+			procguard_handle(pg, p->listener, &n, &res);
+			if (res.denied && !res.task_gone)
+				log_open_deny(p, n.data.nr, res.path, res.nspid, res.err);
+			if (p->stats) {
+				uint64_t dropped = p->stats->log_dropped;
+				procguard_get_stats(pg, p->stats);
+				p->stats->log_dropped = dropped;
 			}
-			u->bound = true;
-			if (br < 0) {
-				tj_error_print(&e);
-				u->broken = true;
-			}
-		}
-		if (u->broken) {
-			/* Fail closed: without the sandbox's root nothing can
-			 * be decided. */
-			answer_error(u->listener, n.id, EACCES);
-		} else if (procguard_is_open_call(&n.data)) {
-			procguard_handle(u->pg, u->listener, &n, &u->res);
-			if (u->res.denied && !u->res.task_gone)
-				log_deny(u, open_call_name(n.data.nr), u->res.path,
-					 u->res.nspid, (pid_t)n.pid, u->res.err);
 		} else {
-			handle_other(u, &n);
+			handle_denial(p, &n);
 		}
 	}
-	return NULL;
-failed:
-	/* Nobody would answer any more: close the listener so that pending
-	 * and future calls fail with ENOSYS instead of hanging. */
-	fprintf(stderr, "taskjail: procguard: seccomp listener: %s; opens in the sandbox now fail\n",
-		strerror(errno));
-	close(atomic_exchange(&u->listener, -1));
-	return NULL;
-}
-
-static void set_sync_wakeup(int listener)
-{
-	/* Linux >= 6.6; older kernels answer EINVAL and we go on without. */
-	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
-}
-
-int unotify_attach(struct tj_unotify *u, int listener_fd)
-{
-	if (u->listener >= 0) {
-		close(listener_fd);
-		return -EBUSY;
-	}
-	set_sync_wakeup(listener_fd);
-	atomic_store(&u->listener, listener_fd);
-	uint64_t one = 1;
-	if (write(u->wake_fd, &one, sizeof(one)) < 0)
-		return -errno; /* cannot happen: the counter is far from full */
-	return 0;
-}
-
-int unotify_start(int listener_fd, pid_t init_pid, const struct tj_seccomp *s,
-		  int log_fd, struct tj_unotify **out, struct tj_error *err)
-{
-	struct tj_unotify *u = calloc(1, sizeof(*u));
-	if (!u) {
-		close(listener_fd);
-		return tj_error_set(err, ENOMEM, "unotify: allocate state");
-	}
-	u->listener = listener_fd;
-	(void)init_pid; /* see unotify.h: the first notifying task binds */
-	u->sec = s;
-	u->log_fd = log_fd;
-	u->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	int r;
-	if (u->wake_fd < 0) {
-		r = tj_error_set(err, errno, "unotify: eventfd");
-		goto fail;
-	}
-	if (listener_fd >= 0)
-		set_sync_wakeup(listener_fd);
-	if ((r = procguard_new(&u->pg, err)) < 0)
-		goto fail;
-	/* The thread must not take signals meant for the supervisor's loop. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&u->thread, NULL, unotify_thread, u);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0) {
-		tj_error_set(err, -r, "unotify: start listener thread");
-		goto fail;
-	}
-	u->running = true;
-	*out = u;
-	return 0;
-fail:
-	unotify_stop(u);
+out:
+	procguard_free(pg);
+	close(p->listener);
 	return r;
-}
-
-void unotify_stop(struct tj_unotify *u)
-{
-	if (!u)
-		return;
-	unotify_join(u, NULL);
-	int l = atomic_exchange(&u->listener, -1);
-	if (l >= 0)
-		close(l);
-	if (u->wake_fd >= 0)
-		close(u->wake_fd);
-	procguard_free(u->pg);
-	free(u);
-}
-
-void unotify_join(struct tj_unotify *u, struct procguard_stats *st)
-{
-	if (u->running) {
-		uint64_t one = 1;
-		atomic_store(&u->stopping, true);
-		ssize_t w = write(u->wake_fd, &one, sizeof(one));
-		(void)w;
-		pthread_join(u->thread, NULL);
-		u->running = false;
-	}
-	if (st)
-		procguard_get_stats(u->pg, st);
 }

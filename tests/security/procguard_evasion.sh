@@ -68,10 +68,17 @@ done
 if [ "$(uname -m)" = x86_64 ]; then
 	for t in int80 x32; do
 		bare=$("$TJ_HELPERS/proc-probe" $t environ 2>&1)
+		rc=$?
+		if [ $t = int80 ] && [ $rc = 139 ]; then
+			# no i386 emulation in this kernel: int $0x80 is SIGSEGV
+			# before any filter runs, there is nothing to block
+			skip "strict: int80 open kills the process with SIGSYS" "no i386 emulation (bare int \$0x80: SIGSEGV)"
+			continue
+		fi
 		pg_run strict /opt/tjh/proc-probe $t environ >/dev/null 2>&1
 		is "strict: $t open kills the process with SIGSYS (bare: $bare)" "$?" 159
+		[ $t = int80 ] && like "bare: int80 environ leaks (i386 emulation is on)" "$bare" "^LEAK"
 	done
-	like "bare: int80 environ leaks (i386 emulation is on)" "$("$TJ_HELPERS/proc-probe" int80 environ 2>&1)" "^LEAK"
 fi
 
 n=$(for k in "${!res[@]}"; do [[ $k == strict/* ]] && echo; done | wc -l)

@@ -28,7 +28,7 @@ is "keyctl answered EPERM" "$out" "EPERM"
 deny=$(grep '"event":"deny"' "$log")
 is "exactly one deny line" "$(printf '%s\n' "$deny" | grep -c .)" "1"
 like "deny line names the syscall, number and errno" "$deny" \
-	'"event":"deny","syscall":"keyctl","nr":250,"arch":[0-9]+,"args":\[0,18446744073709551613,0,[0-9]+,[0-9]+,[0-9]+\],"pid":[0-9]+,"errno":1\}$'
+	'"event":"deny","syscall":"keyctl","nr":250,"arch":[0-9]+,"args":\[0,18446744073709551613,0,[0-9]+,[0-9]+,[0-9]+\],"pid":[0-9]+,"errno":1,"by":"seccomp"\}$'
 if [ -x "$py" ]; then
 	valid=$("$py" -c 'import json,sys
 ok = all(json.loads(l) for l in open(sys.argv[1]) if l.strip())

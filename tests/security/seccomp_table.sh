@@ -127,9 +127,21 @@ done
 # around through the 32-bit entry (int $0x80) or the x32 numbers. The
 # shipped policies accept the native ABI only: anything else is killed
 # (SIGSYS, exit 159), while without a filter the call goes through.
+# A kernel without i386 emulation (CONFIG_IA32_EMULATION off, or
+# ia32_emulation=0) answers int $0x80 with SIGSEGV before any filter runs:
+# there is no attack to block, and the rows say so.
+ia32=yes
+if [ "$(uname -m)" = x86_64 ]; then
+	"$TRY" int80:20 >/dev/null 2>&1
+	[ $? = 139 ] && ia32=no
+fi
 if [ "$(uname -m)" = x86_64 ]; then
 	for abi in "int80:20" "nr:$((0x40000000 + 39))"; do
 		b=$("$TRY" "$abi" 2>/dev/null)
+		if [ "$abi" = int80:20 ] && [ $ia32 = no ]; then
+			skip "int \$0x80 (other ABI) rows" "no i386 emulation in this kernel: bare int \$0x80 is SIGSEGV"
+			continue
+		fi
 		for pol in default node python; do
 			"$EXEC" --quiet "$POL/$pol.json" -- "$TRY" "$abi" >/dev/null 2>&1
 			rc=$?
@@ -156,7 +168,9 @@ if out=$(t_bare x getppid 2>&1) && [ "$out" = OK ]; then
 		# shellcheck disable=SC2086
 		check_row t_bare t_filt t_logged node "$want" $row
 	done <<<"$TABLE"
-	if [ "$(uname -m)" = x86_64 ]; then
+	if [ "$(uname -m)" = x86_64 ] && [ $ia32 = no ]; then
+		skip "taskjail run: int \$0x80 syscall kills the task" "no i386 emulation in this kernel"
+	elif [ "$(uname -m)" = x86_64 ]; then
 		t_filt node int80:20 >/dev/null 2>&1
 		is "taskjail run: int \$0x80 syscall kills the task (128+SIGSYS)" "$?" "159"
 	fi

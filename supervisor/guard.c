@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "guard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "proto.h"
+#include "sysio.h"
+#include "unotify.h"
+#include "util.h"
+
+/* Setup errors and a failing listener are reported as an event line; the
+ * exit status tells init that the guard failed. */
+static void report(const struct guard_plan *p, const struct tj_error *e)
+{
+	if (p->events_fd < 0)
+		return;
+	char msg[TJ_ERRMSG_MAX * 6 + 8], body[TJ_ERRMSG_MAX * 6 + 64];
+	util_json_escape(msg, sizeof(msg), e->msg);
+	int n = snprintf(body, sizeof(body), "\"event\":\"guard_error\",\"message\":\"%s\",\"errno\":%d",
+			 msg, e->err);
+	if (n > 0 && (size_t)n < sizeof(body))
+		(void)send(p->events_fd, body, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+__attribute__((noreturn))
+static void die(const struct guard_plan *p, const struct tj_error *e)
+{
+	report(p, e);
+	_exit(TJ_EXIT_SETUP);
+}
+
+void guard_main(const struct guard_plan *p)
+{
+	struct tj_error err = { 0 };
+
+	/* Die with init (and so with the sandbox). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != 1)
+		_exit(TJ_EXIT_SETUP);
+	/* Every signal the task could send (same uid) is held; SIGKILL and
+	 * SIGSTOP cannot be, and only stop the task's own opens. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* No controlling terminal: /dev/tty must mean nothing to us. */
+	if (setsid() < 0) {
+		tj_error_set(&err, errno, "guard: setsid");
+		die(p, &err);
+	}
+	int keep[] = { p->listener_sock, p->events_fd };
+	if (sysio_close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
+		tj_error_set(&err, errno, "guard: close inherited file descriptors");
+		die(p, &err);
+	}
+	/* The caller's stdio (possibly its terminal) is not ours to keep. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3; fd++) {
+		if (null >= 0)
+			dup2(null, fd);
+		else
+			close(fd);
+	}
+	if (null > 2)
+		close(null);
+	if (caps_limit(CAP_SYS_PTRACE, &err) < 0)
+		die(p, &err);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		tj_error_set(&err, errno, "guard: PR_SET_NO_NEW_PRIVS");
+		die(p, &err);
+	}
+	/* After the capability change (which may reset it): the files of
+	 * /proc/<guard> belong to root now; ptrace and pidfd_getfd on us fail. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	struct proto_msg m;
+	int lfd = -1;
+	ssize_t n;
+	do
+		n = proto_recv(p->listener_sock, &m, &lfd, 0);
+	while (n == -EINTR);
+	if (n <= 0 || lfd < 0) /* the runner failed before its filter */
+		_exit(0);
+	close(p->listener_sock);
+
+	struct unotify_plan up = {
+		.listener = lfd, .sec = p->sec, .guard = p->strict,
+		.events_fd = p->events_fd, .stats = p->stats,
+	};
+	if (unotify_serve(&up, &err) < 0)
+		die(p, &err);
+	_exit(0);
+}
