@@ -758,8 +758,12 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 /* ---- checks on the opened object, injection ---------------------------- */
 
 /* Post-open check: every procfs object must come from the sandbox's own
- * procfs and must not be a denied file, however it was reached (a magic
- * link such as /proc/self/fd/N of an O_PATH fd lands here by its target). */
+ * procfs, and the decision the walker makes on the way is made again on
+ * the object itself, by its procfs path (d_path, which the task cannot
+ * choose: no mounts, no renames in procfs): a magic link such as
+ * /proc/self/fd/N of an O_PATH fd, a dirfd, ".." or a symlink land here by
+ * their target, so a denied file or another process's private entry is
+ * refused whatever route reached it. */
 static int check_opened(struct pg_req *rq, int fd)
 {
 	int r;
@@ -770,9 +774,22 @@ static int check_opened(struct pg_req *rq, int fd)
 	char path[PATH_MAX];
 	if ((r = fd_dpath(fd, path, sizeof(path))) < 0)
 		return r;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (procguard_name_denied(base)) {
+	const struct procguard *pg = rq->pg;
+	char *slash = strrchr(path, '/');
+	if ((size_t)r < pg->proc_prefix_len || !slash ||
+	    memcmp(path, pg->proc_prefix, pg->proc_prefix_len) != 0) {
+		rq->denied = true;
+		return -EACCES;
+	}
+	if ((size_t)(slash - path) < pg->proc_prefix_len)
+		return 0; /* the procfs root itself */
+	*slash = '\0';
+	struct pg_pos pos;
+	procguard_classify(path + pg->proc_prefix_len, &pos);
+	enum pg_verdict v;
+	if ((r = proc_decide(rq, &pos, slash + 1, &v)) < 0)
+		return r;
+	if (v != PV_OPEN) {
 		rq->denied = true;
 		return -EACCES;
 	}
