@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """proc_guard "strict" vs "namespace", one interleaved run.
 
-  bench/procguard_bench.py --build build [--rounds 30] [--json out.json]
+  bench/procguard_bench.py --build build [--rounds 30] [--json out.json] [--baseline OLD_BINARY]
 
 For every round, in alternating order, runs under `taskjail run` with the shipped python and node profiles (their
 seccomp policies included, net "none"), proc_guard "namespace" and "strict":
@@ -21,6 +21,8 @@ ap.add_argument("--rounds", type=int, default=30)
 ap.add_argument("--opens", type=int, default=10000)
 ap.add_argument("--json")
 ap.add_argument("--taskjail", help="binary (default BUILD/taskjail)")
+ap.add_argument("--baseline", help="a second taskjail binary (e.g. an older build): its strict mode\n"
+                "runs in the same interleaved rounds as column 'strict@base'")
 a = ap.parse_args()
 
 tj = a.taskjail or os.path.join(a.build, "taskjail")
@@ -63,12 +65,16 @@ res = {}  # (label, mode) -> list
 def add(k, v):
     res.setdefault(k, []).append(v)
 
-modes = ["bare", "namespace", "strict"]
+modes = ["bare", "namespace", "strict"] + (["strict@base"] if a.baseline else [])
 for r in range(a.rounds):
     order = modes if r % 2 == 0 else modes[::-1]
     for mode in order:
         def pre(rt):
-            return [] if mode == "bare" else [tj, "run", "--profile", profiles[(rt, mode)], "--"]
+            if mode == "bare":
+                return []
+            if mode == "strict@base":
+                return [a.baseline, "run", "--profile", profiles[(rt, "strict")], "--"]
+            return [tj, "run", "--profile", profiles[(rt, mode)], "--"]
         for label, (rt, argv) in cmds.items():
             dt, _ = run(pre(rt) + argv)
             add((label, mode), dt * 1e3)
@@ -83,13 +89,20 @@ med = {k: statistics.median(v) for k, v in res.items()}
 print("rounds: %d (interleaved), opens per loop: %d" % (a.rounds, a.opens))
 print("%-32s %10s %10s %10s %12s" % ("", "bare", "namespace", "strict", "strict-ns"))
 for label in cmds:
-    b, n, s = (med[(label, m)] for m in modes)
+    b, n, s = (med[(label, m)] for m in modes[:3])
     print("%-32s %8.2fms %8.2fms %8.2fms %+8.2fms (%+.1f%% of the ns run, %+.1f%% of bare)"
           % (label, b, n, s, s - n, (s - n) / n * 100, (s - n) / b * 100))
 for label in loops:
-    b, n, s = (med[(label, m)] for m in modes)
+    b, n, s = (med[(label, m)] for m in modes[:3])
     print("%-32s %8.0fns %8.0fns %8.0fns %+8.2fus per intercepted open"
           % (label, b, n, s, (s - n) / 1e3))
+if a.baseline:
+    print("baseline %s, strict mode, same rounds:" % a.baseline)
+    for label in list(cmds) + list(loops):
+        n, s, o = (med[(label, m)] for m in ("namespace", "strict", "strict@base"))
+        unit = "ms" if label in cmds else "ns"
+        print("%-32s strict %8.2f%s  strict@base %8.2f%s  strict-ns %+.2f vs %+.2f (%.2fx)"
+              % (label, s, unit, o, unit, s - n, o - n, (s - n) / (o - n) if o != n else float("nan")))
 if a.json:
     with open(a.json, "w") as f:
         json.dump({"rounds": a.rounds, "opens": a.opens,
