@@ -17,6 +17,7 @@
 #   TASKJAIL_BASELINE=/path/to/other/taskjail bench/n8n_relay_rtt.sh ...
 #     adds a third mode in the same interleaved run: the relay of another
 #     build (e.g. before a change), reported as "baseline".
+#   ONLY="hdr large" bench/n8n_relay_rtt.sh ...   runs only those patterns.
 set -u
 REPS=${1:-5}
 N=${2:-1000}
@@ -40,6 +41,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq 1 "$REPS"); do
 	for p in "${PATTERNS[@]}"; do
 		read -r name pat n size <<<"$p"
+		[ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
 		echo "$name bare $(/usr/bin/python3 "$W/netpeer.py" frames 127.0.0.1 "$port" "$pat" "$n" "$size")"
 		for m in "${MODES[@]}"; do
 			read -r mode bin <<<"$m"
