@@ -184,8 +184,7 @@ static bool move_in(struct relay_conn *c, int d)
 	if (n > 0) {
 		c->fill[d] += (size_t)n;
 		c->moved += (size_t)n;
-	}
-	else if (n == 0)
+	} else if (n == 0)
 		src->eof = true;
 	else if (errno != EAGAIN && errno != EINTR)
 		return false;
@@ -202,8 +201,7 @@ static bool move_out(struct relay_conn *c, int d)
 		if (n > 0) {
 			c->fill[d] -= (size_t)n;
 			c->moved += (size_t)n;
-		}
-		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		} else if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return false;
 	}
 	if (src->eof && c->fill[d] == 0 && !dst->shut_wr) {
