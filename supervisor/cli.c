@@ -238,6 +238,7 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 {
 	const char *profile = "minimal";
 	const char *launcher = NULL, *runner_type = NULL, *health_addr = NULL;
+	bool workdir_opt = false;
 	int dashdash = -1;
 	int r;
 
@@ -265,6 +266,8 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 			runner_type = o.value;
 		else if (strcmp(o.name, "--health-addr") == 0)
 			health_addr = o.value;
+		else if (strcmp(o.name, "--workdir") == 0)
+			workdir_opt = true;
 	}
 	if (!launcher != !runner_type)
 		return tj_error_setx(err, EINVAL, "--launcher-config and --runner-type go together");
@@ -290,6 +293,9 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 		return r;
 	/* The launcher file replaces the profile's command, workdir and env;
 	 * the options below still win over it. */
+	_cleanup_free_ char *profile_workdir = strdup(cfg->workdir ? cfg->workdir : "/");
+	if (!profile_workdir)
+		return tj_error_set(err, ENOMEM, "workdir");
 	if (launcher) {
 		int n_extra = dashdash < argc ? argc - dashdash - 1 : 0;
 		r = n8n_apply_launcher(cfg, launcher, runner_type, argv + dashdash + 1,
@@ -310,6 +316,12 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 	}
 	if (cfg->log_fd >= 0 && cfg->log_file)
 		return tj_error_setx(err, EINVAL, "--log-fd and --log-file are mutually exclusive");
+	/* After the options: a --bind-ro of the launcher's workdir keeps it. */
+	if (launcher && !workdir_opt) {
+		r = n8n_fit_launcher_workdir(cfg, profile_workdir, launcher, runner_type, err);
+		if (r < 0)
+			return r;
+	}
 
 	if (!launcher) {
 		cfg->argc = (size_t)(argc - dashdash - 1);

@@ -629,6 +629,63 @@ int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extr
 
 /* ---- applying to a config ----------------------------------------------- */
 
+bool n8n_command_is_taskjail(const char *command)
+{
+	const char *slash = strrchr(command, '/');
+	return strcmp(slash ? slash + 1 : command, "taskjail") == 0;
+}
+
+/* path is dir or below it ("/tmp" holds "/tmp" and "/tmp/x", not "/tmpx"). */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool n8n_path_in_sandbox(const struct tj_config *cfg, const char *path)
+{
+	static const char *const made[] = { "/tmp", "/dev", "/proc" };
+	if (strcmp(path, "/") == 0 || strstr(path, "/..") != NULL)
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(made); i++)
+		if (path_under(path, made[i]))
+			return true;
+	for (size_t i = 0; i < cfg->n_binds; i++)
+		if (path_under(path, cfg->binds[i].dst))
+			return true;
+	return false;
+}
+
+int n8n_fit_launcher_workdir(struct tj_config *cfg, const char *fallback, const char *file,
+			     const char *type, struct tj_error *err)
+{
+	if (!cfg->workdir || n8n_path_in_sandbox(cfg, cfg->workdir))
+		return 0;
+	char *wd = strdup(fallback);
+	if (!wd)
+		return tj_error_set(err, ENOMEM, "workdir");
+	fprintf(stderr,
+		"taskjail: notice: launcher config %s, runner %s: workdir %s is not in the sandbox; "
+		"the runner starts in %s (the profile's workdir; --workdir or --bind-ro to choose)\n",
+		file, type, cfg->workdir, wd);
+	free(cfg->workdir);
+	cfg->workdir = wd;
+	return 0;
+}
+
+/* The runner's command is the running taskjail under another name (a
+ * symlink or hard link). */
+static bool command_is_self(const char *command)
+{
+	struct stat a, b;
+	return stat(command, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static void warn_stderr(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -648,6 +705,14 @@ int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type
 	const struct n8n_runner *run = n8n_find_runner(&lc, type, err);
 	if (!run) {
 		r = -ENOENT;
+		goto out;
+	}
+	if (n8n_command_is_taskjail(run->command) || command_is_self(run->command)) {
+		r = tj_error_setx(err, EINVAL,
+				  "launcher config %s, runner %s: its command %s is taskjail itself: "
+				  "this file wraps the runner for n8n's launcher; give --launcher-config "
+				  "a file whose command is the runner (n8n's own n8n-task-runners.json)",
+				  file, type, run->command);
 		goto out;
 	}
 	/* The profile's fixed values are the base the launcher's env goes on. */

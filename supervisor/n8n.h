@@ -129,10 +129,29 @@ int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extr
 
 struct tj_config;
 
+/* True when the runner's command is taskjail itself by name (basename
+ * "taskjail"): the file wraps the runner for n8n's launcher (the example in
+ * examples/) and is not for --launcher-config, which would run taskjail
+ * inside taskjail. */
+bool n8n_command_is_taskjail(const char *command);
+
+/* Whether PATH exists in a sandbox of cfg without looking at the host: at or
+ * below "/", /tmp, /dev, /proc or a bind's destination. A path with ".."
+ * components counts as inside (chdir will say). */
+bool n8n_path_in_sandbox(const struct tj_config *cfg, const char *path);
+
+/* The launcher's workdir is a path of the launcher's world (n8n's image:
+ * /home/runner) that the sandbox usually lacks. When cfg->workdir is not in
+ * the sandbox (n8n_path_in_sandbox), it becomes fallback (the profile's
+ * workdir) and a notice naming both goes to stderr. */
+int n8n_fit_launcher_workdir(struct tj_config *cfg, const char *fallback, const char *file,
+			     const char *type, struct tj_error *err);
+
 /* --launcher-config FILE --runner-type TYPE [-- extra...]: the runner's
  * command + args + extra become cfg->argv, its workdir cfg->workdir, and the
  * environment is exactly what n8n_build_env gives (cfg->env_allow is cleared;
- * the profile's env is the base). Warnings go to stderr. */
+ * the profile's env is the base). Warnings go to stderr. A runner whose
+ * command is taskjail (by name or the running binary) is refused. */
 int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type,
 		       char *const *extra, size_t n_extra, char *const *caller_env,
 		       struct tj_error *err);

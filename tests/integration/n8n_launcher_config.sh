@@ -100,4 +100,58 @@ like "... with the reason" "$out" "N8N_RUNNERS_GRANT_TOKEN is not set"
 out=$("$TASKJAIL" run --launcher-config "$LC" 2>&1); rc=$?
 is "--launcher-config without --runner-type: 125" "$rc" 125
 like "... saying so" "$out" "--launcher-config and --runner-type go together"
+
+# n8n's stock file (docker/images/runners/n8n-task-runners.json, as n8n ships
+# it): its workdir /home/runner is the runner image's home, not a path of the
+# sandbox. It must run as it is: the runner starts in the profile's workdir,
+# with a notice. (node is usually not at /usr/local/bin/node here: then the
+# exec fails, after the workdir.)
+STOCK="$TJ_SRC/tests/data/n8n-task-runners.stock.json"
+"${caller_env[@]}" "$TASKJAIL" run --profile node --launcher-config "$STOCK" --runner-type javascript \
+	>/dev/null 2>"$TJ_WORK/err" </dev/null; rc=$?
+err=$(cat "$TJ_WORK/err")
+unlike "stock file as it is: no workdir error" "$err" "workdir /home/runner: No such file"
+check "... and not refused (rc $rc)" [ "$rc" != 125 ]
+like "... a notice says where the runner starts" "$err" \
+	"notice: launcher config .*, runner javascript: workdir /home/runner is not in the sandbox; the runner starts in /tmp \\(the profile's workdir"
+# The same file with only the command changed to show the directory.
+/usr/bin/python3 - "$STOCK" "$TJ_WORK/stock-pwd.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for r in c["task-runners"]:
+    r["command"], r["args"] = "/bin/sh", ["-c", "pwd"]
+json.dump(c, open(sys.argv[2], "w"))
+PY
+chmod a+r "$TJ_WORK/stock-pwd.json"
+stock() { "${caller_env[@]}" "$TASKJAIL" run "$@" --launcher-config "$TJ_WORK/stock-pwd.json" 2>"$TJ_WORK/err" </dev/null; }
+out=$(stock --profile node --runner-type javascript); rc=$?
+is "stock workdir, node profile: the runner starts in /tmp" "$rc:$out" "0:/tmp"
+out=$(stock --profile python --runner-type python); rc=$?
+is "stock workdir, python profile: /tmp" "$rc:$out" "0:/tmp"
+out=$(stock --runner-type javascript)
+is "stock workdir, minimal profile: its workdir /" "$out" "/"
+mkdir -p "$TJ_WORK/home-runner"
+chmod 755 "$TJ_WORK/home-runner"
+out=$(stock --bind-ro "$TJ_WORK/home-runner:/home/runner" --runner-type javascript)
+is "a bind at the launcher's workdir keeps it" "$out" "/home/runner"
+unlike "... without a notice" "$(cat "$TJ_WORK/err")" "notice"
+out=$(stock --workdir /usr --runner-type javascript)
+is "--workdir wins over the launcher's workdir" "$out" "/usr"
+unlike "... without a notice" "$(cat "$TJ_WORK/err")" "notice"
+
+# The example file for wrapping (command: taskjail run ...) given to read
+# mode would run taskjail inside taskjail: refused before anything runs.
+out=$("${caller_env[@]}" "$TASKJAIL" run --launcher-config "$TJ_SRC/examples/n8n-task-runners.json" \
+	--runner-type javascript 2>&1 </dev/null); rc=$?
+is "the wrapping example in read mode: 125" "$rc" 125
+like "... saying why" "$out" \
+	"^taskjail: launcher config .*examples/n8n-task-runners.json, runner javascript: its command /usr/local/bin/taskjail is taskjail itself: this file wraps the runner for n8n's launcher"
+is "... in one line" "$(printf '%s\n' "$out" | wc -l)" 1
+ln -s "$TASKJAIL" "$TJ_WORK/sandbox"
+printf '{"task-runners":[{"runner-type":"javascript","workdir":"/","command":"%s","args":["run","--","/bin/echo","ran"]}]}' \
+	"$TJ_WORK/sandbox" >"$TJ_WORK/self.json"
+chmod a+r "$TJ_WORK/self.json"
+out=$("${caller_env[@]}" "$TASKJAIL" run --launcher-config "$TJ_WORK/self.json" --runner-type javascript 2>&1 </dev/null); rc=$?
+is "taskjail under another name (a symlink) as the command: 125" "$rc:$(printf '%s' "$out" | grep -c 'is taskjail itself')" "125:1"
+unlike "... and nothing ran" "$out" "ran$"
 done_testing

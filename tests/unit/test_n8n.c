@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "n8n.h"
 
 /* n8n's docker/images/runners/n8n-task-runners.json (newest stored version). */
@@ -404,6 +405,39 @@ static void runtime_args(void **state)
 	n8n_strv_free(argv);
 }
 
+static void workdir_in_sandbox(void **state)
+{
+	(void)state;
+	struct tj_bind binds[] = {
+		{ .src = "/usr", .dst = "/usr" },
+		{ .src = "/opt/runners", .dst = "/opt/runners/" },
+	};
+	struct tj_config cfg = { .binds = binds, .n_binds = 2 };
+	assert_true(n8n_path_in_sandbox(&cfg, "/"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/tmp"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/tmp/x/y"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/usr"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/usr/local/lib"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/opt/runners/task-runner-python"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/dev/shm"));
+	assert_true(n8n_path_in_sandbox(&cfg, "/home/../usr")); /* left to chdir */
+	assert_false(n8n_path_in_sandbox(&cfg, "/home/runner"));
+	assert_false(n8n_path_in_sandbox(&cfg, "/tmpx"));
+	assert_false(n8n_path_in_sandbox(&cfg, "/usrlocal"));
+	assert_false(n8n_path_in_sandbox(&cfg, "/opt"));
+	assert_false(n8n_path_in_sandbox(&cfg, "/opt/runnersx"));
+}
+
+static void command_is_taskjail(void **state)
+{
+	(void)state;
+	assert_true(n8n_command_is_taskjail("/usr/local/bin/taskjail"));
+	assert_true(n8n_command_is_taskjail("taskjail"));
+	assert_false(n8n_command_is_taskjail("/usr/local/bin/node"));
+	assert_false(n8n_command_is_taskjail("/usr/bin/taskjail-helper"));
+	assert_false(n8n_command_is_taskjail("/opt/taskjail/bin/node"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +449,8 @@ int main(void)
 		cmocka_unit_test(auth_token_never_passes),
 		cmocka_unit_test(builds_argv),
 		cmocka_unit_test(runtime_args),
+		cmocka_unit_test(workdir_in_sandbox),
+		cmocka_unit_test(command_is_taskjail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

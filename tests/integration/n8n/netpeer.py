@@ -13,6 +13,16 @@
 #   serve-echo ADDR PORT        echo every message back at once (for pingpong)
 #   pingpong HOST PORT N SIZE   N round trips of SIZE bytes on one connection;
 #                               prints the median and p90 round trip in microseconds
+#   serve-frames ADDR PORT      per connection: read a frame (1 byte write pattern,
+#                               4 bytes length, payload), answer a frame of the
+#                               same length written with the same pattern
+#   frames HOST PORT PATTERN N SIZE
+#                               N framed round trips of SIZE payload bytes, both
+#                               sides writing with PATTERN: one (one write per
+#                               frame), hdr (5-byte header, then the payload: two
+#                               writes before the peer answers), small (header,
+#                               then the payload 16 bytes per write); prints the
+#                               median and p90 round trip in microseconds
 # Servers print "ready" once listening and run until killed.
 import errno, hashlib, http.server, os, socket, socketserver, sys, threading
 
@@ -69,6 +79,46 @@ class Echo(socketserver.BaseRequestHandler):
             self.request.sendall(b)
 
 
+PATTERNS = {b"o": "one", b"h": "hdr", b"s": "small"}
+
+
+def recv_exact(sock, n):
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        k = sock.recv_into(view[got:], n - got)
+        if k == 0:
+            raise EOFError
+        got += k
+    return buf
+
+
+def send_frame(sock, pattern, data):
+    """Writes one frame the way pattern says; every write is its own send()."""
+    hdr = next(k for k, v in PATTERNS.items() if v == pattern) + len(data).to_bytes(4, "big")
+    if pattern == "one":
+        sock.sendall(hdr + data)
+    elif pattern == "hdr":
+        sock.sendall(hdr)
+        sock.sendall(data)
+    else:
+        sock.sendall(hdr)
+        for i in range(0, len(data), 16):
+            sock.sendall(data[i:i + 16])
+
+
+class Frames(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while True:
+                hdr = recv_exact(self.request, 5)
+                data = recv_exact(self.request, int.from_bytes(hdr[1:], "big"))
+                send_frame(self.request, PATTERNS[bytes(hdr[:1])], data)
+        except (EOFError, OSError):
+            pass
+
+
 class TcpThreaded(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -95,6 +145,29 @@ def main(argv):
         srv = cls((argv[2], int(argv[3])), Echo)
         print("ready", flush=True)
         srv.serve_forever()
+    elif cmd == "serve-frames":
+        cls = TcpThreaded6 if ":" in argv[2] else TcpThreaded
+        srv = cls((argv[2], int(argv[3])), Frames)
+        print("ready", flush=True)
+        srv.serve_forever()
+    elif cmd == "frames":
+        import time
+        pattern, n, size = argv[4], int(argv[5]), int(argv[6])
+        if pattern not in PATTERNS.values():
+            sys.exit("unknown pattern " + pattern)
+        s = socket.create_connection((argv[2], int(argv[3])), timeout=10)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        data, rtts = payload(size), []
+        for _ in range(n):
+            t = time.perf_counter_ns()
+            send_frame(s, pattern, data)
+            hdr = recv_exact(s, 5)
+            got = recv_exact(s, int.from_bytes(hdr[1:], "big"))
+            rtts.append((time.perf_counter_ns() - t) / 1000)
+            if len(got) != size:
+                sys.exit("short answer")
+        rtts.sort()
+        print(f"{rtts[len(rtts) // 2]:.1f} {rtts[int(0.9 * (len(rtts) - 1))]:.1f}")
     elif cmd == "pingpong":
         import time
         n, size = int(argv[4]), int(argv[5])
