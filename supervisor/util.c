@@ -111,15 +111,46 @@ int util_split_bind(const char *spec, char **src, char **dst)
 	return 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there
+ * are not one (bad lead byte, missing or bad continuation, overlong form,
+ * surrogate, above U+10FFFF). */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n;
+	unsigned min, cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; cp = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; cp = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; cp = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 size_t util_json_escape(char *buf, size_t size, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t n = 0;
 	if (size == 0)
 		return 0;
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (s && *s) {
+		const unsigned char *u = (const unsigned char *)s;
+		unsigned char c = u[0];
 		char tmp[8];
-		size_t tl;
+		size_t tl, used = 1;
 		if (c == '"' || c == '\\') {
 			tmp[0] = '\\'; tmp[1] = (char)c; tl = 2;
 		} else if (c == '\n') {
@@ -127,16 +158,27 @@ size_t util_json_escape(char *buf, size_t size, const char *s)
 		} else if (c == '\t') {
 			tmp[0] = '\\'; tmp[1] = 't'; tl = 2;
 		} else if (c < 0x20 || c == 0x7f) {
-			static const char hex[] = "0123456789abcdef";
 			tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
 			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tl = 6;
-		} else {
+		} else if (c < 0x80) {
 			tmp[0] = (char)c; tl = 1;
+		} else if ((used = utf8_seq_len(u)) > 0) {
+			memcpy(tmp, u, used); /* a whole character, never cut */
+			tl = used;
+		} else {
+			/* Not UTF-8 (paths are bytes): JSON text must be, so the
+			 * byte is written as the code point of the same value,
+			 * which a reader can tell from valid input only by
+			 * context. Every line stays parseable. */
+			tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
+			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tl = 6;
+			used = 1;
 		}
 		if (n + tl >= size)
 			break;
 		memcpy(buf + n, tmp, tl);
 		n += tl;
+		s += used;
 	}
 	buf[n] = '\0';
 	return n;

@@ -110,6 +110,15 @@ static void test_json_escape(void **s)
 	util_json_escape(small, sizeof(small), "\"\"\"");
 	assert_string_equal(small, "\\\""); /* never splits an escape */
 	util_json_escape(buf, sizeof(buf), NULL);
+	/* bytes that are not UTF-8 are escaped; valid characters are kept
+	 * whole, also when the buffer ends inside one */
+	util_json_escape(buf, sizeof(buf), "a\xff\xc3\xa9\xc3");
+	assert_string_equal(buf, "a\\u00ff\xc3\xa9\\u00c3");
+	util_json_escape(buf, sizeof(buf), "\xed\xa0\x80\xc0\xaf");
+	assert_string_equal(buf, "\\u00ed\\u00a0\\u0080\\u00c0\\u00af");
+	char four[4];
+	util_json_escape(four, sizeof(four), "ab\xe2\x82\xac");
+	assert_string_equal(four, "ab");
 	assert_string_equal(buf, "");
 }
 
