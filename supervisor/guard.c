@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -45,11 +47,12 @@ void guard_main(const struct guard_plan *p)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (getppid() != 1)
 		_exit(TJ_EXIT_SETUP);
-	/* Every signal the task could send (same uid) is held; SIGKILL and
-	 * SIGSTOP cannot be, and only stop the task's own opens. */
-	sigset_t all;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* Every signal that can be held is held (the raw call: glibc's
+	 * sigprocmask leaves out its own 32 and 33). The task cannot signal
+	 * us anyway: the shield refuses signals to our pid and group, and
+	 * the task cannot open our /proc/<pid> as a pidfd (procguard). */
+	uint64_t all = ~0ULL;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all));
 	/* No controlling terminal: /dev/tty must mean nothing to us. */
 	if (setsid() < 0) {
 		tj_error_set(&err, errno, "guard: setsid");

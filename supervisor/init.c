@@ -23,6 +23,7 @@
 #include "caps.h"
 #include "guard.h"
 #include "procguard.h"
+#include "shield.h"
 #include "sysio.h"
 #include "env.h"
 #include "mounts.h"
@@ -132,7 +133,14 @@ static void runner_main(struct tj_sandbox *sb, int listener_sock)
 	 * (sendmsg and close for the listener, execve). */
 	if (sb->seccomp) {
 		int lfd = -1;
-		int r = seccomp_install(sb->seccomp, &lfd);
+		/* The shield first (shield.h): with the policy stacked on top,
+		 * the stricter answer of the two wins. */
+		int r = shield_install(listener_sock >= 0);
+		if (r < 0) {
+			tj_error_set(&err, -r, "install the seccomp shield");
+			fail(sb, &err);
+		}
+		r = seccomp_install(sb->seccomp, &lfd);
 		if (r < 0) {
 			tj_error_set(&err, -r, "install the seccomp filter");
 			fail(sb, &err);
@@ -183,10 +191,11 @@ static void send_stats(struct tj_sandbox *sb, const struct procguard_stats *st)
 	struct proto_msg m = { .type = PROTO_STATS };
 	snprintf(m.text, sizeof(m.text),
 		 "\"opens\":%llu,\"fast\":%llu,\"walked\":%llu,\"denied\":%llu,"
-		 "\"stale\":%llu,\"log_dropped\":%llu",
+		 "\"stale\":%llu,\"log_dropped\":%llu,\"log_suppressed\":%llu",
 		 (unsigned long long)st->handled, (unsigned long long)st->fast,
 		 (unsigned long long)st->slow, (unsigned long long)st->denied,
-		 (unsigned long long)st->stale, (unsigned long long)st->log_dropped);
+		 (unsigned long long)st->stale, (unsigned long long)st->log_dropped,
+		 (unsigned long long)st->log_suppressed);
 	proto_send(sb->sync_child, &m, -1);
 }
 
@@ -297,6 +306,12 @@ void init_main(struct tj_sandbox *sb)
 			guard_main(&gp);
 		}
 		close(gsock[1]);
+		if (guard != SHIELD_GUARD_PID) {
+			/* The shield protects the guard by its pid. */
+			tj_error_setx(&err, EPROTO, "the guard got pid %d, not %d", (int)guard,
+				      SHIELD_GUARD_PID);
+			fail(sb, &err);
+		}
 	}
 
 	pid_t runner = fork();

@@ -53,6 +53,9 @@
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
 #ifndef O_LARGEFILE
 #define O_LARGEFILE 0
 #endif
@@ -85,6 +88,7 @@ struct procguard {
 	int root_fd;           /* O_PATH: the sandbox's root */
 	int proc_fd;           /* O_PATH: root of the sandbox's procfs, or -1 */
 	dev_t proc_dev;        /* its superblock; every procfs object must match */
+	char own_pid[16];      /* the guard's pid, as procfs spells it */
 	char proc_prefix[256]; /* d_path of proc_fd as the supervisor sees it */
 	size_t proc_prefix_len;
 	atomic_int workers;        /* FIFO workers running */
@@ -337,8 +341,10 @@ static int proc_decide(struct pg_req *rq, const struct pg_pos *pos,
 			*v = PV_SELF;
 		else if (strcmp(name, "thread-self") == 0)
 			*v = PV_THREAD_SELF;
-		else
+		else if (strcmp(name, rq->pg->own_pid) != 0)
 			*v = PV_OPEN;
+		/* The guard's own /proc/<pid> directory is a pidfd to
+		 * pidfd_send_signal(): never handed out. */
 		return 0;
 	case PK_OTHER:
 	case PK_TASKDIR: /* only thread dirs of that group live here */
@@ -510,6 +516,9 @@ static int walk_magic(struct walk *w, const char *name, int flags, mode_t mode,
 		return -ELOOP;
 	if (w->rq->resolve & RESOLVE_NO_XDEV)
 		return -EXDEV;
+	/* A jump counts toward the 40 links, as nd->total_link_count does. */
+	if (++w->hops > PG_MAX_SYMLINKS)
+		return -ELOOP;
 	int fd = openat(w->cur, name, flags | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
@@ -664,20 +673,23 @@ static int walk_final(struct walk *w, char *name, int *out)
 /* Below this many components left, walk_chunk() is not worth a try. */
 #define PG_CHUNK_MIN 8
 
-/* Off procfs, a long run of plain components ("a/b/../c/...") costs the
- * kernel tens of nanoseconds each and the walker a few syscalls each: a
+/* A long run of plain components ("a/b/../c/...") costs the kernel tens of
+ * nanoseconds each and the walker a few syscalls each: a
  * padded path would cost the guard hundreds of times what it costs the
  * kernel. So let the kernel take the longest prefix of the remaining
  * components (never the last one) that it resolves with no symlink, no
- * mount crossing and no procfs on the way (RESOLVE_NO_SYMLINKS |
- * RESOLVE_NO_XDEV from a directory that is not on procfs: the result is on
- * the same file system). The component at the boundary (a symlink, a mount point, a missing name) is then the step
+ * mount crossing (RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV: the result is on
+ * the same file system). No symlink means no procfs "self" and no magic
+ * link on the way, and the kernel checks every directory with the task's
+ * own rights (the guard's), so what the chunk passes through is what the
+ * task could pass through; the object finally opened is decided on
+ * (check_opened). The component at the boundary (a symlink, a mount point, a missing name) is then the step
  * walker's. Only when ".." may climb to the process root: the guard's root
  * is the sandbox's root, where the kernel stops ".." as the walker does.
  * Returns the number of components consumed (0: none) or -errno. */
 static int walk_chunk(struct walk *w)
 {
-	if (w->on_proc || w->scoped || w->root != w->rq->pg->root_fd)
+	if (w->scoped || w->root != w->rq->pg->root_fd)
 		return 0;
 	const char *rem = w->rem;
 	size_t n = 0, len = strlen(rem);
@@ -708,7 +720,9 @@ static int walk_chunk(struct walk *w)
 		w->chunk[to - from] = '\0';
 		int fd = (int)sys_openat2(w->cur, w->chunk, &how);
 		if (fd >= 0) {
-			walk_set_cur(w, fd, false);
+			/* still on the same file system; on procfs, where
+			 * exactly is asked of the kernel when it matters */
+			walk_set_cur(w, fd, w->on_proc);
 			c += k;
 		} else {
 			k /= 2;
@@ -830,6 +844,14 @@ static int walk_path(struct pg_req *rq, int start, int root, bool scoped,
 static int check_opened(struct pg_req *rq, int fd)
 {
 	int r;
+	struct statfs sfs;
+	/* A namespace file is reachable through an O_PATH fd of ns/<x> (the
+	 * kernel's, where the walker refuses ns entries) reopened via
+	 * /proc/self/fd/N: refused by what it is. */
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC) {
+		rq->denied = true;
+		return -EACCES;
+	}
 	if (!fd_on_procfs(fd, rq, &r, NULL))
 		return r;
 	if (r < 0)
@@ -1074,11 +1096,30 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
 					    : RESOLVE_NO_SYMLINKS};
 		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
+		if (fd < 0 && errno == ENOENT && absolute && !PG_WILL_CREATE(rq->flags)) {
+			/* Missing files are common (module lookups). With no
+			 * symlink on the way (the same lookup again, symlinks
+			 * refused: ENOENT again, not ELOOP), no procfs "self"
+			 * was met, so the task's answer is the same. */
+			how.resolve |= RESOLVE_NO_SYMLINKS;
+			int fd2 = (int)sys_openat2(pg->root_fd, path, &how);
+			if (fd2 < 0 && errno == ENOENT) {
+				r = -ENOENT;
+				goto out;
+			}
+			if (fd2 >= 0)
+				close(fd2); /* created meanwhile: decide below */
+			errno = ENOENT;
+		}
 		if (fd < 0) {
 			/* Errors a procfs self/thread-self or magic link on
-			 * the way could explain (ENOENT: "self" does not exist
-			 * for us) are settled by the walker. */
+			 * the way could explain (a magic link the guard's own
+			 * "self" leads to is not the task's) are settled by the
+			 * walker. Relative paths were tried without any
+			 * symlink: their ENOENT stands. */
 			r = -errno;
+			if (r == -ENOENT && !absolute)
+				goto out;
 			if (r != -ENOENT && r != -ELOOP && r != -EXDEV &&
 			    r != -EAGAIN && r != -ENXIO)
 				goto out;
@@ -1143,7 +1184,9 @@ out:
 		int pfd = walk_req(rq, start, path);
 		rq->flags = saved;
 		struct stat st;
-		if (pfd >= 0 && fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		/* a second resolution: the object is checked again too */
+		if (pfd >= 0 && check_opened(rq, pfd) == 0 &&
+		    fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
 		    start_fifo_worker(rq, pfd) == 0)
 			return -EINPROGRESS;
 		if (pfd >= 0)
@@ -1350,6 +1393,7 @@ int procguard_new(struct procguard **out, struct tj_error *err)
 		return tj_error_set(err, e, "procguard: set up");
 	}
 	bind_own_root(pg);
+	snprintf(pg->own_pid, sizeof(pg->own_pid), "%d", (int)getpid());
 	*out = pg;
 	return 0;
 }

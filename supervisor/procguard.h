@@ -59,6 +59,7 @@ void procguard_handle(struct procguard *pg, int listener,
 /* Counters, for the benchmark and the tests. */
 struct procguard_stats {
 	uint64_t handled, fast, slow, denied, stale;
-	uint64_t log_dropped; /* deny lines the supervisor did not take in time */
+	uint64_t log_dropped;    /* deny lines the supervisor did not take in time */
+	uint64_t log_suppressed; /* deny lines over the rate limit (unotify.c) */
 };
 void procguard_get_stats(const struct procguard *pg, struct procguard_stats *st);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The shield: a small seccomp filter the runner installs before the policy's,
+ * guarding the sandbox's own processes from the task (which has their uid):
+ *   - prlimit64 only on the caller itself (pid 0): the task cannot lower
+ *     init's or the guard's limits (nofile 0 would break the relay and
+ *     every open);
+ *   - with a guard (SHIELD_GUARD): kill, tkill, tgkill, rt_sigqueueinfo,
+ *     rt_tgsigqueueinfo and pidfd_open aimed at the guard's pid, its
+ *     process group or every process (-1) are refused, so the task can
+ *     neither stop nor kill the process that answers its opens.
+ * Pids are compared on their low 32 bits (the kernel reads a pid_t): a pid
+ * with garbage in the high half cannot slip past. Filters stack and the most
+ * restrictive answer wins, so this never allows what the policy refuses
+ * and costs nothing for other syscalls (constant actions are cached by the
+ * kernel). Anything but the native architecture is left to the policy's
+ * filter, which kills it. */
+#pragma once
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* The guard is the first process init forks: always this pid. */
+#define SHIELD_GUARD_PID 2
+
+#define SHIELD_MAX 64
+
+/* Builds the program into prog (SHIELD_MAX entries); returns its length. */
+size_t shield_build(bool guard, struct sock_filter *prog);
+
+/* Installs it (needs no_new_privs). Returns 0 or -errno. */
+int shield_install(bool guard);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The shield filter, run through the BPF simulator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/syscall.h>
+#include <errno.h>
+#include <linux/audit.h>
+
+#include "bpfsim.h"
+#include "shield.h"
+
+static uint32_t run(bool guard, int nr, uint64_t a0)
+{
+	struct sock_filter prog[SHIELD_MAX];
+	size_t n = shield_build(guard, prog);
+	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0 } };
+	return bpfsim_run(prog, n, &d);
+}
+
+#define DENY (SECCOMP_RET_ERRNO | EPERM)
+#define ALLOW SECCOMP_RET_ALLOW
+
+static void test_prlimit(void **s)
+{
+	(void)s;
+	for (int g = 0; g < 2; g++) {
+		assert_int_equal(run(g, __NR_prlimit64, 0), ALLOW);
+		assert_int_equal(run(g, __NR_prlimit64, 1), DENY);
+		assert_int_equal(run(g, __NR_prlimit64, 2), DENY);
+		assert_int_equal(run(g, __NR_prlimit64, 0x100000000ULL), ALLOW); /* the kernel reads pid 0 */
+		assert_int_equal(run(g, __NR_prlimit64, 0x100000001ULL), DENY);
+		assert_int_equal(run(g, __NR_getpid, 1), ALLOW);
+	}
+}
+
+static void test_signals(void **s)
+{
+	(void)s;
+	int calls[] = { __NR_kill, __NR_tkill, __NR_tgkill, __NR_rt_sigqueueinfo,
+			__NR_rt_tgsigqueueinfo, __NR_pidfd_open };
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		int nr = calls[i];
+		assert_int_equal(run(true, nr, 2), DENY);
+		assert_int_equal(run(true, nr, (uint64_t)-2), DENY);
+		assert_int_equal(run(true, nr, (uint64_t)-1), DENY);
+		assert_int_equal(run(true, nr, 0xffffffffULL), DENY);       /* -1 in the low half */
+		assert_int_equal(run(true, nr, 0x700000002ULL), DENY);      /* 2 in the low half */
+		assert_int_equal(run(true, nr, 3), ALLOW);
+		assert_int_equal(run(true, nr, 0), ALLOW);
+		assert_int_equal(run(true, nr, 1), ALLOW);
+		/* without a guard pid 2 is the runner: no rule */
+		assert_int_equal(run(false, nr, 2), ALLOW);
+		assert_int_equal(run(false, nr, (uint64_t)-1), ALLOW);
+	}
+	struct sock_filter prog[SHIELD_MAX];
+	struct seccomp_data d = { .nr = __NR_kill, .arch = AUDIT_ARCH_I386, .args = { 2 } };
+	assert_int_equal(bpfsim_run(prog, shield_build(true, prog), &d), ALLOW); /* the policy's job */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prlimit),
+		cmocka_unit_test(test_signals),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
