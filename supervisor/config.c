@@ -434,6 +434,11 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			} else {
 				r = perr(&p, path, "expected a size string (e.g. \"64M\") or a positive number of bytes");
 			}
+		} else if (strcmp(k, "tmp_exec") == 0) {
+			if (!cJSON_IsBool(e))
+				r = perr(&p, path, "expected true or false (true lets /tmp and /dev/shm hold executables and shared objects)");
+			else
+				cfg->tmp_exec = cJSON_IsTrue(e);
 		} else if (strcmp(k, "net") == 0) {
 			int v;
 			r = parse_enum(&p, e, path, config_net_names, ELEMENTSOF(config_net_names), &v);

@@ -46,6 +46,10 @@ struct tj_config {
 	size_t n_binds;
 
 	uint64_t tmpfs_size;   /* bytes of /tmp */
+	/* /tmp and /dev/shm allow execve and PROT_EXEC mappings (profile
+	 * "tmp_exec"); off by default: the only writable places in the
+	 * sandbox must not become a way to load new native code. */
+	bool tmp_exec;
 	enum tj_net_mode net;
 	char *workdir;         /* inside the sandbox */
 	char *hostname;

@@ -78,7 +78,19 @@ static int make_mountpoint(const char *path, bool dir, struct tj_error *err)
 }
 
 
-static int clone_bind(const struct tj_bind *b, struct cloned *c, struct tj_error *err)
+/* noexec for the writable scratch places (/tmp, /dev/shm) unless the
+ * profile says "tmp_exec": a task that can write a file there could
+ * otherwise execve it or map it PROT_EXEC (process.dlopen, ctypes.CDLL) and
+ * run native code that reads the runner's memory, its environment block
+ * included. The kernel refuses PROT_EXEC mappings of files on a noexec
+ * mount, so ld.so cannot be used to load it either. */
+static unsigned long tmp_noexec_flag(const struct tj_config *cfg)
+{
+	return cfg->tmp_exec ? 0 : MS_NOEXEC;
+}
+
+static int clone_bind(const struct tj_config *cfg, const struct tj_bind *b, struct cloned *c,
+		      struct tj_error *err)
 {
 	struct stat st;
 	c->fd = -1;
@@ -106,14 +118,17 @@ static int clone_bind(const struct tj_bind *b, struct cloned *c, struct tj_error
 	if (fstat(c->fd, &st) < 0)
 		return tj_error_set(err, errno, "bind %s: fstat", b->src);
 	c->dir = S_ISDIR(st.st_mode);
+	/* A bind that replaces /tmp gets /tmp's noexec. */
+	bool noexec = tmp_noexec_flag(cfg) && strcmp(b->dst, "/tmp") == 0;
 	struct mount_attr a = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (b->rw ? 0 : MOUNT_ATTR_RDONLY),
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (b->rw ? 0 : MOUNT_ATTR_RDONLY) |
+			    (noexec ? MOUNT_ATTR_NOEXEC : 0),
 		.attr_clr = b->rw ? MOUNT_ATTR_RDONLY : 0,
 		.propagation = MS_PRIVATE,
 	};
 	if (sys_mount_setattr(c->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
-		return tj_error_set(err, errno, "bind %s: mount_setattr(%s,nosuid,nodev)", b->src,
-				    b->rw ? "rw" : "ro");
+		return tj_error_set(err, errno, "bind %s: mount_setattr(%s,nosuid,nodev%s)", b->src,
+				    b->rw ? "rw" : "ro", noexec ? ",noexec" : "");
 	return 0;
 }
 
@@ -163,7 +178,7 @@ static int bind_node(const char *src, const char *dst, unsigned long extra, stru
 	return 0;
 }
 
-static int setup_dev(struct tj_error *err)
+static int setup_dev(const struct tj_config *cfg, struct tj_error *err)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -195,7 +210,8 @@ static int setup_dev(struct tj_error *err)
 			return tj_error_set(err, errno, "symlink /dev/%s", links[i][1]);
 	}
 	if ((r = mkdir_p(NEWROOT "/dev/shm", 01777, err)) < 0 ||
-	    (r = mount_tmpfs(NEWROOT "/dev/shm", "mode=1777,size=16m", MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
+	    (r = mount_tmpfs(NEWROOT "/dev/shm", "mode=1777,size=16m",
+				   MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
 		return r;
 	if ((r = mkdir_p(NEWROOT "/dev/pts", 0755, err)) < 0)
 		return r;
@@ -264,7 +280,7 @@ int mounts_prepare(const struct tj_config *cfg, struct mounts_prep *prep, struct
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return tj_error_set(err, errno, "make / private (MS_REC|MS_PRIVATE)");
 	for (size_t i = 0; i < cfg->n_binds && r == 0; i++)
-		r = clone_bind(&cfg->binds[i], &prep->c[i], err);
+		r = clone_bind(cfg, &cfg->binds[i], &prep->c[i], err);
 	return r;
 }
 
@@ -298,10 +314,10 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 	if (!tmp_bound) {
 		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);
 		if ((r = mkdir_p(NEWROOT "/tmp", 01777, err)) < 0 ||
-		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV, err)) < 0)
+		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
 			return r;
 	}
-	if ((r = setup_dev(err)) < 0 || (r = setup_proc(err)) < 0)
+	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(err)) < 0)
 		return r;
 
 	if (chdir(NEWROOT) < 0)

@@ -23,7 +23,8 @@ struct mounts_prep {
  *
  * mounts_finish(), as uid 65532 (files created in the sandbox's tmpfs need
  * a mapped owner): a tmpfs root that ends read-only, the binds moved into
- * it, /tmp a size-limited tmpfs (nosuid, nodev), a fresh /proc with
+ * it, /tmp a size-limited tmpfs (nosuid, nodev, noexec unless the profile
+ * says tmp_exec), a fresh /proc with
  * Docker-style masks and a read-only /proc/sys, a minimal read-only /dev,
  * then pivot_root and the old root detached. */
 int mounts_prepare(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err);

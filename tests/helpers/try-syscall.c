@@ -34,7 +34,7 @@ static const struct {
 	S(acct), S(settimeofday), S(clock_settime), S(adjtimex), S(clock_adjtime),
 	S(syslog), S(personality), S(kcmp), S(fsopen), S(open_tree), S(move_mount),
 	S(seccomp), S(sethostname), S(quotactl), S(keyctl), S(mount_setattr),
-	S(fanotify_init), S(process_madvise), S(modify_ldt), S(ioctl),
+	S(fanotify_init), S(process_madvise), S(modify_ldt), S(ioctl), S(prlimit64),
 #ifdef SYS_iopl
 	S(iopl), S(ioperm),
 #endif

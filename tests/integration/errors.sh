@@ -38,6 +38,8 @@ printf '{"net": "wifi"}' > "$TJ_WORK/bad1.json"
 bad "profile: bad value names file and JSON path" "profile $TJ_WORK/bad1.json: \\\$.net: 'wifi' is not one of" run --profile "$TJ_WORK/bad1.json" -- /bin/true
 printf '{"binds": ["/usr", {"src": 3}]}' > "$TJ_WORK/bad2.json"
 bad "profile: nested path" "bad2.json: \\\$.binds\[1\].src: expected a string" run --profile "$TJ_WORK/bad2.json" -- /bin/true
+printf '{"tmp_exec": "yes"}' > "$TJ_WORK/bad-exec.json"
+bad "profile: tmp_exec not a boolean" "bad-exec.json: \\\$.tmp_exec: expected true or false" run --profile "$TJ_WORK/bad-exec.json" -- /bin/true
 printf '{"net": "none",\n  "tmpfs_size": }' > "$TJ_WORK/bad3.json"
 bad "profile: syntax error with line" "bad3.json: invalid JSON near line 2" run --profile "$TJ_WORK/bad3.json" -- /bin/true
 printf '{"binds": ["/no/such/src"]}' > "$TJ_WORK/bad4.json"

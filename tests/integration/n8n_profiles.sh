@@ -25,9 +25,9 @@ out=$("${lenv[@]}" "$TASKJAIL" run --profile python -- /usr/bin/env | cut -d= -f
 is "python profile: the launcher's variables pass, its secret and others not" "$out" \
 	"HOME LANG N8N_RUNNERS_GRANT_TOKEN N8N_RUNNERS_MAX_CONCURRENCY N8N_RUNNERS_STDLIB_ALLOW N8N_RUNNERS_TASK_BROKER_URI PATH "
 # statfs, not the mount table: proc_guard "strict" refuses /proc/self/mounts.
-out=$("${lenv[@]}" "$TASKJAIL" run --profile python -- /bin/sh -c 'stat -f -c %T /tmp; /usr/bin/python3 -c "import os; s = os.statvfs(\"/tmp\"); print(s.f_frsize * s.f_blocks // 1024, s.f_flag & (os.ST_RDONLY | os.ST_NOSUID | os.ST_NODEV))"')
-is "python profile: /tmp is a 256 MiB tmpfs, rw,nosuid,nodev" "$out" "tmpfs
-262144 6"
+out=$("${lenv[@]}" "$TASKJAIL" run --profile python -- /bin/sh -c 'stat -f -c %T /tmp; /usr/bin/python3 -c "import os; s = os.statvfs(\"/tmp\"); print(s.f_frsize * s.f_blocks // 1024, s.f_flag & (os.ST_RDONLY | os.ST_NOSUID | os.ST_NODEV | os.ST_NOEXEC))"')
+is "python profile: /tmp is a 256 MiB tmpfs, rw,nosuid,nodev,noexec" "$out" "tmpfs
+262144 14"
 
 NODE=$(command -v node || true)
 if [ -n "$NODE" ] && [ -x "$NODE" ]; then

@@ -17,6 +17,9 @@ TRY=$TJ_HELPERS/try-syscall
 EXEC=$TJ_HELPERS/seccomp-exec
 POL=$TJ_SRC/policies
 
+# The prlimit64 rows only read a limit (new = NULL): part 1 runs them
+# without a sandbox, where pid 1 is the host's init. Setting one is
+# tests/security/seccomp_prlimit.sh's job, inside the sandbox only.
 # expected  syscall and args
 TABLE=$(cat <<'EOF'
 EPERM        mount bad bad bad 0 0
@@ -67,6 +70,9 @@ EPERM        clone 0x10000011 0 0 0 0
 EPERM        clone 0x20000011 0 0 0 0
 EPERM        clone 0x40000011 0 0 0 0
 ENOSYS       clone3 bad 88
+EPERM        prlimit64 1 7 0 buf
+EPERM        prlimit64 self 7 0 buf
+EPERM        prlimit64 0x100000000 7 0 buf
 OK           personality 0xffffffff
 OK           socket 16 3 0
 OK           socket 2 1 0
@@ -74,6 +80,7 @@ OK           socket 10 2 0
 OK           socket 1 1 0
 OK           clone 0x11 0 0 0 0
 OK           getppid
+OK           prlimit64 0 7 0 buf
 EBADF        read -1 bad 1
 EOF
 )

@@ -29,6 +29,7 @@ static void test_defaults(void **s)
 	assert_int_equal(c.net, TJ_NET_NONE);
 	assert_int_equal(c.host_uid, 65532);
 	assert_int_equal(c.proc_guard, TJ_PROC_GUARD_NAMESPACE);
+	assert_false(c.tmp_exec);
 	config_free(&c);
 }
 
@@ -39,7 +40,7 @@ static void test_full_profile(void **s)
 	struct tj_error e;
 	const char *j = "{\"description\":\"x\",\"binds\":[\"/usr\",\"/a:/b\","
 			"{\"src\":\"/opt\",\"dst\":\"/o\",\"rw\":true,\"optional\":true}],"
-			"\"tmpfs_size\":\"128M\",\"net\":\"host\",\"workdir\":\"/tmp\","
+			"\"tmpfs_size\":\"128M\",\"tmp_exec\":true,\"net\":\"host\",\"workdir\":\"/tmp\","
 			"\"hostname\":\"h\",\"seccomp\":\"node\",\"log_denials\":true,"
 			"\"proc_guard\":\"strict\",\"host_uid\":1000,"
 			"\"env\":{\"A\":\"1\",\"B\":\"2\"},\"env_allow\":[\"X\",\"Y\"],"
@@ -53,6 +54,7 @@ static void test_full_profile(void **s)
 	assert_true(c.binds[2].optional);
 	assert_string_equal(c.binds[2].dst, "/o");
 	assert_int_equal(c.tmpfs_size, 128ull << 20);
+	assert_true(c.tmp_exec);
 	assert_int_equal(c.net, TJ_NET_HOST);
 	assert_string_equal(c.workdir, "/tmp");
 	assert_string_equal(c.seccomp, "node");
@@ -103,6 +105,8 @@ static void test_errors(void **s)
 		{ "{\"rlimits\":{\"nofile\":[1]}}", "$.rlimits.nofile: expected [soft, hard]" },
 		{ "{\"proc_guard\":\"max\"}", "$.proc_guard: 'max' is not one of: namespace, strict" },
 		{ "{\"log_denials\":\"yes\"}", "$.log_denials: expected true or false" },
+		{ "{\"tmp_exec\":\"no\"}", "$.tmp_exec: expected true or false" },
+		{ "{\"tmp_exec\":0}", "$.tmp_exec: expected true or false" },
 		{ "{\"hostname\":\"\"}", "$.hostname: must be 1 to 64 characters" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
