@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The task cannot reach the sandbox's own processes: it shares their uid, so
+# the kernel alone lets it lower init's limits (prlimit) and stop or kill
+# the /proc guard; the shield filter refuses both, and the deny log stays
+# bounded and valid JSON whatever the task does.
+. "$TJ_SRC/tests/lib.sh"
+PY=/usr/bin/python3
+[ -x $PY ] || { skip "guard isolation" "no $PY"; done_testing; }
+lib="$TJ_SRC/tests/security/lib"
+prof() { # MODE SECCOMP
+	cat >"$TJ_WORK/gi-$1-$2.json" <<JSON
+{ "binds": ["/usr", "/etc", "/bin", "/lib", { "src": "/lib64", "optional": true },
+            { "src": "$lib", "dst": "/opt/tjl" }],
+  "net": "none", "workdir": "/", "proc_guard": "$1", "seccomp": "$2" }
+JSON
+	chmod 644 "$TJ_WORK/gi-$1-$2.json"; echo "$TJ_WORK/gi-$1-$2.json"
+}
+# The attack, without a filter: pid 2 is a sibling of the same uid.
+bare=$(timeout -k 5 20 "$TASKJAIL" run --profile "$(prof namespace none)" -- $PY -c '
+import os, resource, signal, time
+c = os.fork()
+if c == 0:
+    time.sleep(30); os._exit(0)
+resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64)); print("prlimit-init DONE")
+os.kill(c, signal.SIGSTOP); print("kill-sibling-19 DONE")
+os.kill(c, signal.SIGKILL); os.waitpid(c, 0)' 2>&1)
+like "no filter: the task sets init's RLIMIT_NOFILE (the attack works)" "$bare" "prlimit-init DONE"
+like "no filter: the task stops a same-uid process of the sandbox" "$bare" "kill-sibling-19 DONE"
+st=$(timeout -k 5 20 "$TASKJAIL" run --profile "$(prof strict default)" -- $PY /opt/tjl/guard-attack.py 2 2>&1)
+rc=$?
+is "strict: the sandbox survives every attempt" "$rc" 0
+for a in prlimit-init prlimit-guard pidfd_open-guard; do
+	like "strict: $a refused" "$st" "$a EPERM"
+done
+like "strict: the guard's /proc/2 is not handed out (a pidfd)" "$st" "open-guard-dir EACCES"
+like "strict: setrlimit on itself still works" "$st" "setrlimit-self DONE"
+for s in 19 32 9; do for p in 2 -2 -1; do
+	like "strict: kill($p, $s) refused" "$st" "kill-$p-$s EPERM"
+done; done
+like "strict: the guard still answers opens" "$st" "alive True"
+ns=$(timeout -k 5 20 "$TASKJAIL" run --profile "$(prof namespace default)" -- $PY -c '
+import resource
+try: resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64)); print("prlimit-init DONE")
+except OSError as e: print("prlimit-init", e.errno == 1 and "EPERM" or e)' 2>&1)
+like "namespace + policy: prlimit on init refused" "$ns" "prlimit-init EPERM"
+
+# The deny log: a task that loops on denied opens for 3 s gets at most the
+# burst plus the rate (doubled by the "suppressed" lines), all valid JSON,
+# also for a path that is not UTF-8.
+log=$TJ_WORK/flood.log
+timeout -k 5 30 "$TASKJAIL" run --profile "$(prof strict default)" --log-fd 3 -- $PY -c '
+import os, time
+t = time.time()
+while time.time() - t < 3:
+    for p in (b"/proc/self/environ", b"/proc/self/\xff\xc3/../environ"):
+        try: os.open(p, os.O_RDONLY)
+        except OSError: pass
+' 3>"$log" >/dev/null 2>&1
+n=$(grep -c '"event":"deny"' "$log")
+[ "$n" -gt 100 ] && [ "$n" -le 1400 ] && ok "flood: $n deny lines in 3 s (bounded)" || not_ok "flood: $n deny lines"
+like "flood: the rest is counted" "$(grep '"event":"deny_suppressed"' "$log" | head -1)" '"count":[0-9]+'
+check "flood: every line is valid JSON" $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]' "$log"
+done_testing
