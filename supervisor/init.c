@@ -22,7 +22,7 @@
 
 #include "caps.h"
 #include "guard.h"
-#include "procguard.h"
+#include "procguard/procguard.h"
 #include "shield.h"
 #include "sysio.h"
 #include "env.h"

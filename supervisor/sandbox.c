@@ -28,7 +28,7 @@
 #include "log.h"
 #include "seccomp.h"
 #include "relay.h"
-#include "procguard.h"
+#include "procguard/procguard.h"
 #include "unotify.h"
 #include "userns.h"
 #include "util.h"

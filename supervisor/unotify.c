@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
-#include "procguard.h"
+#include "procguard/procguard.h"
 #include "seccomp.h"
 #include "util.h"
 

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "procguard_policy.h"
+#include "procguard/policy.h"
 
 static void test_denied(void **s)
 {

@@ -2,7 +2,7 @@
 /* procguard's decisions that need no system call: which procfs names are
  * refused, where a directory sits in procfs, the pid fields of a status
  * file. Pure, unit-tested (tests/unit/test_procguard.c). */
-#include "procguard_policy.h"
+#include "procguard/policy.h"
 
 #include <errno.h>
 #include <limits.h>
