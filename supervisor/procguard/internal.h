@@ -8,6 +8,7 @@
  *   open.c    the entry point: one notification, end to end
  * The seccomp rules the guard needs are in ../seccomp_guard_rules.c. */
 #pragma once
+#include <limits.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <stdatomic.h>

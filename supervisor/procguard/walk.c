@@ -298,22 +298,25 @@ static int walk_final(struct walk *w, char *name, int *out)
 #define PG_CHUNK_MIN 8
 
 /* A long run of plain components ("a/b/../c/...") costs the kernel tens of
- * nanoseconds each and the walker a few syscalls each: a
- * padded path would cost the guard hundreds of times what it costs the
- * kernel. So let the kernel take the longest prefix of the remaining
- * components (never the last one) that it resolves with no symlink, no
- * mount crossing (RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV: the result is on
- * the same file system). No symlink means no procfs "self" and no magic
- * link on the way, and the kernel checks every directory with the task's
- * own rights (the guard's), so what the chunk passes through is what the
- * task could pass through; the object finally opened is decided on
- * (pg_check_opened). The component at the boundary (a symlink, a mount point, a missing name) is then the step
- * walker's. Only when ".." may climb to the process root: the guard's root
- * is the sandbox's root, where the kernel stops ".." as the walker does.
- * Returns the number of components consumed (0: none) or -errno. */
+ * nanoseconds each and the walker a few syscalls each: a padded path would
+ * cost the guard hundreds of times what it costs the kernel. So the kernel
+ * takes the longest prefix of the remaining components (never the last
+ * one) that it resolves with no symlink, no mount crossing and no ".."
+ * above cur (RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_BENEATH: the
+ * result is on the same file system, below cur, whatever the root is). No
+ * symlink means no procfs "self" and no magic link on the way, and the
+ * kernel checks every directory with the task's own rights (the guard's),
+ * so what the chunk passes through is what the task could pass through;
+ * the object finally opened is decided on (pg_check_opened). The component
+ * at the boundary (a symlink, a mount point, a missing name, a ".." above
+ * cur) is then the step walker's. Components [c, c + k) are tried from cur:
+ * on success cur moves there and k stays, on failure k is halved, so a
+ * boundary d components away costs about 3d components of kernel lookups
+ * and 2 log2(n) syscalls. Returns the number of components consumed (0:
+ * none) or -errno. */
 static int walk_chunk(struct walk *w)
 {
-	if (w->scoped || w->root != w->rq->pg->root_fd)
+	if (w->scoped)
 		return 0;
 	const char *rem = w->rem;
 	size_t n = 0, len = strlen(rem);
@@ -328,18 +331,17 @@ static int walk_chunk(struct walk *w)
 	}
 	if (n < PG_CHUNK_MIN)
 		return 0;
-	/* Components [c, c + k) from cur: on success move there and keep k,
-	 * on failure halve k. A boundary d components away costs about 3d
-	 * components of kernel lookups and 2 log2(n) syscalls. */
 	size_t c = 0, k = n - 1;
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV};
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_BENEATH};
 	while (k > 0) {
 		if (c + k > n - 1)
 			k = n - 1 - c;
 		if (k == 0)
 			break;
 		size_t from = c ? w->ends[c - 1] : 0, to = w->ends[c + k - 1];
+		while (rem[from] == '/') /* relative to cur, never from "/" */
+			from++;
 		memcpy(w->chunk, rem + from, to - from);
 		w->chunk[to - from] = '\0';
 		int fd = (int)sys_openat2(w->cur, w->chunk, &how);
