@@ -168,7 +168,12 @@ int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 		 * SYNC_WAKE_UP the kernel wakes pollers of the listener on the
 		 * CPU of the task that made the call. */
 		struct pollfd pfd = {.fd = p->listener, .events = POLLIN};
-		if (poll(&pfd, 1, -1) < 0) {
+		/* FIFO workers whose requester went away are released; while
+		 * any is waiting, look once a second. */
+		int pending = procguard_pending_workers(pg);
+		if (pending)
+			procguard_release_stale(pg, p->listener);
+		if (poll(&pfd, 1, pending ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = tj_error_set(err, errno, "poll the seccomp listener");

@@ -47,6 +47,7 @@ struct fifo_job {
 	struct seccomp_notif n;
 	int fd;
 	int flags;
+	int slot;
 };
 
 void pg_procguard_unref(struct procguard *pg)
@@ -76,6 +77,10 @@ static void *fifo_worker(void *arg)
 	}
 	close(j->fd);
 	close(j->listener);
+	pthread_mutex_lock(&j->pg->jobs_lock);
+	close(j->pg->jobs[j->slot].fd);
+	j->pg->jobs[j->slot].used = false;
+	pthread_mutex_unlock(&j->pg->jobs_lock);
 	atomic_fetch_sub(&j->pg->workers, 1);
 	pg_procguard_unref(j->pg);
 	free(j);
@@ -104,6 +109,25 @@ int pg_start_fifo_worker(struct pg_req *rq, int fd)
 		atomic_fetch_sub(&rq->pg->workers, 1);
 		return -e;
 	}
+	struct procguard *pg = rq->pg;
+	pthread_mutex_lock(&pg->jobs_lock);
+	int slot = -1;
+	for (int i = 0; i < PG_MAX_WORKERS && slot < 0; i++)
+		if (!pg->jobs[i].used)
+			slot = i;
+	int own = slot >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
+	if (own >= 0)
+		pg->jobs[slot] = (struct pg_job_slot){.used = true, .id = rq->n->id,
+						      .fd = own, .flags = rq->flags};
+	pthread_mutex_unlock(&pg->jobs_lock);
+	if (own < 0) {
+		int e = slot < 0 ? EAGAIN : errno;
+		close(j->listener);
+		free(j);
+		atomic_fetch_sub(&pg->workers, 1);
+		return -e;
+	}
+	j->slot = slot;
 	atomic_fetch_add(&rq->pg->refs, 1);
 	pthread_attr_t at;
 	pthread_t t;
@@ -113,6 +137,10 @@ int pg_start_fifo_worker(struct pg_req *rq, int fd)
 	int r = pthread_create(&t, &at, fifo_worker, j);
 	pthread_attr_destroy(&at);
 	if (r) {
+		pthread_mutex_lock(&pg->jobs_lock);
+		close(pg->jobs[slot].fd);
+		pg->jobs[slot].used = false;
+		pthread_mutex_unlock(&pg->jobs_lock);
 		close(j->listener);
 		free(j);
 		atomic_fetch_sub(&rq->pg->workers, 1);
@@ -122,3 +150,35 @@ int pg_start_fifo_worker(struct pg_req *rq, int fd)
 	return 0;
 }
 
+
+int procguard_pending_workers(struct procguard *pg)
+{
+	return pg ? atomic_load(&pg->workers) : 0;
+}
+
+/* A worker waits in open() for the FIFO's other end; if the task that
+ * asked went away (killed, or its call interrupted for good), nobody would
+ * ever come and the worker would hold its slot for the sandbox's life: 32
+ * such and every blocking FIFO open failed. So the worker is released by
+ * opening the other end ourselves (non-blocking, closed at once): its open
+ * returns, the answer finds no request, and it cleans up. */
+void procguard_release_stale(struct procguard *pg, int listener)
+{
+	pthread_mutex_lock(&pg->jobs_lock);
+	for (int i = 0; i < PG_MAX_WORKERS; i++) {
+		struct pg_job_slot *sl = &pg->jobs[i];
+		if (!sl->used || sl->released)
+			continue;
+		uint64_t id = sl->id;
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+			continue;
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", sl->fd);
+		int other = open(p, ((sl->flags & O_ACCMODE) == O_RDONLY ? O_WRONLY : O_RDONLY) |
+					    O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (other >= 0)
+			close(other);
+		sl->released = true;
+	}
+	pthread_mutex_unlock(&pg->jobs_lock);
+}

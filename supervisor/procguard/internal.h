@@ -9,6 +9,7 @@
  * The seccomp rules the guard needs are in ../seccomp_guard_rules.c. */
 #pragma once
 #include <limits.h>
+#include <pthread.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <stdatomic.h>
@@ -63,6 +64,14 @@ struct procguard {
 	char proc_prefix[256]; /* d_path of proc_fd as the supervisor sees it */
 	size_t proc_prefix_len;
 	atomic_int workers;        /* FIFO workers running */
+	/* One slot per FIFO worker, for pg_release_stale(): the request's id
+	 * and our own O_PATH fd of the FIFO (to open its other end). */
+	pthread_mutex_t jobs_lock;
+	struct pg_job_slot {
+		bool used, released;
+		uint64_t id;
+		int fd, flags;
+	} jobs[PG_MAX_WORKERS];
 	atomic_int refs;           /* 1 for the owner + 1 per worker */
 	struct walk *walk;         /* the slow path's state, reused */
 	struct pg_nscache nscache[PG_NSCACHE];

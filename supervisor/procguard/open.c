@@ -414,6 +414,7 @@ int procguard_new(struct procguard **out, struct tj_error *err)
 	pg->proc_fd = -1;
 	atomic_init(&pg->refs, 1);
 	pg->walk = calloc(1, sizeof(*pg->walk));
+	pthread_mutex_init(&pg->jobs_lock, NULL);
 	pg->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!pg->walk || pg->root_fd < 0) {
 		int e = pg->walk ? errno : ENOMEM;

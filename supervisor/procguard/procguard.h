@@ -56,6 +56,11 @@ void procguard_handle(struct procguard *pg, int listener,
 		      const struct seccomp_notif *req,
 		      struct procguard_result *res);
 
+/* FIFO workers still waiting for the other end, and releasing those whose
+ * request is gone (the caller polls with a timeout while any are waiting). */
+int procguard_pending_workers(struct procguard *pg);
+void procguard_release_stale(struct procguard *pg, int listener);
+
 /* Counters, for the benchmark and the tests. */
 struct procguard_stats {
 	uint64_t handled, fast, slow, denied, stale;
