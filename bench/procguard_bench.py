@@ -21,6 +21,8 @@ ap.add_argument("--rounds", type=int, default=30)
 ap.add_argument("--opens", type=int, default=10000)
 ap.add_argument("--json")
 ap.add_argument("--taskjail", help="binary (default BUILD/taskjail)")
+ap.add_argument("--baseline-drop", default="tmp_exec",
+                help="comma-separated profile keys the baseline build does not know")
 ap.add_argument("--baseline", help="a second taskjail binary (e.g. an older build): its strict mode\n"
                 "runs in the same interleaved rounds as column 'strict@base'")
 a = ap.parse_args()
@@ -42,6 +44,13 @@ for rt in ("python", "node"):
         with open(path, "w") as f:
             json.dump(p, f)
         profiles[(rt, mode)] = path
+        if a.baseline and mode == "strict":
+            for k in a.baseline_drop.split(","):
+                p.pop(k, None)
+            bpath = os.path.join(work, "%s-%s-base.json" % (rt, mode))
+            with open(bpath, "w") as f:
+                json.dump(p, f)
+            profiles[(rt, "strict@base")] = bpath
 
 node = shutil.which("node") or "/usr/bin/node"
 cmds = {  # label -> (profile, argv)
@@ -73,7 +82,7 @@ for r in range(a.rounds):
             if mode == "bare":
                 return []
             if mode == "strict@base":
-                return [a.baseline, "run", "--profile", profiles[(rt, "strict")], "--"]
+                return [a.baseline, "run", "--profile", profiles[(rt, "strict@base")], "--"]
             return [tj, "run", "--profile", profiles[(rt, mode)], "--"]
         for label, (rt, argv) in cmds.items():
             dt, _ = run(pre(rt) + argv)
