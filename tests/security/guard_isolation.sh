@@ -5,17 +5,10 @@
 # the /proc guard; the shield filter refuses both, and the deny log stays
 # bounded and valid JSON whatever the task does.
 . "$TJ_SRC/tests/lib.sh"
+. "$(dirname "$0")/lib/procguard.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || { skip "guard isolation" "no $PY"; done_testing; }
-lib="$TJ_SRC/tests/security/lib"
-prof() { # MODE SECCOMP
-	cat >"$TJ_WORK/gi-$1-$2.json" <<JSON
-{ "binds": ["/usr", "/etc", "/bin", "/lib", { "src": "/lib64", "optional": true },
-            { "src": "$lib", "dst": "/opt/tjl" }],
-  "net": "none", "workdir": "/", "proc_guard": "$1", "seccomp": "$2" }
-JSON
-	chmod 644 "$TJ_WORK/gi-$1-$2.json"; echo "$TJ_WORK/gi-$1-$2.json"
-}
+prof() { pg_lib_profile "$1" "$2"; }
 # The attack, without a filter: pid 2 is a sibling of the same uid.
 bare=$(timeout -k 5 20 "$TASKJAIL" run --profile "$(prof namespace none)" -- $PY -c '
 import os, resource, signal, time

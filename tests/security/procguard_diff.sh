@@ -9,20 +9,14 @@
 # (script(1)): the guard opens as the sandbox, never with the caller's
 # terminal, namespaces or capabilities.
 . "$TJ_SRC/tests/lib.sh"
+. "$(dirname "$0")/lib/procguard.sh"
 
 PY=/usr/bin/python3
 [ -x $PY ] || { skip "procguard differential" "no $PY"; done_testing; }
 lib="$TJ_SRC/tests/security/lib"
 # Same-length profile names: init's zeroed argv shows in /proc/1/cmdline.
-for m in namespace strict; do
-	f="$TJ_WORK/pd-$([ $m = namespace ] && echo N || echo S).json"
-	cat >"$f" <<JSON
-{ "binds": ["/usr", "/etc", "/bin", "/sbin", "/lib", { "src": "/lib64", "optional": true },
-            { "src": "$lib", "dst": "/opt/tjl" }],
-  "tmpfs_size": "64M", "net": "none", "workdir": "/", "proc_guard": "$m", "seccomp": "default" }
-JSON
-	chmod 644 "$f"
-done
+pg_lib_profile namespace default pd-N >/dev/null
+pg_lib_profile strict default pd-S >/dev/null
 probe() { # MODE(N|S) OUT [tty]
 	local cmd=("$TASKJAIL" run --profile "$TJ_WORK/pd-$1.json" -- $PY /opt/tjl/procdiff.py)
 	if [ "${3:-}" = tty ]; then

@@ -7,19 +7,11 @@
 # returned init's maps this way). Under "namespace" the kernel alone lets a
 # task read its sibling's maps, smaps, fd (same uid): the attack works there.
 . "$TJ_SRC/tests/lib.sh"
+. "$(dirname "$0")/lib/procguard.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || { skip "final-object checks" "no $PY"; done_testing; }
-lib="$TJ_SRC/tests/security/lib"
-for m in namespace strict; do
-	cat >"$TJ_WORK/fo-$m.json" <<JSON
-{ "binds": ["/usr", "/etc", "/bin", "/lib", { "src": "/lib64", "optional": true },
-            { "src": "$lib", "dst": "/opt/tjl" }],
-  "net": "none", "workdir": "/", "proc_guard": "$m", "seccomp": "default" }
-JSON
-	chmod 644 "$TJ_WORK/fo-$m.json"
-done
-ns=$("$TASKJAIL" run --profile "$TJ_WORK/fo-namespace.json" -- $PY /opt/tjl/opath-reopen.py 2>&1)
-st=$("$TASKJAIL" run --profile "$TJ_WORK/fo-strict.json" -- $PY /opt/tjl/opath-reopen.py 2>&1)
+ns=$("$TASKJAIL" run --profile "$(pg_lib_profile namespace default)" -- $PY /opt/tjl/opath-reopen.py 2>&1)
+st=$("$TASKJAIL" run --profile "$(pg_lib_profile strict default)" -- $PY /opt/tjl/opath-reopen.py 2>&1)
 for f in maps smaps smaps_rollup numa_maps fd; do
 	for route in REOPEN DIRFD; do
 		like "namespace: a sibling's $f via $route opens (the attack)" "$ns" "child $f $route OK"

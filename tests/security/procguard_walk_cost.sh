@@ -6,24 +6,16 @@
 # past the kernel's 40-symlink limit: ELOOP). The first guard walked such a
 # path component by component: 186-275 ms where the kernel took 1-4 ms.
 . "$TJ_SRC/tests/lib.sh"
+. "$(dirname "$0")/lib/procguard.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || { skip "walker cost" "no $PY"; done_testing; }
-lib="$TJ_SRC/tests/security/lib"
 BOUND=20 # strict may cost at most BOUND times the kernel (namespace mode)
-for m in namespace strict; do
-	cat >"$TJ_WORK/wc-$m.json" <<JSON
-{ "binds": ["/usr", "/etc", "/bin", "/lib", { "src": "/lib64", "optional": true },
-            { "src": "$lib", "dst": "/opt/tjl" }],
-  "net": "none", "workdir": "/", "proc_guard": "$m", "seccomp": "default" }
-JSON
-	chmod 644 "$TJ_WORK/wc-$m.json"
-done
 for links in 39 41; do
 	declare -A res=() us=()
 	for m in namespace strict; do
 		while read -r name r t; do
 			res[$m/$name]=$r us[$m/$name]=$t
-		done < <("$TASKJAIL" run --profile "$TJ_WORK/wc-$m.json" -- $PY /opt/tjl/walkcost.py 800 $links 2>&1)
+		done < <("$TASKJAIL" run --profile "$(pg_lib_profile $m default)" -- $PY /opt/tjl/walkcost.py 800 $links 2>&1)
 	done
 	for name in chain prefix suffix; do
 		a=${res[namespace/$name]:-none} b=${res[strict/$name]:-none}

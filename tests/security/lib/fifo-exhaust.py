@@ -19,18 +19,20 @@ for k in kids:
     os.waitpid(k, 0)
 time.sleep(2.5)  # the guard looks for abandoned workers once a second
 os.mkfifo("/tmp/g")
+
+
+def try_open(who, flags):
+    try:
+        os.open("/tmp/g", flags)
+        print(who, "ok", flush=True)
+    except OSError as e:
+        print(who, e, flush=True)
+
+
 pid = os.fork()
 if pid == 0:
     time.sleep(0.5)
-    try:
-        os.open("/tmp/g", os.O_WRONLY)
-        print("writer ok", flush=True)
-    except OSError as e:
-        print("writer", e, flush=True)
+    try_open("writer", os.O_WRONLY)
     os._exit(0)
-try:
-    os.open("/tmp/g", os.O_RDONLY)
-    print("reader ok", flush=True)
-except OSError as e:
-    print("reader", e, flush=True)
+try_open("reader", os.O_RDONLY)
 os.waitpid(pid, 0)

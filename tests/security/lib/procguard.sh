@@ -34,3 +34,16 @@ pg_run() {
 }
 # the probe, as seen from where pg_run runs it
 pg_probe() { if [ "$1" = bare ]; then echo "$TJ_HELPERS/proc-probe"; else echo /opt/tjh/proc-probe; fi; }
+# pg_lib_profile MODE SECCOMP [NAME]  writes a profile (proc_guard MODE,
+# seccomp SECCOMP) that makes tests/security/lib visible at /opt/tjl, for
+# the python probes there, and prints its path.
+pg_lib_profile() {
+	local f="$TJ_WORK/${3:-lib-$1-$2}.json"
+	cat >"$f" <<JSON
+{ "binds": ["/usr", "/etc", "/bin", "/sbin", "/lib", { "src": "/lib64", "optional": true },
+            { "src": "$TJ_SRC/tests/security/lib", "dst": "/opt/tjl" }],
+  "tmpfs_size": "64M", "net": "none", "workdir": "/", "proc_guard": "$1", "seccomp": "$2" }
+JSON
+	chmod 644 "$f"
+	echo "$f"
+}
