@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 		return 1;
 	pid_t pid = fork();
 	if (pid == 0) { /* the opener: open what is asked, pass the fd back */
+		close(sv[0]);
 		char path[256];
 		for (;;) {
 			ssize_t k = recv(sv[1], path, sizeof(path) - 1, 0);
