@@ -199,6 +199,11 @@ int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,
 	return 0;
 }
 
+const char *config_bind_dst_why(int r)
+{
+	return r == -EXDEV ? "leaves the sandbox root ('..' above /)" : "is not an absolute path";
+}
+
 static int parse_binds(struct pctx *p, const cJSON *arr, struct tj_config *cfg)
 {
 	char path[64];
@@ -244,9 +249,16 @@ static int parse_binds(struct pctx *p, const cJSON *arr, struct tj_config *cfg)
 		} else {
 			return perr(p, path, "expected a string \"SRC[:DST]\" or an object");
 		}
-		if (strcmp(dst ? dst : src, "/") == 0)
+		_cleanup_free_ char *ndst = NULL;
+		r = util_sandbox_path_normalize(dst ? dst : src, &ndst);
+		if (r == -ENOMEM)
+			return tj_error_set(p->err, ENOMEM, "bind");
+		if (r < 0)
+			return perr(p, path, "destination '%s' %s", dst ? dst : src,
+				    config_bind_dst_why(r));
+		if (strcmp(ndst, "/") == 0)
 			return perr(p, path, "binding onto / is not allowed");
-		r = config_add_bind(cfg, src, dst, rw, optional, p->err);
+		r = config_add_bind(cfg, src, ndst, rw, optional, p->err);
 		if (r < 0)
 			return r;
 		i++;

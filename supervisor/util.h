@@ -49,6 +49,13 @@ bool util_env_name_valid(const char *name, size_t len);
  * must be absolute. Returns 0 or -EINVAL / -ENOMEM. */
 int util_split_bind(const char *spec, char **src, char **dst);
 
+/* Lexically normalises an absolute path inside the sandbox: repeated '/'
+ * and "." go, ".." removes the component before it. Returns a malloc'd
+ * path in *out, or -EINVAL (not absolute), -EXDEV (a ".." climbs above
+ * "/": the path names a place outside the new root, which would be created
+ * on the host while the root is assembled), -ENOMEM. */
+int util_sandbox_path_normalize(const char *path, char **out);
+
 /* Appends a JSON-escaped copy of s to buf (bounded); returns bytes written
  * excluding the terminator, truncating safely. */
 size_t util_json_escape(char *buf, size_t size, const char *s);
