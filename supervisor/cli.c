@@ -174,7 +174,7 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 	if (strcmp(n, "--tmpfs-size") == 0) {
 		r = util_parse_size(v, &cfg->tmpfs_size);
 		if (r < 0)
-			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s': not a size (e.g. 64M, 1G)", v);
+			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s' %s", v, util_parse_size_why(v, r));
 		return 0;
 	}
 	if (strcmp(n, "--proc-guard") == 0) {

@@ -66,6 +66,15 @@ int util_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+const char *util_parse_size_why(const char *s, int r)
+{
+	if (r != -ERANGE)
+		return "is not a size (e.g. 64M, 1G)";
+	while (*s == '0')
+		s++;
+	return isdigit((unsigned char)*s) ? "is above the maximum, 16777215T" : "is zero";
+}
+
 int util_exit_code_from_wait_status(int wstatus)
 {
 	if (WIFEXITED(wstatus))

@@ -32,6 +32,9 @@ static inline int steal_fd(int *fd)
  * trailing "i"/"iB"/"B". Returns 0 or -EINVAL/-ERANGE. Zero is rejected. */
 int util_parse_size(const char *s, uint64_t *out);
 
+/* Why util_parse_size(s) returned r < 0, for "'S' <why>" messages. */
+const char *util_parse_size_why(const char *s, int r);
+
 /* Decimal unsigned integer in [min, max]. Returns 0 or -EINVAL/-ERANGE. */
 int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 

@@ -39,6 +39,15 @@ static void test_parse_size(void **s)
 	assert_int_equal(util_parse_size(NULL, &(uint64_t){ 0 }), -EINVAL);
 }
 
+static void test_parse_size_why(void **s)
+{
+	(void)s;
+	assert_string_equal(util_parse_size_why("99999999999999999999", -ERANGE), "is above the maximum, 16777215T");
+	assert_string_equal(util_parse_size_why("16777216T", -ERANGE), "is above the maximum, 16777215T");
+	assert_string_equal(util_parse_size_why("000M", -ERANGE), "is zero");
+	assert_string_equal(util_parse_size_why("1.5G", -EINVAL), "is not a size (e.g. 64M, 1G)");
+}
+
 static void test_parse_uint(void **s)
 {
 	(void)s;
@@ -162,7 +171,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_exit_codes),  cmocka_unit_test(test_env_name),
 		cmocka_unit_test(test_split_bind),  cmocka_unit_test(test_json_escape),
-		cmocka_unit_test(test_sandbox_path_normalize),
+		cmocka_unit_test(test_sandbox_path_normalize), cmocka_unit_test(test_parse_size_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
