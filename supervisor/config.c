@@ -325,6 +325,14 @@ static const struct {
 	{ "stack", RLIMIT_STACK },
 };
 
+const char *config_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
 static int json_uint(struct pctx *p, const cJSON *v, const char *path, uint64_t *out)
 {
 	if (cJSON_IsString(v) && strcmp(v->valuestring, "unlimited") == 0) {

@@ -7,6 +7,15 @@
 #include <time.h>
 #include <unistd.h>
 
+static int log_errno;
+static unsigned long log_lost;
+
+int log_failure(unsigned long *lost)
+{
+	*lost = log_lost;
+	return log_errno;
+}
+
 void log_event(int fd, const char *fmt, ...)
 {
 	char line[4096];
@@ -33,8 +42,12 @@ void log_event(int fd, const char *fmt, ...)
 		ssize_t w = write(fd, line + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			if (!log_errno)
+				log_errno = w < 0 ? errno : EIO;
+			log_lost++;
 			return;
+		}
 		off += (size_t)w;
 	}
 }

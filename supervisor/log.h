@@ -7,3 +7,7 @@
  * member (seconds since the epoch, with microseconds) is prepended.
  * Does nothing when fd < 0. Strings must be escaped with util_json_escape. */
 void log_event(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The errno of the first event line that could not be written in full (0
+ * when none) and, in *lost, how many lines were not. */
+int log_failure(unsigned long *lost);

@@ -4,7 +4,7 @@
 # on stderr, and that nothing ran (the command would have made a file in a
 # read-write bind of the host's $TJ_WORK/m).
 . "$TJ_SRC/tests/lib.sh"
-mkdir -p "$TJ_WORK/m"
+mkdir -p "$TJ_WORK/m"; chmod 1777 "$TJ_WORK/m"
 RUN=(--bind-rw "$TJ_WORK/m:/m")
 MARK=(/bin/touch /m/ran)
 
@@ -91,5 +91,67 @@ is "--seccomp <(...): exit 125" "$rc" 125
 like "... says why a pipe is refused" "$out" \
 	"^taskjail: policy /dev/fd/[0-9]+: not a regular file \(a pipe: it is read more than once; write it to a file\)$"
 check "... nothing ran on the host" test ! -e "$TJ_WORK/m/ran"
+
+# ---- the command and the run ---------------------------------------------
+# exited DESC RC WANT ARGS...  -- exit RC, stderr is exactly WANT
+exited() {
+	local d=$1 want_rc=$2 want=$3; shift 3
+	local out rc
+	out=$("$TASKJAIL" "$@" 2>&1 </dev/null); rc=$?
+	is "$d: exit $want_rc" "$rc" "$want_rc"
+	is "... says: $want" "$out" "$want"
+}
+exited "empty command" 125 \
+	"taskjail: the command is an empty string (taskjail run [OPTION]... -- COMMAND [ARG]...)" run -- ""
+mkdir -p "$TJ_WORK/bin"; printf '#!/bin/sh\ntouch /m/ran\n' > "$TJ_WORK/bin/mark"; chmod 755 "$TJ_WORK/bin/mark"
+rm -f "$TJ_WORK/m/ran"
+exited "a host program not bound in" 127 \
+	"taskjail: exec $TJ_WORK/bin/mark: No such file or directory (not visible inside the sandbox; bind its directory with --bind-ro)" \
+	run "${RUN[@]}" -- "$TJ_WORK/bin/mark"
+check "... nothing ran on the host" test ! -e "$TJ_WORK/m/ran"
+# Below /tmp, a bind is covered by the sandbox's tmpfs /tmp.
+exited "... bound below /tmp (under the sandbox's tmpfs)" 127 \
+	"taskjail: exec $TJ_WORK/bin/mark: No such file or directory (not visible inside the sandbox; bind its directory with --bind-ro)" \
+	run "${RUN[@]}" --bind-ro "$TJ_WORK/bin:$TJ_WORK/bin" -- "$TJ_WORK/bin/mark"
+out=$("$TASKJAIL" run "${RUN[@]}" --bind-ro "$TJ_WORK/bin:/opt/bin" -- /opt/bin/mark 2>&1); rc=$?
+is "... bound with --bind-ro, it runs" "$rc:$out" "0:"
+check "... and made its mark" test -e "$TJ_WORK/m/ran"
+exited "a directory as the command" 126 "taskjail: exec /usr/bin: is a directory, not a program" run -- /usr/bin
+exited "a directory through a symlink bind (/bin/)" 126 "taskjail: exec /bin/: is a directory, not a program" run -- /bin/
+
+out=$("$TASKJAIL" check --help 2>&1); rc=$?
+is "check --help: exit 0" "$rc" 0
+like "... prints the usage" "$out" "^Usage: taskjail check \[--json\]"
+exited "check --bogus" 125 "taskjail: check: unknown argument '--bogus' (usage: taskjail check [--json])" check --bogus
+
+out=$("$TASKJAIL" run --seccomp none -- /bin/true 2>&1); rc=$?
+is "--seccomp none: exit 0" "$rc" 0
+is "... with a warning, as --net host" "$out" "taskjail: warning: seccomp none: the task runs without a system call filter"
+
+# Output that cannot be written is an error, not lost in silence.
+out=$("$TASKJAIL" run --log-file /dev/full -- /bin/true 2>&1); rc=$?
+is "--log-file /dev/full: exit 125" "$rc" 125
+is "... says how many events were lost" "$out" \
+	"taskjail: event log /dev/full: 2 event lines not written: No space left on device"
+out=$("$TASKJAIL" run --log-file /dev/full -- /bin/sh -c 'exit 3' 2>&1); rc=$?
+is "... a failing command keeps its own status" "$rc" 3
+out=$("$TASKJAIL" check 2>&1 >/dev/full); rc=$?
+is "check > /dev/full: exit 125" "$rc" 125
+is "... says so" "$out" "taskjail: write to standard output: No space left on device"
+out=$("$TASKJAIL" check --json 2>&1 >/dev/full); rc=$?
+is "check --json > /dev/full: exit 125" "$rc" 125
+out=$("$TASKJAIL" selftest 2>&1 >/dev/full); rc=$?
+is "selftest > /dev/full: exit 125" "$rc" 125
+like "... says so" "$out" "write to standard output"
+
+hard=$(ulimit -Hn)
+if [ "$hard" != unlimited ]; then
+	prof nofile.json "{\"rlimits\": {\"nofile\": $((hard + 1))}}"
+	refused "rlimits.nofile above taskjail's hard limit" \
+		"taskjail: rlimits.nofile: hard limit $((hard + 1)) is above taskjail's own hard limit $hard (a sandbox cannot raise a hard limit)" \
+		run --profile "$TJ_WORK/nofile.json" "${RUN[@]}" -- "${MARK[@]}"
+else
+	skip "rlimits.nofile above the hard limit" "hard limit is unlimited"
+fi
 
 done_testing
