@@ -106,3 +106,92 @@ int json_parse_strict(const char *json, size_t len, const char *what, const char
 	*out = root;
 	return 0;
 }
+
+bool json_members_valid(const char *text, size_t len)
+{
+	_cleanup_free_ char *obj = malloc(len + 3);
+	if (!obj)
+		return false;
+	obj[0] = '{';
+	memcpy(obj + 1, text, len);
+	obj[len + 1] = '}';
+	obj[len + 2] = '\0';
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(obj, len + 2, &end, 0);
+	/* No control byte anywhere: cJSON takes them raw inside strings, the
+	 * JSON grammar does not, and a newline would split the line. */
+	bool ok = root && cJSON_IsObject(root) && end == obj + len + 2;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = (unsigned char)text[i] >= 0x20;
+	cJSON_Delete(root);
+	return ok;
+}
+
+/* Bytes of the JSON string character at s (an escape or a UTF-8
+ * sequence), never past end. */
+static size_t json_char_len(const char *s, const char *end)
+{
+	size_t n = 1;
+	unsigned char c = (unsigned char)*s;
+	if (c == '\\')
+		n = s + 1 < end && s[1] == 'u' ? 6 : 2;
+	else if (c >= 0xf0)
+		n = 4;
+	else if (c >= 0xe0)
+		n = 3;
+	else if (c >= 0xc0)
+		n = 2;
+	return s + n <= end ? n : (size_t)(end - s);
+}
+
+#define TRUNC_MARK "...[truncated]"
+
+static size_t shorten_pass(const char *in, size_t len, char *out, size_t max, size_t cap)
+{
+	const char *p = in, *end = in + len;
+	size_t o = 0;
+#define PUT(src, n) do { if (o + (n) > max) return 0; memcpy(out + o, (src), (n)); o += (n); } while (0)
+	while (p < end) {
+		if (*p != '"') {
+			PUT(p, 1);
+			p++;
+			continue;
+		}
+		const char *a = p + 1, *b = a;
+		while (b < end && *b != '"')
+			b += json_char_len(b, end);
+		const char *after = b < end ? b + 1 : end;
+		const char *q = after;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		bool key = q < end && *q == ':';
+		if (key || (size_t)(b - a) <= cap) {
+			PUT(p, (size_t)(after - p));
+		} else {
+			const char *c = a;
+			while (c < b) {
+				size_t n = json_char_len(c, b);
+				if ((size_t)(c + n - a) > cap)
+					break;
+				c += n;
+			}
+			PUT("\"", 1);
+			PUT(a, (size_t)(c - a));
+			PUT(TRUNC_MARK "\"", sizeof(TRUNC_MARK));
+		}
+		p = after;
+	}
+#undef PUT
+	out[o] = '\0';
+	return o;
+}
+
+size_t json_shorten_members(const char *in, size_t len, char *out, size_t max)
+{
+	for (size_t cap = max / 2; cap >= 16; cap /= 2) {
+		size_t n = shorten_pass(in, len, out, max, cap);
+		if (n)
+			return n;
+	}
+	return 0;
+}

@@ -6,6 +6,7 @@
  * and to the parser that acts on it. */
 #pragma once
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -16,3 +17,16 @@
  * key ("$.env.FOO"). */
 int json_parse_strict(const char *json, size_t len, const char *what, const char *file,
 		      cJSON **out, struct tj_error *err);
+
+/* True when text[0..len) is the members of a JSON object: "{" text "}"
+ * parses as one object and nothing else, with no byte below 0x20 (no raw
+ * control character in a string, no line break). */
+bool json_members_valid(const char *text, size_t len);
+
+/* Copies the members of a JSON object (valid, as json_members_valid) to
+ * out with every string value longer than a cap cut and marked
+ * "...[truncated]", lowering the cap until the result fits in max bytes;
+ * cuts never split an escape or a UTF-8 character. Keys are kept whole.
+ * Returns the length written (out is NUL-terminated, size max + 1), or 0
+ * when even short values do not fit. */
+size_t json_shorten_members(const char *in, size_t len, char *out, size_t max);
