@@ -2,6 +2,11 @@
 /* Structured events: one JSON object per line on the log fd. */
 #pragma once
 
+/* The "schema" of the start event: docs/log-schema.md describes every
+ * event of this version. Raised when a field changes meaning or type or is
+ * removed; new optional fields do not raise it. */
+#define LOG_SCHEMA_VERSION 1
+
 /* Writes one line: the caller passes the object's members without braces,
  * e.g. log_event(fd, "\"event\":\"exit\",\"status\":%d", st). A "time"
  * member (seconds since the epoch, with microseconds) is prepended.
