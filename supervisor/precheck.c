@@ -40,6 +40,10 @@ int precheck_command(const struct tj_config *cfg, struct tj_error *err)
 		return 0; /* "/.." is "/" to the kernel: let exec say */
 	/* Outside every bind, only /dev and /proc have content: the rest of
 	 * the new root is empty directories and a fresh tmpfs /tmp. */
+	if (strcmp(p, "/") == 0) {
+		tj_error_setx(err, EISDIR, "exec %s: is a directory, not a program", cmd);
+		return TJ_EXIT_NOEXEC;
+	}
 	const struct tj_bind *b = NULL;
 	size_t n = longest_bind(cfg, p, &b);
 	/* /tmp is mounted after the binds: one below it is covered by the

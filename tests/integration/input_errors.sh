@@ -118,6 +118,7 @@ is "... bound with --bind-ro, it runs" "$rc:$out" "0:"
 check "... and made its mark" test -e "$TJ_WORK/m/ran"
 exited "a directory as the command" 126 "taskjail: exec /usr/bin: is a directory, not a program" run -- /usr/bin
 exited "a directory through a symlink bind (/bin/)" 126 "taskjail: exec /bin/: is a directory, not a program" run -- /bin/
+exited "/ as the command" 126 "taskjail: exec /: is a directory, not a program" run -- /
 
 out=$("$TASKJAIL" check --help 2>&1); rc=$?
 is "check --help: exit 0" "$rc" 0
