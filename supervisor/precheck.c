@@ -28,6 +28,13 @@ static size_t longest_bind(const struct tj_config *cfg, const char *path, const 
 
 int precheck_command(const struct tj_config *cfg, struct tj_error *err)
 {
+	/* A missing bind source is a setup error (125) that mounts_prepare()
+	 * reports; it comes before what the command then cannot find. */
+	for (size_t i = 0; i < cfg->n_binds; i++) {
+		struct stat st;
+		if (!cfg->binds[i].optional && lstat(cfg->binds[i].src, &st) < 0)
+			return 0;
+	}
 	const char *cmd = cfg->argv && cfg->argv[0] ? cfg->argv[0] : "";
 	if (!*cmd) {
 		tj_error_setx(err, EINVAL, "the command is an empty string (taskjail run [OPTION]... -- COMMAND [ARG]...)");
