@@ -96,8 +96,14 @@ static void set(struct item *it, int e, const char *okmsg)
 
 int cmd_check(int argc, char **argv)
 {
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("Usage: taskjail check [--json]\n"
+		       "Reports whether this host and container allow what taskjail run needs.\n"
+		       "Exit status: 0 when every required check passes, 1 when one fails.\n");
+		return 0;
+	}
 	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
-	if (argc > 1 && !json) {
+	if (argc > 2 || (argc > 1 && !json)) {
 		fprintf(stderr, "taskjail: check: unknown argument '%s' (usage: taskjail check [--json])\n", argv[1]);
 		return 125;
 	}

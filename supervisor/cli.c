@@ -136,13 +136,22 @@ static int parse_bind_opt(struct tj_config *cfg, const struct opt *o, struct tj_
 	if (r < 0)
 		return tj_error_setx(err, EINVAL, "%s '%s': expected SRC[:DST] with absolute paths",
 				     o->name, o->value);
-	if (strcmp(dst, "/") == 0)
+	/* Normalised before anything exists: "/../var/tmp/x" would otherwise
+	 * be created on the host while the new root is assembled. */
+	_cleanup_free_ char *ndst = NULL;
+	r = util_sandbox_path_normalize(dst, &ndst);
+	if (r == -ENOMEM)
+		return tj_error_set(err, ENOMEM, "%s", o->name);
+	if (r < 0)
+		return tj_error_setx(err, EINVAL, "%s '%s': destination '%s' %s", o->name, o->value,
+				     dst, config_bind_dst_why(r));
+	if (strcmp(ndst, "/") == 0)
 		return tj_error_setx(err, EINVAL, "%s '%s': binding onto / is not allowed", o->name, o->value);
 	/* Fail before anything is created: a missing source is a user error. */
 	struct stat st;
 	if (lstat(src, &st) < 0)
 		return tj_error_set(err, errno, "%s: source %s", o->name, src);
-	return config_add_bind(cfg, src, dst, strcmp(o->name, "--bind-rw") == 0, false, err);
+	return config_add_bind(cfg, src, ndst, strcmp(o->name, "--bind-rw") == 0, false, err);
 }
 
 static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error *err)
@@ -165,7 +174,7 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 	if (strcmp(n, "--tmpfs-size") == 0) {
 		r = util_parse_size(v, &cfg->tmpfs_size);
 		if (r < 0)
-			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s': not a size (e.g. 64M, 1G)", v);
+			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s' %s", v, util_parse_size_why(v, r));
 		return 0;
 	}
 	if (strcmp(n, "--proc-guard") == 0) {

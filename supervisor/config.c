@@ -12,11 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "sysio.h"
 #include "util.h"
 
 #define DEFAULT_TMPFS_SIZE (64ull << 20)
 #define PROFILE_MAX_BYTES (1u << 20)
+/* JSON numbers are doubles: integers above this one are not all exact. */
+#define JSON_MAX_EXACT 9.0e15
 
 static void binds_free(struct tj_config *cfg)
 {
@@ -199,6 +202,11 @@ int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,
 	return 0;
 }
 
+const char *config_bind_dst_why(int r)
+{
+	return r == -EXDEV ? "leaves the sandbox root ('..' above /)" : "is not an absolute path";
+}
+
 static int parse_binds(struct pctx *p, const cJSON *arr, struct tj_config *cfg)
 {
 	char path[64];
@@ -244,9 +252,16 @@ static int parse_binds(struct pctx *p, const cJSON *arr, struct tj_config *cfg)
 		} else {
 			return perr(p, path, "expected a string \"SRC[:DST]\" or an object");
 		}
-		if (strcmp(dst ? dst : src, "/") == 0)
+		_cleanup_free_ char *ndst = NULL;
+		r = util_sandbox_path_normalize(dst ? dst : src, &ndst);
+		if (r == -ENOMEM)
+			return tj_error_set(p->err, ENOMEM, "bind");
+		if (r < 0)
+			return perr(p, path, "destination '%s' %s", dst ? dst : src,
+				    config_bind_dst_why(r));
+		if (strcmp(ndst, "/") == 0)
 			return perr(p, path, "binding onto / is not allowed");
-		r = config_add_bind(cfg, src, dst, rw, optional, p->err);
+		r = config_add_bind(cfg, src, ndst, rw, optional, p->err);
 		if (r < 0)
 			return r;
 		i++;
@@ -310,13 +325,24 @@ static const struct {
 	{ "stack", RLIMIT_STACK },
 };
 
+const char *config_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
 static int json_uint(struct pctx *p, const cJSON *v, const char *path, uint64_t *out)
 {
 	if (cJSON_IsString(v) && strcmp(v->valuestring, "unlimited") == 0) {
 		*out = RLIM_INFINITY;
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9.0e15 ||
+	if (cJSON_IsNumber(v) && v->valuedouble > JSON_MAX_EXACT)
+		return perr(p, path, "%.17g is above the maximum, %.0f (use \"unlimited\")",
+			    v->valuedouble, JSON_MAX_EXACT);
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
 	    v->valuedouble != (double)(uint64_t)v->valuedouble)
 		return perr(p, path, "expected a non-negative integer or \"unlimited\"");
 	*out = (uint64_t)v->valuedouble;
@@ -394,23 +420,10 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			 struct tj_config *cfg, struct tj_error *err)
 {
 	struct pctx p = { .file = file, .err = err };
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	if (!root) {
-		/* cJSON reports where it stopped; turn it into line:column. */
-		size_t off = end && end >= json ? (size_t)(end - json) : 0;
-		int line = 1, col = 1;
-		for (size_t i = 0; i < off && i < len; i++) {
-			if (json[i] == '\n') {
-				line++;
-				col = 1;
-			} else
-				col++;
-		}
-		return tj_error_setx(err, EINVAL, "profile %s: invalid JSON near line %d, column %d",
-				     file, line, col);
-	}
-	int r = 0;
+	cJSON *root = NULL;
+	int r = json_parse_strict(json, len, "profile", file, &root, err);
+	if (r < 0)
+		return r;
 	if (!cJSON_IsObject(root)) {
 		r = perr(&p, "$", "expected an object");
 		goto out;
@@ -427,10 +440,14 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			r = parse_binds(&p, e, cfg);
 		} else if (strcmp(k, "tmpfs_size") == 0) {
 			if (cJSON_IsString(e)) {
-				if (util_parse_size(e->valuestring, &cfg->tmpfs_size) < 0)
-					r = perr(&p, path, "'%s' is not a size (e.g. 64M, 1G)", e->valuestring);
-			} else if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble < 9.0e15) {
+				int pr = util_parse_size(e->valuestring, &cfg->tmpfs_size);
+				if (pr < 0)
+					r = perr(&p, path, "'%s' %s", e->valuestring, util_parse_size_why(e->valuestring, pr));
+			} else if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= JSON_MAX_EXACT) {
 				cfg->tmpfs_size = (uint64_t)e->valuedouble;
+			} else if (cJSON_IsNumber(e) && e->valuedouble > JSON_MAX_EXACT) {
+				r = perr(&p, path, "%.17g is above the maximum, %.0f bytes (or a size string, e.g. \"64G\")",
+					 e->valuedouble, JSON_MAX_EXACT);
 			} else {
 				r = perr(&p, path, "expected a size string (e.g. \"64M\") or a positive number of bytes");
 			}
@@ -553,7 +570,7 @@ int config_load_profile(const char *path, struct tj_config *cfg, struct tj_error
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = sysio_read_file("profile", path, PROFILE_MAX_BYTES, &buf, &len, err);
+	int r = sysio_read_file_or_pipe("profile", path, PROFILE_MAX_BYTES, &buf, &len, err);
 	if (r < 0)
 		return r;
 	return config_parse_profile(buf, len, path, cfg, err);

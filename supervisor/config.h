@@ -121,9 +121,15 @@ extern const char *const config_proc_guard_names[2];
 /* Index of v in names, or -1. */
 int config_name_index(const char *const *names, size_t n, const char *v);
 
+/* The profile's name of an RLIMIT_* ("nofile"), "?" when it has none. */
+const char *config_rlimit_name(int resource);
+
 /* Builders shared by the profile parser and the command line. */
 int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,
 		    bool rw, bool optional, struct tj_error *err);
+/* Why util_sandbox_path_normalize() refused a bind destination (its
+ * return value), for "destination 'D' <why>" messages. */
+const char *config_bind_dst_why(int r);
 int config_add_env(struct tj_config *cfg, const char *name, size_t name_len,
 		   const char *value, struct tj_error *err);
 int config_add_env_allow(struct tj_config *cfg, const char *name, struct tj_error *err);

@@ -9,6 +9,8 @@
 #include "cmd_policy.h"
 #include "config.h"
 #include "error.h"
+#include "log.h"
+#include "precheck.h"
 #include "sandbox.h"
 
 int cmd_check(int argc, char **argv);
@@ -48,14 +50,32 @@ static int cmd_run(int argc, char **argv, char **envp)
 		config_free(&cfg);
 		return 0;
 	}
-	if (r < 0)
+	if (r < 0 || (r = precheck_rlimits(&cfg, &err)) < 0)
 		goto fail;
+	if ((code = precheck_command(&cfg, &err)) != 0) {
+		tj_error_print(&err);
+		config_free(&cfg);
+		return code;
+	}
 	int log_fd = open_log(&cfg, &err);
 	if (log_fd < -1 || (log_fd < 0 && (cfg.log_file || cfg.log_fd >= 0)))
 		goto fail;
+	/* An explicit opt-out of a layer: say so every time, as --net host. */
+	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
+		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a system call filter\n");
 	r = sandbox_run(&cfg, argv - 1, envp, log_fd, &code, &err);
 	if (r < 0)
 		goto fail;
+	/* Events that could not be written are not dropped in silence: a
+	 * caller that asked for a log is told, and the run does not pass. */
+	unsigned long lost;
+	int le = log_failure(&lost);
+	if (le) {
+		fprintf(stderr, "taskjail: event log %s: %lu event line%s not written: %s\n",
+			cfg.log_file ? cfg.log_file : "(--log-fd)", lost, lost == 1 ? "" : "s", strerror(le));
+		if (code == 0)
+			code = TJ_EXIT_SETUP;
+	}
 	config_free(&cfg);
 	return code;
 fail:
@@ -64,7 +84,23 @@ fail:
 	return TJ_EXIT_SETUP;
 }
 
-int main(int argc, char **argv, char **envp)
+/* Output that did not reach stdout (a full disk, /dev/full, a closed
+ * pipe) fails the command: check and selftest print their verdict there. */
+static int finish_stdout(int code)
+{
+	errno = 0;
+	int r = fflush(stdout);
+	int e = errno;
+	if (r == 0 && !ferror(stdout))
+		return code;
+	/* A failed flush before (fflush(NULL) ahead of clone) left only the
+	 * error flag, not its errno. */
+	fprintf(stderr, "taskjail: write to standard output: %s\n",
+		r != 0 && e ? strerror(e) : "failed");
+	return code ? code : TJ_EXIT_SETUP;
+}
+
+static int dispatch(int argc, char **argv, char **envp)
 {
 	if (argc < 2) {
 		cli_print_usage(stderr);
@@ -88,4 +124,9 @@ int main(int argc, char **argv, char **envp)
 		return cmd_policy(argc - 1, argv + 1);
 	fprintf(stderr, "taskjail: unknown command '%s' (see taskjail --help)\n", argv[1]);
 	return TJ_EXIT_SETUP;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	return finish_stdout(dispatch(argc, argv, envp));
 }

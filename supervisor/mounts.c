@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,27 +57,91 @@ static int mkdir_p(const char *path, mode_t mode, struct tj_error *err)
 	return 0;
 }
 
-static int make_mountpoint(const char *path, bool dir, struct tj_error *err)
+static int sys_openat2(int dfd, const char *path, struct open_how *how)
 {
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", path);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = mkdir_p(parent, 0755, err);
-		if (r < 0)
-			return r;
-	}
-	if (dir)
-		return mkdir_p(path, 0755, err);
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0 && errno != EEXIST && errno != EISDIR)
-		return tj_error_set(err, errno, "create mount point %s", path);
-	if (fd >= 0)
-		close(fd);
-	return 0;
+	return (int)syscall(SYS_openat2, dfd, path, how, sizeof(*how));
 }
 
+/* Opens path (relative to the new root) as O_PATH, with "..", absolute
+ * symlinks and relative ones all resolved inside the new root, as they
+ * will be after pivot_root. Before it, a plain open follows a symlink the
+ * binds put there (a bind of the symlink /srv/l -> /var/tmp, then a bind
+ * at /srv/l/y) to the host, and mkdir creates the host's /var/tmp/y. */
+static int newroot_open(int rootfd, const char *rel, unsigned flags)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | flags,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return sys_openat2(rootfd, *rel ? rel : ".", &how);
+}
+
+/* Creates the directories of dst (an absolute, normalised sandbox path)
+ * below the new root, each resolved inside it; returns an O_PATH fd of
+ * the parent of the last component and sets *name to that component. */
+static int newroot_mkdir_parents(int rootfd, const char *dst, const char **name,
+				 struct tj_error *err)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", dst + 1) >= (int)sizeof(buf))
+		return tj_error_setx(err, ENAMETOOLONG, "bind destination too long: %s", dst);
+	char *last = strrchr(buf, '/');
+	*name = dst + 1 + (last ? (size_t)(last - buf) + 1 : 0);
+	if (!last)
+		buf[0] = '\0';
+	else
+		*last = '\0';
+	for (char *p = buf; *buf; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		char *slash = strrchr(buf, '/');
+		_cleanup_close_ int pfd = -1;
+		if (slash) {
+			*slash = '\0';
+			pfd = newroot_open(rootfd, buf, O_DIRECTORY);
+			*slash = '/';
+		} else {
+			pfd = newroot_open(rootfd, "", O_DIRECTORY);
+		}
+		if (pfd < 0)
+			return tj_error_set(err, errno, "bind destination %s: open /%s", dst, buf);
+		if (mkdirat(pfd, slash ? slash + 1 : buf, 0755) < 0 && errno != EEXIST)
+			return tj_error_set(err, errno, "bind destination %s: mkdir /%s", dst, buf);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	int fd = newroot_open(rootfd, buf, O_DIRECTORY);
+	if (fd < 0)
+		return tj_error_set(err, errno, "bind destination %s: open /%s", dst, buf);
+	return fd;
+}
+
+/* Returns an O_PATH fd of the mount point for dst, created as a directory
+ * or an empty file when missing. */
+static int newroot_mountpoint(int rootfd, const char *dst, bool dir, struct tj_error *err)
+{
+	const char *name;
+	_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, dst, &name, err);
+	if (pfd < 0)
+		return pfd;
+	if (dir) {
+		if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+			return tj_error_set(err, errno, "create mount point %s", dst);
+	} else {
+		int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+		if (fd < 0 && errno != EEXIST)
+			return tj_error_set(err, errno, "create mount point %s", dst);
+		if (fd >= 0)
+			close(fd);
+	}
+	int fd = newroot_open(rootfd, dst + 1, 0);
+	if (fd < 0)
+		return tj_error_set(err, errno, "open mount point %s", dst);
+	return fd;
+}
 
 /* noexec for the writable scratch places (/tmp, /dev/shm) unless the
  * profile says "tmp_exec": a task that can write a file there could
@@ -132,28 +197,23 @@ static int clone_bind(const struct tj_config *cfg, const struct tj_bind *b, stru
 	return 0;
 }
 
-static int attach_bind(struct cloned *c, struct tj_error *err)
+static int attach_bind(int rootfd, struct cloned *c, struct tj_error *err)
 {
-	char dst[PATH_MAX];
-	int r;
 	if (c->fd < 0 && !c->link)
 		return 0; /* optional and missing */
-	if (snprintf(dst, sizeof(dst), NEWROOT "%s", c->b->dst) >= (int)sizeof(dst))
-		return tj_error_setx(err, ENAMETOOLONG, "bind destination too long: %s", c->b->dst);
 	if (c->link) {
-		char parent[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%s", dst);
-		*strrchr(parent, '/') = '\0';
-		if (strcmp(parent, NEWROOT) != 0 && (r = mkdir_p(parent, 0755, err)) < 0)
-			return r;
-		if (symlink(c->link, dst) < 0 && errno != EEXIST)
+		const char *name;
+		_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, c->b->dst, &name, err);
+		if (pfd < 0)
+			return pfd;
+		if (symlinkat(c->link, pfd, name) < 0 && errno != EEXIST)
 			return tj_error_set(err, errno, "symlink %s -> %s", c->b->dst, c->link);
 		return 0;
 	}
-	r = make_mountpoint(dst, c->dir, err);
-	if (r < 0)
-		return r;
-	if (sys_move_mount(c->fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	_cleanup_close_ int mp = newroot_mountpoint(rootfd, c->b->dst, c->dir, err);
+	if (mp < 0)
+		return mp;
+	if (sys_move_mount(c->fd, "", mp, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return tj_error_set(err, errno, "bind %s on %s: move_mount", c->b->src, c->b->dst);
 	return 0;
 }
@@ -302,8 +362,11 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 
 	if ((r = mount_tmpfs(NEWROOT, "mode=0755,size=1m,nr_inodes=4096", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
+	_cleanup_close_ int rootfd = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return tj_error_set(err, errno, "open the new root");
 	for (size_t i = 0; i < prep->n; i++)
-		if ((r = attach_bind(&prep->c[i], err)) < 0)
+		if ((r = attach_bind(rootfd, &prep->c[i], err)) < 0)
 			return r;
 
 	/* /tmp after the binds: it is a tmpfs unless a bind targets /tmp. */

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "env.h"
+#include "json.h"
 #include "sysio.h"
 #include "util.h"
 
@@ -236,21 +237,10 @@ int n8n_parse_launcher_config(const char *json, size_t len, const char *file,
 {
 	struct lctx p = { .file = file, .err = err };
 	memset(out, 0, sizeof(*out));
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	if (!root) {
-		size_t off = end && end >= json ? (size_t)(end - json) : 0;
-		int line = 1, col = 1;
-		for (size_t i = 0; i < off && i < len; i++) {
-			if (json[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		}
-		return tj_error_setx(err, EINVAL, "launcher config %s: invalid JSON near line %d, column %d",
-				     file, line, col);
-	}
-	int r = 0;
+	cJSON *root = NULL;
+	int r = json_parse_strict(json, len, "launcher config", file, &root, err);
+	if (r < 0)
+		return r;
 	const cJSON *list = NULL;
 	if (!cJSON_IsObject(root)) {
 		r = lerr(&p, "$", "expected an object");
@@ -316,7 +306,7 @@ int n8n_load_launcher_config(const char *path, struct n8n_launcher_config *out,
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
-	int r = sysio_read_file("launcher config", path, LAUNCHER_MAX_BYTES, &buf, &len, err);
+	int r = sysio_read_file_or_pipe("launcher config", path, LAUNCHER_MAX_BYTES, &buf, &len, err);
 	if (r < 0)
 		return r;
 	return n8n_parse_launcher_config(buf, len, path, out, err);

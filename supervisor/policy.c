@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "sysio.h"
 #include "util.h"
 
@@ -888,23 +889,17 @@ int policy_parse(const char *json, size_t len, const char *file,
 {
 	struct parse p = { .file = file ? file : "(inline)", .err = err };
 	*out = NULL;
-	cJSON *root = cJSON_ParseWithLength(json, len);
-	if (!root) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t line = 1;
-		if (at && at >= json && at <= json + len)
-			for (const char *c = json; c < at; c++)
-				line += *c == '\n';
-		return tj_error_setx(err, EINVAL, "policy %s: line %zu: not valid JSON",
-				     p.file, line);
-	}
+	cJSON *root = NULL;
+	int r = json_parse_strict(json, len, "policy", p.file, &root, err);
+	if (r < 0)
+		return r;
 	struct policy *pol = calloc(1, sizeof(*pol));
 	if (!pol || !(pol->file = strdup(p.file))) {
 		free(pol);
 		cJSON_Delete(root);
 		return oom(&p);
 	}
-	int r = parse_top(&p, root, pol);
+	r = parse_top(&p, root, pol);
 	cJSON_Delete(root);
 	if (r < 0) {
 		policy_free(pol);

@@ -187,11 +187,11 @@ static void log_start(const struct tj_sandbox *sb)
 	/* "none" only ever appears when asked for explicitly. */
 	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY);
 	log_event(sb->log_fd,
-		  "\"event\":\"start\",\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
+		  "\"event\":\"start\",\"schema\":%d,\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
 		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
 		  "\"seccomp\":\"%s\",\"log_denials\":%s",
-		  TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
+		  LOG_SCHEMA_VERSION, TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
 		  config_net_names[cfg->net], TJ_SANDBOX_UID,
 		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
 		  sb->seccomp && cfg->log_denials ? "true" : "false");

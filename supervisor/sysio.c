@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,22 +21,37 @@ static int fail(struct tj_error *err, int e, bool with_errno, const char *what,
 	return tj_error_setx(err, e, "%s %s: %s", what, path, why);
 }
 
-int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **out,
-		  size_t *len, struct tj_error *err)
+static const char *file_kind(mode_t m)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return fail(err, errno, true, what, path, "stat");
-	if (!S_ISREG(st.st_mode))
-		return fail(err, EINVAL, false, what, path, "not a regular file");
-	if ((uint64_t)st.st_size > max)
-		return fail(err, EFBIG, false, what, path, "too large");
-	char *buf = malloc((size_t)st.st_size + 1);
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a pipe" : S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Reads until EOF, at most max bytes: a pipe has no size to check first. */
+static int read_all(int fd, const char *what, const char *path, size_t max, char **out,
+		    size_t *len, struct tj_error *err)
+{
+	size_t cap = 4096, got = 0;
+	char *buf = malloc(cap);
 	if (!buf)
 		return fail(err, ENOMEM, true, what, path, NULL);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	for (;;) {
+		if (got == cap - 1) {
+			if (cap > max + 1) {
+				free(buf);
+				char why[64];
+				snprintf(why, sizeof(why), "too large (more than %zu bytes)", max);
+				return fail(err, EFBIG, false, what, path, why);
+			}
+			char *n = realloc(buf, cap * 2);
+			if (!n) {
+				free(buf);
+				return fail(err, ENOMEM, true, what, path, NULL);
+			}
+			buf = n;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + got, cap - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -47,19 +63,57 @@ int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char *
 			break;
 		got += (size_t)n;
 	}
+	if (got > max) {
+		free(buf);
+		char why[64];
+		snprintf(why, sizeof(why), "too large (more than %zu bytes)", max);
+		return fail(err, EFBIG, false, what, path, why);
+	}
 	buf[got] = '\0';
 	*out = buf;
 	*len = got;
 	return 0;
 }
 
-int sysio_read_file(const char *what, const char *path, size_t max, char **out,
+int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **out,
+		  size_t *len, struct tj_error *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail(err, errno, true, what, path, "stat");
+	if (!S_ISREG(st.st_mode)) {
+		char why[96];
+		/* Callers that take pipes use sysio_read_file_or_pipe(). */
+		snprintf(why, sizeof(why), "not a regular file (%s%s)", file_kind(st.st_mode),
+			 S_ISFIFO(st.st_mode) ? ": it is read more than once; write it to a file" : "");
+		return fail(err, EINVAL, false, what, path, why);
+	}
+	if ((uint64_t)st.st_size > max)
+		return fail(err, EFBIG, false, what, path, "too large");
+	return read_all(fd, what, path, max, out, len, err);
+}
+
+int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
 		    size_t *len, struct tj_error *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return fail(err, errno, true, what, path, NULL);
-	return sysio_read_fd(fd, what, path, max, out, len, err);
+	return sysio_read_fd(fd, what, path, max, buf, len, err);
+}
+
+int sysio_read_file_or_pipe(const char *what, const char *path, size_t max, char **buf,
+			    size_t *len, struct tj_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return fail(err, errno, true, what, path, NULL);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail(err, errno, true, what, path, "stat");
+	if (S_ISFIFO(st.st_mode))
+		return read_all(fd, what, path, max, buf, len, err);
+	return sysio_read_fd(fd, what, path, max, buf, len, err);
 }
 
 int sysio_close_fds_except(const int *keep, size_t n)

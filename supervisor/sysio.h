@@ -11,6 +11,12 @@
 int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
 		    size_t *len, struct tj_error *err);
 
+/* The same, and also a pipe (a FIFO, --profile <(...), /dev/stdin on a
+ * pipe), read once to EOF. For files read once only: the policy is not
+ * one, it is read for the filter cache's key and again to parse it. */
+int sysio_read_file_or_pipe(const char *what, const char *path, size_t max, char **buf,
+			    size_t *len, struct tj_error *err);
+
 /* The same on an open fd (path is for messages only). */
 int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **buf,
 		  size_t *len, struct tj_error *err);

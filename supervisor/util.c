@@ -66,6 +66,15 @@ int util_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+const char *util_parse_size_why(const char *s, int r)
+{
+	if (r != -ERANGE)
+		return "is not a size (e.g. 64M, 1G)";
+	while (*s == '0')
+		s++;
+	return isdigit((unsigned char)*s) ? "is above the maximum, 16777215T" : "is zero";
+}
+
 int util_exit_code_from_wait_status(int wstatus)
 {
 	if (WIFEXITED(wstatus))
@@ -108,6 +117,46 @@ int util_split_bind(const char *spec, char **src, char **dst)
 		*src = *dst = NULL;
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int util_sandbox_path_normalize(const char *path, char **out)
+{
+	*out = NULL;
+	if (path[0] != '/')
+		return -EINVAL;
+	size_t len = strlen(path);
+	char *n = malloc(len + 2);
+	if (!n)
+		return -ENOMEM;
+	size_t o = 0; /* n[0..o) is the normalised prefix, without a trailing '/' */
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *c = p;
+		while (*p && *p != '/')
+			p++;
+		size_t clen = (size_t)(p - c);
+		if (clen == 0 || (clen == 1 && c[0] == '.'))
+			continue;
+		if (clen == 2 && c[0] == '.' && c[1] == '.') {
+			if (o == 0) {
+				free(n);
+				return -EXDEV;
+			}
+			while (o > 0 && n[o - 1] != '/')
+				o--;
+			o--; /* the '/' before the removed component */
+			continue;
+		}
+		n[o++] = '/';
+		memcpy(n + o, c, clen);
+		o += clen;
+	}
+	if (o == 0)
+		n[o++] = '/';
+	n[o] = '\0';
+	*out = n;
 	return 0;
 }
 

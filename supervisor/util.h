@@ -32,6 +32,9 @@ static inline int steal_fd(int *fd)
  * trailing "i"/"iB"/"B". Returns 0 or -EINVAL/-ERANGE. Zero is rejected. */
 int util_parse_size(const char *s, uint64_t *out);
 
+/* Why util_parse_size(s) returned r < 0, for "'S' <why>" messages. */
+const char *util_parse_size_why(const char *s, int r);
+
 /* Decimal unsigned integer in [min, max]. Returns 0 or -EINVAL/-ERANGE. */
 int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
@@ -48,6 +51,13 @@ bool util_env_name_valid(const char *name, size_t len);
 /* Splits "SRC[:DST]" into two malloc'd strings; DST defaults to SRC. Both
  * must be absolute. Returns 0 or -EINVAL / -ENOMEM. */
 int util_split_bind(const char *spec, char **src, char **dst);
+
+/* Lexically normalises an absolute path inside the sandbox: repeated '/'
+ * and "." go, ".." removes the component before it. Returns a malloc'd
+ * path in *out, or -EINVAL (not absolute), -EXDEV (a ".." climbs above
+ * "/": the path names a place outside the new root, which would be created
+ * on the host while the root is assembled), -ENOMEM. */
+int util_sandbox_path_normalize(const char *path, char **out);
 
 /* Appends a JSON-escaped copy of s to buf (bounded); returns bytes written
  * excluding the terminator, truncating safely. */

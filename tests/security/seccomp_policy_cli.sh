@@ -53,7 +53,7 @@ bad "index 6" '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["socket"]
 bad "a bad errno" '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":99999}' 'defaultErrnoRet: bad errno 99999'
 bad "a wrong type" '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":"read","action":"SCMP_ACT_ALLOW"}]}' \
 	'syscalls\[0\]\.names: must be an array of strings, not a string'
-bad "broken JSON" '{"defaultAction":' 'line 1: not valid JSON'
+bad "broken JSON" '{"defaultAction":' 'invalid JSON near line 1'
 out=$("$TASKJAIL" policy check /nonexistent/policy.json 2>&1)
 is "policy check of a missing file: exit 125" "$?" "125"
 

@@ -79,6 +79,14 @@ static void test_errors(void **s)
 		{ "[", "test.json: invalid JSON near line 1" },
 		{ "{\n\"net\": \"none\",\n}", "invalid JSON near line 3" },
 		{ "[]", "test.json: $: expected an object" },
+		{ "{\"net\":\"none\"} x", "profile test.json: text after the JSON value at line 1, column 16" },
+		{ "{\"net\":\"none\"}\n{\"net\":\"host\"}", "text after the JSON value at line 2, column 1" },
+		{ "{\"net\":\"none\",\"net\":\"host\"}", "profile test.json: $.net: duplicate key (each key may appear once)" },
+		{ "{\"env\":{\"A\":\"1\",\"B\":\"2\",\"A\":\"3\"}}", "$.env.A: duplicate key" },
+		{ "{\"binds\":[\"/usr\",{\"src\":\"/a\",\"dst\":\"/b\",\"dst\":\"/c\"}]}", "$.binds[1].dst: duplicate key" },
+		{ "{\"binds\":[\"/usr:/../x\"]}", "$.binds[0]: destination '/../x' leaves the sandbox root ('..' above /)" },
+		{ "{\"binds\":[{\"src\":\"/usr\",\"dst\":\"/a/../../x\"}]}", "$.binds[0]: destination '/a/../../x' leaves the sandbox root" },
+		{ "{\"binds\":[\"/usr:/x/..\"]}", "$.binds[0]: binding onto / is not allowed" },
 		{ "{\"nope\":1}", "$.nope: unknown key" },
 		{ "{\"net\":\"wifi\"}", "$.net: 'wifi' is not one of: none, host, relay" },
 		{ "{\"net\":1}", "$.net: expected a string" },
@@ -91,6 +99,10 @@ static void test_errors(void **s)
 		{ "{\"binds\":[{\"src\":\"/x\",\"rw\":1}]}", "$.binds[0].rw: expected true or false" },
 		{ "{\"binds\":[\"/x:/\"]}", "$.binds[0]: binding onto / is not allowed" },
 		{ "{\"tmpfs_size\":\"lots\"}", "$.tmpfs_size: 'lots' is not a size" },
+		{ "{\"tmpfs_size\":\"99999999T\"}", "$.tmpfs_size: '99999999T' is above the maximum, 16777215T" },
+		{ "{\"tmpfs_size\":1e300}", "$.tmpfs_size: 1.0000000000000001e+300 is above the maximum, 9000000000000000 bytes" },
+		{ "{\"rlimits\":{\"nofile\":1e20}}", "$.rlimits.nofile: 1e+20 is above the maximum, 9000000000000000 (use \"unlimited\")" },
+		{ "{\"rlimits\":{\"as\":[1,18446744073709551615]}}", "$.rlimits.as: 1.8446744073709552e+19 is above the maximum" },
 		{ "{\"tmpfs_size\":0}", "$.tmpfs_size: expected a size string" },
 		{ "{\"workdir\":\"tmp\"}", "$.workdir: 'tmp' is not an absolute path" },
 		{ "{\"host_uid\":0}", "$.host_uid: expected a uid from 1" },
@@ -117,6 +129,19 @@ static void test_errors(void **s)
 			fail_msg("%s: r=%d msg='%s', want '%s'", t[i].json, r, e.msg, t[i].msg);
 		config_free(&c);
 	}
+}
+
+/* A NUL byte after the value is text after it too (a file of "{}\0..."). */
+static void test_trailing_nul(void **s)
+{
+	(void)s;
+	struct tj_config c;
+	struct tj_error e = { 0 };
+	static const char json[] = "{\"net\":\"none\"}\n\0{\"net\":\"host\"}";
+	config_init_defaults(&c);
+	assert_int_equal(config_parse_profile(json, sizeof(json) - 1, "test.json", &c, &e), -EINVAL);
+	assert_string_equal(e.msg, "profile test.json: text after the JSON value at line 2, column 1 (one value per file)");
+	config_free(&c);
 }
 
 static void test_env_build(void **s)
@@ -160,7 +185,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_profile),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_env_build),
+		cmocka_unit_test(test_trailing_nul), cmocka_unit_test(test_env_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,7 +157,12 @@ static void rejects_bad_files(void **state)
 		  "$.task-runners[1]: health-check-server-port 5681 already used by $.task-runners[0] "
 		  "(set health-check-server-port for each runner)" },
 		{ "{\"task-runners\":[{\"runner-type\":\"a\",\"runner-type\":\"b\",\"workdir\":\"/\","
-		  "\"command\":\"/n\"}]}", "$.task-runners[0].runner-type: given twice" },
+		  "\"command\":\"/n\"}]}", "$.task-runners[0].runner-type: duplicate key" },
+		{ "{\"task-runners\":[{\"runner-type\":\"a\",\"workdir\":\"/\",\"command\":\"/n\","
+		  "\"env-overrides\":{\"X\":\"1\",\"X\":\"2\"}}]}",
+		  "launcher config t.json: $.task-runners[0].env-overrides.X: duplicate key (each key may appear once)" },
+		{ "{\"task-runners\":[]} []", "launcher config t.json: text after the JSON value at line 1, column 21" },
+		{ "{\"task-runners\":[]}\n\n}", "launcher config t.json: text after the JSON value at line 3, column 1" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct n8n_launcher_config c;

@@ -33,7 +33,13 @@ struct bad_case {
 #define ARG(x) RULE("{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[" x "]}")
 
 static const struct bad_case bad[] = {
-	{ "{\"defaultAction\": ", "line 1", "not valid JSON" },
+	{ "{\"defaultAction\": ", "line 1", "invalid JSON near" },
+	{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\"} x", "line 1, column 36", "text after the JSON value" },
+	{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}\n{}", "line 2, column 1", "text after the JSON value" },
+	{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultAction\":\"SCMP_ACT_KILL\"}", "$.defaultAction",
+	  "duplicate key (each key may appear once)" },
+	{ RULE("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"action\":\"SCMP_ACT_KILL\"}"),
+	  "$.syscalls[1].action", "duplicate key" },
 	{ "[1,2]", "(top level)", "must be a JSON object, not an array" },
 	{ "{}", "defaultAction", "missing" },
 	{ "{\"defaultAction\":1}", "defaultAction", "must be a string, not a number" },

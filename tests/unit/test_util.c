@@ -39,6 +39,15 @@ static void test_parse_size(void **s)
 	assert_int_equal(util_parse_size(NULL, &(uint64_t){ 0 }), -EINVAL);
 }
 
+static void test_parse_size_why(void **s)
+{
+	(void)s;
+	assert_string_equal(util_parse_size_why("99999999999999999999", -ERANGE), "is above the maximum, 16777215T");
+	assert_string_equal(util_parse_size_why("16777216T", -ERANGE), "is above the maximum, 16777215T");
+	assert_string_equal(util_parse_size_why("000M", -ERANGE), "is zero");
+	assert_string_equal(util_parse_size_why("1.5G", -EINVAL), "is not a size (e.g. 64M, 1G)");
+}
+
 static void test_parse_uint(void **s)
 {
 	(void)s;
@@ -100,6 +109,40 @@ static void test_split_bind(void **s)
 	assert_int_equal(util_split_bind("/a:/b:/c", &a, &b), -EINVAL);
 }
 
+static void expect_norm(const char *in, int want_r, const char *want)
+{
+	char *out = NULL;
+	int r = util_sandbox_path_normalize(in, &out);
+	if (r != want_r)
+		fail_msg("%s: got %d, want %d", in, r, want_r);
+	if (want)
+		assert_string_equal(out, want);
+	else
+		assert_null(out);
+	free(out);
+}
+
+static void test_sandbox_path_normalize(void **s)
+{
+	(void)s;
+	expect_norm("/usr", 0, "/usr");
+	expect_norm("//usr///lib/", 0, "/usr/lib");
+	expect_norm("/./a/./b/.", 0, "/a/b");
+	expect_norm("/a/b/../c", 0, "/a/c");
+	expect_norm("/a/..", 0, "/");
+	expect_norm("/", 0, "/");
+	expect_norm("/a/...", 0, "/a/...");
+	expect_norm("/a/..b/.c", 0, "/a/..b/.c");
+	/* leaving the root: refused, never clamped to "/" */
+	expect_norm("/..", -EXDEV, NULL);
+	expect_norm("/../var/tmp/x", -EXDEV, NULL);
+	expect_norm("/../../x", -EXDEV, NULL);
+	expect_norm("/a/../../x", -EXDEV, NULL);
+	expect_norm("/a/./../b/../..", -EXDEV, NULL);
+	expect_norm("a/b", -EINVAL, NULL);
+	expect_norm("", -EINVAL, NULL);
+}
+
 static void test_json_escape(void **s)
 {
 	(void)s;
@@ -128,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_exit_codes),  cmocka_unit_test(test_env_name),
 		cmocka_unit_test(test_split_bind),  cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_sandbox_path_normalize), cmocka_unit_test(test_parse_size_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

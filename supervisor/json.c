@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void line_col(const char *json, size_t len, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (json[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* path holds the JSON path of v ("$", "$.a[2]"); returns 1 and the path of
+ * the first repeated key found (in sorted order) in path, 0, or -ENOMEM.
+ * Sorting keeps an object of n keys at n log n: a 1 MiB file can hold
+ * 100000 of them. Recursion is bounded by cJSON's nesting limit. */
+static int find_duplicate(const cJSON *v, char *path, size_t size)
+{
+	size_t plen = strlen(path);
+	size_t n = 0;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, v)
+		n++;
+	if (cJSON_IsObject(v) && n > 1) {
+		_cleanup_free_ const cJSON **kids = calloc(n, sizeof(*kids));
+		if (!kids)
+			return -ENOMEM;
+		size_t i = 0;
+		cJSON_ArrayForEach(c, v)
+			kids[i++] = c;
+		qsort(kids, n, sizeof(*kids), cmp_names);
+		for (i = 1; i < n; i++) {
+			if (strcmp(kids[i - 1]->string, kids[i]->string) == 0) {
+				snprintf(path + plen, size - plen, ".%s", kids[i]->string);
+				return 1;
+			}
+		}
+	}
+	size_t i = 0;
+	cJSON_ArrayForEach(c, v) {
+		if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+			if (cJSON_IsObject(v))
+				snprintf(path + plen, size - plen, ".%s", c->string);
+			else
+				snprintf(path + plen, size - plen, "[%zu]", i);
+			int r = find_duplicate(c, path, size);
+			if (r != 0)
+				return r;
+			path[plen] = '\0';
+		}
+		i++;
+	}
+	return 0;
+}
+
+int json_parse_strict(const char *json, size_t len, const char *what, const char *file,
+		      cJSON **out, struct tj_error *err)
+{
+	int line, col;
+	const char *end = NULL;
+	*out = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	if (!root) {
+		/* cJSON reports where it stopped; turn it into line:column. */
+		line_col(json, len, end && end >= json ? (size_t)(end - json) : 0, &line, &col);
+		return tj_error_setx(err, EINVAL, "%s %s: invalid JSON near line %d, column %d",
+				     what, file, line, col);
+	}
+	size_t off = end && end >= json ? (size_t)(end - json) : len;
+	while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' ||
+			     json[off] == '\r'))
+		off++;
+	if (off < len) {
+		cJSON_Delete(root);
+		line_col(json, len, off, &line, &col);
+		return tj_error_setx(err, EINVAL,
+				     "%s %s: text after the JSON value at line %d, column %d (one value per file)",
+				     what, file, line, col);
+	}
+	char path[256] = "$";
+	int r = find_duplicate(root, path, sizeof(path));
+	if (r != 0) {
+		cJSON_Delete(root);
+		if (r < 0)
+			return tj_error_set(err, -r, "%s %s", what, file);
+		return tj_error_setx(err, EINVAL, "%s %s: %s: duplicate key (each key may appear once)",
+				     what, file, path);
+	}
+	*out = root;
+	return 0;
+}
+
+bool json_members_valid(const char *text, size_t len)
+{
+	_cleanup_free_ char *obj = malloc(len + 3);
+	if (!obj)
+		return false;
+	obj[0] = '{';
+	memcpy(obj + 1, text, len);
+	obj[len + 1] = '}';
+	obj[len + 2] = '\0';
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(obj, len + 2, &end, 0);
+	/* No control byte anywhere: cJSON takes them raw inside strings, the
+	 * JSON grammar does not, and a newline would split the line. */
+	bool ok = root && cJSON_IsObject(root) && end == obj + len + 2;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = (unsigned char)text[i] >= 0x20;
+	cJSON_Delete(root);
+	return ok;
+}
+
+/* Bytes of the JSON string character at s (an escape or a UTF-8
+ * sequence), never past end. */
+static size_t json_char_len(const char *s, const char *end)
+{
+	size_t n = 1;
+	unsigned char c = (unsigned char)*s;
+	if (c == '\\')
+		n = s + 1 < end && s[1] == 'u' ? 6 : 2;
+	else if (c >= 0xf0)
+		n = 4;
+	else if (c >= 0xe0)
+		n = 3;
+	else if (c >= 0xc0)
+		n = 2;
+	return s + n <= end ? n : (size_t)(end - s);
+}
+
+#define TRUNC_MARK "...[truncated]"
+
+static size_t shorten_pass(const char *in, size_t len, char *out, size_t max, size_t cap)
+{
+	const char *p = in, *end = in + len;
+	size_t o = 0;
+#define PUT(src, n) do { if (o + (n) > max) return 0; memcpy(out + o, (src), (n)); o += (n); } while (0)
+	while (p < end) {
+		if (*p != '"') {
+			PUT(p, 1);
+			p++;
+			continue;
+		}
+		const char *a = p + 1, *b = a;
+		while (b < end && *b != '"')
+			b += json_char_len(b, end);
+		const char *after = b < end ? b + 1 : end;
+		const char *q = after;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+			q++;
+		bool key = q < end && *q == ':';
+		if (key || (size_t)(b - a) <= cap) {
+			PUT(p, (size_t)(after - p));
+		} else {
+			const char *c = a;
+			while (c < b) {
+				size_t n = json_char_len(c, b);
+				if ((size_t)(c + n - a) > cap)
+					break;
+				c += n;
+			}
+			PUT("\"", 1);
+			PUT(a, (size_t)(c - a));
+			PUT(TRUNC_MARK "\"", sizeof(TRUNC_MARK));
+		}
+		p = after;
+	}
+#undef PUT
+	out[o] = '\0';
+	return o;
+}
+
+size_t json_shorten_members(const char *in, size_t len, char *out, size_t max)
+{
+	for (size_t cap = max / 2; cap >= 16; cap /= 2) {
+		size_t n = shorten_pass(in, len, out, max, cap);
+		if (n)
+			return n;
+	}
+	return 0;
+}

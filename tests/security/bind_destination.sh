@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Bind destinations are paths inside the sandbox. While the new root is
+# assembled they are created below it on the host's file system, so a
+# destination that leaves it ("..", or a symlink the binds put there)
+# would create directories on the host, owned by the sandbox's uid.
+. "$TJ_SRC/tests/lib.sh"
+name=tj-escape.$$.$RANDOM
+host=/var/tmp/$name
+rm -rf "$host"
+
+# 1. "..": the new root was assembled at /tmp, so the old code made
+# /tmp/../var/tmp/NAME, which is the host's /var/tmp/NAME.
+mkdir "/tmp/../var/tmp/$name"
+check "bare: /tmp/../var/tmp/NAME is the host's $host" test -d "$host"
+rmdir "$host"
+
+for spec in "/usr:/../var/tmp/$name" "/usr:/../../$name" "/usr:/a/../../var/tmp/$name"; do
+	dst=${spec#/usr:}
+	out=$(tj --bind-ro "$spec" -- /bin/true 2>&1); rc=$?
+	is "--bind-ro $spec: exit 125" "$rc" 125
+	is "... says the destination leaves the root" "$out" \
+		"taskjail: --bind-ro '$spec': destination '$dst' leaves the sandbox root ('..' above /)"
+	check "... the host has no $host" test ! -e "$host"
+done
+out=$(tj --bind-rw "/usr:/../var/tmp/$name" -- /bin/true 2>&1); rc=$?
+is "--bind-rw with '..' above /: exit 125" "$rc" 125
+check "... the host has no $host" test ! -e "$host"
+out=$(tj --bind-ro "/usr:/usr/.." -- /bin/true 2>&1); rc=$?
+is "--bind-ro /usr:/usr/.. (that is /): exit 125" "$rc" 125
+is "... binding onto / is refused" "$out" "taskjail: --bind-ro '/usr:/usr/..': binding onto / is not allowed"
+
+# Inside the root, ".", "//" and ".." are normalised, not refused.
+out=$(tj --bind-ro "/usr:/a/./b//../c/" -- /bin/sh -c 'ls -d /a/c/bin && ls -a /a' 2>&1); rc=$?
+is "--bind-ro /usr:/a/./b//../c/: exit 0" "$rc" 0
+is "... bound at /a/c, nothing else made" "$(printf '%s' "$out" | tr '\n' ' ')" "/a/c/bin . .. c"
+
+# The same in a profile.
+cat > "$TJ_WORK/escape.json" <<JSON
+{ "binds": [ "/usr", { "src": "/usr", "dst": "/../var/tmp/$name" } ] }
+JSON
+out=$(tj --profile "$TJ_WORK/escape.json" -- /bin/true 2>&1); rc=$?
+is "profile dst '/../var/tmp/NAME': exit 125" "$rc" 125
+is "... names the file and the JSON path" "$out" \
+	"taskjail: profile $TJ_WORK/escape.json: \$.binds[1]: destination '/../var/tmp/$name' leaves the sandbox root ('..' above /)"
+check "... the host has no $host" test ! -e "$host"
+echo '{ "binds": [ "/usr:/x/../../var/tmp/'"$name"'" ] }' > "$TJ_WORK/escape2.json"
+out=$(tj --profile "$TJ_WORK/escape2.json" -- /bin/true 2>&1); rc=$?
+is "profile \"SRC:DST\" with '..' above /: exit 125" "$rc" 125
+check "... the host has no $host" test ! -e "$host"
+
+# 2. A symlink bound at its own path is recreated in the new root; an
+# absolute one (-> /var/tmp) named the host's /var/tmp while the root was
+# assembled, so a bind below it created $host. Now it resolves inside the
+# new root, where /var/tmp does not exist.
+ln -s /var/tmp "$TJ_WORK/lnk"
+out=$(tj --bind-ro "$TJ_WORK/lnk" --bind-ro "/usr:$TJ_WORK/lnk/$name" -- /bin/true 2>&1); rc=$?
+is "bind below an absolute symlink to the host's /var/tmp: exit 125" "$rc" 125
+like "... the destination is not found inside the new root" "$out" \
+	"^taskjail: bind destination $TJ_WORK/lnk/$name: open $TJ_WORK/lnk: No such file or directory"
+check "... the host has no $host" test ! -e "$host"
+# A symlink that stays inside the new root still works as it will inside.
+ln -s /data "$TJ_WORK/rel"
+out=$(tj --bind-ro "$TJ_WORK/rel" --bind-ro "/usr:/data" --bind-ro "/etc:$TJ_WORK/rel/share" -- /bin/cat /data/share/hostname 2>&1); rc=$?
+is "bind below a symlink to /data inside the new root: exit 0" "$rc" 0
+is "... lands in /data" "$out" "$(cat /etc/hostname)"
+rm -rf "$host"
+done_testing
