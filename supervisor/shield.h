@@ -25,7 +25,7 @@
 /* The guard is the first process init forks: always this pid. */
 #define SHIELD_GUARD_PID 2
 
-#define SHIELD_MAX 64
+#define SHIELD_MAX 128
 
 /* Builds the program into prog (SHIELD_MAX entries); returns its length. */
 size_t shield_build(bool guard, struct sock_filter *prog);

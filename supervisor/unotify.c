@@ -44,13 +44,14 @@ static const char *open_call_name(int nr)
 	return "openat2";
 }
 
-/* Deny lines are rate-limited per sandbox: a task that loops on denied
- * calls must not fill the host's log (measured: 10 000 lines/s, 150 MB in
- * 10 s without a limit). A token bucket: DENY_BURST lines at once, then
- * DENY_RATE per second; what is left out is counted and reported in one
+/* Deny lines are rate-limited per sandbox, in bytes: a task that loops on
+ * denied calls must not fill the host's log (measured: 10 000 lines/s,
+ * 150 MB in 10 s without a limit). A token bucket: DENY_BURST bytes at
+ * once, then DENY_RATE bytes per second (the "deny_suppressed" lines are
+ * charged too); what is left out is counted and reported in one
  * "deny_suppressed" line when lines flow again, and at the end. */
-#define DENY_RATE 100
-#define DENY_BURST 1000
+#define DENY_RATE (16 * 1024)
+#define DENY_BURST (256 * 1024)
 
 static struct {
 	double tokens;
@@ -70,8 +71,9 @@ static void flush_suppressed(const struct unotify_plan *p)
 		return;
 	char body[128];
 	int m = snprintf(body, sizeof(body), "\"event\":\"deny_suppressed\",\"count\":%llu,"
-			 "\"limit_per_s\":%d", (unsigned long long)bucket.suppressed, DENY_RATE);
+			 "\"limit_bytes_per_s\":%d", (unsigned long long)bucket.suppressed, DENY_RATE);
 	raw_send(p, body, (size_t)m);
+	bucket.tokens -= m;
 	bucket.suppressed = 0;
 }
 
@@ -91,14 +93,15 @@ static void send_event(const struct unotify_plan *p, const char *body, size_t le
 			bucket.tokens = DENY_BURST;
 	}
 	bucket.last_ns = now;
-	if (bucket.tokens < 1) {
+	/* room for this line and the "suppressed" line before it */
+	if (bucket.tokens < (double)len + (bucket.suppressed ? 128 : 0)) {
 		bucket.suppressed++;
 		if (p->stats)
 			p->stats->log_suppressed++;
 		return;
 	}
-	bucket.tokens -= 1;
 	flush_suppressed(p);
+	bucket.tokens -= (double)len;
 	raw_send(p, body, len);
 }
 

@@ -92,12 +92,30 @@ int pg_is_own(struct pg_req *rq, pid_t pid, bool *own)
 }
 
 
+/* Is procfs entry `name` the guard or one of its threads (FIFO workers)? */
+static bool pg_is_guard(const struct procguard *pg, const char *name)
+{
+	if (strcmp(name, pg->own_pid) == 0)
+		return true;
+	if (!procguard_is_number(name) || pg->proc_fd < 0)
+		return false;
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/task/%s", pg->own_pid, name);
+	return fstatat(pg->proc_fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int pg_proc_decide(struct pg_req *rq, const struct pg_pos *pos,
 		       const char *name, enum pg_verdict *v)
 {
 	*v = PV_DENY;
-	if (procguard_name_denied(name))
+	if (procguard_name_denied(name)) /* also "environ (deleted)" */
 		return 0;
+	if (strcmp(name, ".") == 0 && pos->kind != PK_UNKNOWN) {
+		/* "dir/": the directory itself, decided on when entered */
+		*v = PV_OPEN;
+		return 0;
+	}
 	bool own = false;
 	int r;
 	switch (pos->kind) {
@@ -106,10 +124,10 @@ int pg_proc_decide(struct pg_req *rq, const struct pg_pos *pos,
 			*v = PV_SELF;
 		else if (strcmp(name, "thread-self") == 0)
 			*v = PV_THREAD_SELF;
-		else if (strcmp(name, rq->pg->own_pid) != 0)
+		else if (!pg_is_guard(rq->pg, name))
 			*v = PV_OPEN;
-		/* The guard's own /proc/<pid> directory is a pidfd to
-		 * pidfd_send_signal(): never handed out. */
+		/* The guard's /proc/<pid> (and any of its threads') is a pidfd
+		 * to pidfd_send_signal(): never handed out. */
 		return 0;
 	case PK_OTHER:
 	case PK_TASKDIR: /* only thread dirs of that group live here */

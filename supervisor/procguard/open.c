@@ -123,32 +123,29 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
 					    : RESOLVE_NO_SYMLINKS};
 		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
-		if (fd < 0 && errno == ENOENT && absolute && !PG_WILL_CREATE(rq->flags)) {
-			/* Missing files are common (module lookups). With no
-			 * symlink on the way (the same lookup again, symlinks
-			 * refused: ENOENT again, not ELOOP), no procfs "self"
-			 * was met, so the task's answer is the same. */
-			how.resolve |= RESOLVE_NO_SYMLINKS;
-			int fd2 = (int)sys_openat2(pg->root_fd, path, &how);
-			if (fd2 < 0 && errno == ENOENT) {
-				r = -ENOENT;
-				goto out;
-			}
-			if (fd2 >= 0)
-				close(fd2); /* created meanwhile: decide below */
-			errno = ENOENT;
-		}
 		if (fd < 0) {
-			/* Errors a procfs self/thread-self or magic link on
-			 * the way could explain (a magic link the guard's own
-			 * "self" leads to is not the task's) are settled by the
-			 * walker. Relative paths were tried without any
-			 * symlink: their ENOENT stands. */
+			/* An error is the task's answer only if no procfs "self"
+			 * can have been on the way: "self" is the guard here
+			 * (its non-dumpable pid answers EACCES where the task's
+			 * own would open). Relative paths were tried without
+			 * any symlink. An absolute one is tried again with
+			 * symlinks refused: the same error means none was met
+			 * (ELOOP means one was: the walker decides). The FIFO
+			 * and crossing errors always go to the walker. */
 			r = -errno;
-			if (r == -ENOENT && !absolute)
-				goto out;
-			if (r != -ENOENT && r != -ELOOP && r != -EXDEV &&
-			    r != -EAGAIN && r != -ENXIO)
+			bool settled = r != -ELOOP && r != -EXDEV && r != -EAGAIN && r != -ENXIO;
+			if (settled && absolute) {
+				settled = false;
+				if (!PG_WILL_CREATE(rq->flags)) {
+					how.resolve |= RESOLVE_NO_SYMLINKS;
+					int fd2 = (int)sys_openat2(pg->root_fd, path, &how);
+					if (fd2 >= 0)
+						close(fd2); /* there meanwhile: walk */
+					else
+						settled = -errno == r;
+				}
+			}
+			if (settled)
 				goto out;
 		} else {
 			struct statfs sfs;

@@ -24,16 +24,17 @@ bool procguard_name_denied(const char *name)
 	for (size_t i = 0; i < ELEMENTSOF(deny); i++)
 		if (strcmp(name, deny[i]) == 0)
 			return true;
-	return false;
+	/* procfs names have no spaces: a name with one is d_path's
+	 * " (deleted)" for an entry dropped meanwhile (an exiting thread's
+	 * task/<tid>/environ), which must not hide what it was. */
+	return strchr(name, ' ') != NULL;
 }
 
 /* Entries of another thread group's /proc/<pid> (or task/<tid>) that a task
- * may open. The supervisor owns the sandbox's user namespace, so procfs's
- * ptrace checks pass for it where they would fail for the task (for example
- * against a non-dumpable runner): everything ptrace-gated (fd/, map_files/,
- * exe/cwd/root, auxv, maps, io, syscall, stack, ...) is refused instead of
- * being opened with the supervisor's rights. What remains is what ps(1) and
- * friends read. */
+ * may open: what ps(1) and friends read. Everything ptrace-gated (fd/,
+ * map_files/, exe/cwd/root, auxv, maps, io, syscall, stack, ...) is refused
+ * even where the kernel would let the task have it (a same-uid, dumpable
+ * sibling): the guard keeps a task out of its siblings' private entries. */
 bool procguard_other_pid_allowed(const char *name)
 {
 	static const char *const allow[] = {

@@ -29,7 +29,7 @@ for p in (b"/proc/self/environ", b"/proc/self/environ//\xff\xc3\x01\"\\", b"/pro
     except OSError: pass
 ctypes.CDLL(None).syscall(250, 0, 0, 0)   # keyctl: refused by the policy
 '
-# More than the burst of 1000 deny lines in a second: deny_suppressed.
+# More than the 256 KiB burst of deny lines at once: deny_suppressed.
 timeout -k 5 30 "$TASKJAIL" run --proc-guard strict --log-fd 3 -- "$PY" -c '
 import os
 for i in range(3000):
@@ -60,8 +60,8 @@ bad() { # DESC LINE REGEX
 bad "a line cut without closing" '{"time":1.5,"event":"exit","status":0' "not JSON"
 bad "an unknown event" '{"time":1.5,"event":"nope"}' "not in the schema"
 bad "a missing field" '{"time":1.5,"event":"exit","status":0,"signal":0,"setup_error":false,"wall_ms":1}' "missing peak_rss_kb"
-bad "an unknown field" '{"time":1.5,"event":"deny_suppressed","count":1,"limit_per_s":100,"x":1}' "not in the schema: x"
-bad "a wrong type" '{"time":1.5,"event":"deny_suppressed","count":"1","limit_per_s":100}' "count is not integer"
+bad "an unknown field" '{"time":1.5,"event":"deny_suppressed","count":1,"limit_bytes_per_s":16384,"x":1}' "not in the schema: x"
+bad "a wrong type" '{"time":1.5,"event":"deny_suppressed","count":"1","limit_bytes_per_s":16384}' "count is not integer"
 bad "a line over 4096 bytes" "{\"time\":1.5,\"event\":\"guard_error\",\"message\":\"$(head -c 5000 /dev/zero | tr '\0' a)\",\"errno\":0}" "at most 4096"
 printf '%s\n' '{"time":1.5,"event":"guard_error","message":"x...[truncated]","errno":5,"truncated":true}' > "$TJ_WORK/ok.log"
 check "checker accepts a truncated guard_error line" "${V[@]}" "$TJ_WORK/ok.log"

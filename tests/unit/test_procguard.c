@@ -21,6 +21,9 @@ static void test_denied(void **s)
 			    "fd", "self", "exe"};
 	for (size_t i = 0; i < 10; i++)
 		assert_false(procguard_name_denied(ok[i]));
+	/* d_path of a dropped entry: "environ (deleted)" is still environ */
+	assert_true(procguard_name_denied("environ (deleted)"));
+	assert_true(procguard_name_denied("status (deleted)"));
 }
 
 static void test_other_pid(void **s)

@@ -12,12 +12,18 @@
 #include "bpfsim.h"
 #include "shield.h"
 
-static uint32_t run(bool guard, int nr, uint64_t a0)
+static uint32_t run3(bool guard, int nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	struct sock_filter prog[SHIELD_MAX];
 	size_t n = shield_build(guard, prog);
-	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0 } };
+	assert_true(n <= SHIELD_MAX);
+	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0, a1, a2 } };
 	return bpfsim_run(prog, n, &d);
+}
+
+static uint32_t run(bool guard, int nr, uint64_t a0)
+{
+	return run3(guard, nr, a0, 0, 0);
 }
 
 #define DENY (SECCOMP_RET_ERRNO | EPERM)
@@ -60,9 +66,27 @@ static void test_signals(void **s)
 	assert_int_equal(bpfsim_run(prog, shield_build(true, prog), &d), ALLOW); /* the policy's job */
 }
 
+static void test_owner(void **s)
+{
+	(void)s;
+	assert_int_equal(run3(true, __NR_fcntl, 3, 8 /* F_SETOWN */, 2), DENY);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 8, (uint64_t)-2), DENY);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 8, 0x500000002ULL), DENY);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 8, 3), ALLOW);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 15 /* F_SETOWN_EX */, 0), DENY);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 10 /* F_SETSIG */, 19), ALLOW);
+	assert_int_equal(run3(true, __NR_fcntl, 3, 2 /* F_SETFD */, 2), ALLOW);
+	assert_int_equal(run3(true, __NR_ioctl, 3, 0x8901, 0), DENY);
+	assert_int_equal(run3(true, __NR_ioctl, 3, 0x8902, 0), DENY);
+	assert_int_equal(run3(true, __NR_ioctl, 3, 0x5401 /* TCGETS */, 0), ALLOW);
+	assert_int_equal(run3(false, __NR_fcntl, 3, 8, 2), ALLOW);
+	assert_int_equal(run3(false, __NR_ioctl, 3, 0x8901, 0), ALLOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_prlimit),
 		cmocka_unit_test(test_signals),
 	};
