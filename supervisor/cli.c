@@ -49,11 +49,16 @@ const char cli_usage_text[] =
 	"  --seccomp NAME|FILE   seccomp policy (policies/NAME.json or an OCI/Docker\n"
 	"                        seccomp JSON file; 'none' for no filter); default:\n"
 	"                        the profile's, else 'default'\n"
+	"  --timeout SECONDS     send SIGTERM to the runner after SECONDS (decimals\n"
+	"                        allowed), kill the whole sandbox --kill-after\n"
+	"                        seconds later; taskjail then exits 124\n"
+	"  --kill-after SECONDS  grace between SIGTERM and SIGKILL (default 5)\n"
 	"  --log-denials         log each syscall the policy denies as a JSON line\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it died of signal N, 125 if\n"
-	"taskjail failed, 126 if COMMAND is not executable, 127 if not found.\n";
+	"taskjail failed, 126 if COMMAND is not executable, 127 if not found,\n"
+	"124 if --timeout expired.\n";
 
 void cli_print_usage(FILE *f)
 {
@@ -64,7 +69,7 @@ void cli_print_usage(FILE *f)
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
 	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard",
-	"--launcher-config", "--runner-type", "--health-addr",
+	"--launcher-config", "--runner-type", "--health-addr", "--timeout", "--kill-after",
 };
 
 /* Options without a value. */
@@ -225,6 +230,17 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 			return tj_error_set(err, ENOMEM, "--seccomp");
 		free(cfg->seccomp);
 		cfg->seccomp = d;
+		return 0;
+	}
+	if (strcmp(n, "--timeout") == 0 || strcmp(n, "--kill-after") == 0) {
+		r = util_parse_seconds(v, TJ_TIMEOUT_MAX_MS, &u);
+		if (r < 0)
+			return tj_error_setx(err, EINVAL, "%s '%s': expected seconds above 0 and at most 86400 (e.g. 30, 1.5)",
+					     n, v);
+		if (n[2] == 't')
+			cfg->timeout_ms = u;
+		else
+			cfg->kill_after_ms = u;
 		return 0;
 	}
 	if (strcmp(n, "--log-denials") == 0) {

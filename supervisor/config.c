@@ -71,6 +71,7 @@ void config_init_defaults(struct tj_config *cfg)
 	cfg->host_gid = TJ_SANDBOX_GID;
 	cfg->proc_guard = TJ_PROC_GUARD_NAMESPACE;
 	cfg->log_fd = -1;
+	cfg->kill_after_ms = TJ_KILL_AFTER_DEFAULT_MS;
 }
 
 /* ---- lookup --------------------------------------------------------- */
@@ -536,6 +537,19 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 				if (r == 0 && cfg->n_runtime_args && cfg->runtime_args[0][0] != '-')
 					r = perr(&p, "$.runtime_args[0]", "must be an option (start with '-')");
 			}
+		} else if (strcmp(k, "timeout") == 0 || strcmp(k, "kill_after") == 0) {
+			/* Seconds as a JSON number; the same rules as the option. */
+			char num[64];
+			uint64_t ms = 0;
+			if (cJSON_IsNumber(e))
+				snprintf(num, sizeof(num), "%.3f", e->valuedouble);
+			if (!cJSON_IsNumber(e) || e->valuedouble <= 0 ||
+			    util_parse_seconds(num, TJ_TIMEOUT_MAX_MS, &ms) < 0)
+				r = perr(&p, path, "expected seconds, a number above 0 and at most 86400");
+			else if (k[0] == 't')
+				cfg->timeout_ms = ms;
+			else
+				cfg->kill_after_ms = ms;
 		} else if (strcmp(k, "rlimits") == 0) {
 			r = parse_rlimits(&p, e, cfg);
 		} else {

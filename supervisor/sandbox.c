@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,6 +153,39 @@ static void on_signal(struct tj_loop *l, int fd, uint32_t events, void *data)
 		syscall(SYS_pidfd_send_signal, sb->pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
+static int arm_timer(int fd, uint64_t ms)
+{
+	struct itimerspec it = { .it_value = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 } };
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
+/* --timeout: first SIGTERM to the runner (init forwards it, as it does the
+ * caller's), then, if the sandbox is still there after the grace, SIGKILL
+ * of init: the pid namespace takes every other process with it. */
+static void on_timer(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	uint64_t n;
+	(void)l;
+	(void)events;
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	if (!sb->timed_out) {
+		sb->timed_out = true;
+		fprintf(stderr, "taskjail: timeout: %llu.%03llu s passed; SIGTERM sent to the runner\n",
+			(unsigned long long)(sb->cfg->timeout_ms / 1000),
+			(unsigned long long)(sb->cfg->timeout_ms % 1000));
+		syscall(SYS_pidfd_send_signal, sb->pidfd, SIGTERM, NULL, 0);
+		arm_timer(fd, sb->cfg->kill_after_ms);
+	} else if (!sb->timeout_killed) {
+		sb->timeout_killed = true;
+		fprintf(stderr, "taskjail: timeout: the runner was still there %llu.%03llu s after SIGTERM; the sandbox was killed\n",
+			(unsigned long long)(sb->cfg->kill_after_ms / 1000),
+			(unsigned long long)(sb->cfg->kill_after_ms % 1000));
+		syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+	}
+}
+
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
 {
 	struct proto_msg m = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type };
@@ -235,6 +269,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
+		.timerfd = -1,
 	};
 	int sv[2], fv[2];
 	int r;
@@ -298,6 +333,13 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		r = tj_error_set(err, errno, "signalfd");
 		goto out;
 	}
+	if (cfg->timeout_ms) {
+		sb.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (sb.timerfd < 0) {
+			r = tj_error_set(err, errno, "timerfd_create (--timeout)");
+			goto out;
+		}
+	}
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
@@ -353,7 +395,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
 	    loop_add(sb.loop, sb.pidfd, EPOLLIN, on_init_exit, &sb) < 0 ||
 	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0 ||
-	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0)) {
+	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0) ||
+	    (sb.timerfd >= 0 && (arm_timer(sb.timerfd, cfg->timeout_ms) < 0 ||
+				 loop_add(sb.loop, sb.timerfd, EPOLLIN, on_timer, &sb) < 0))) {
 		r = tj_error_set(err, errno, "event loop");
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
@@ -386,16 +430,24 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	getrusage(RUSAGE_CHILDREN, &ru);
 
 	int code, sig = 0;
+	const char *reason = "exit";
 	if (sb.have_error) {
+		reason = "setup_error";
 		code = sb.error.exit_code ? sb.error.exit_code : TJ_EXIT_SETUP;
 		struct tj_error e = { .err = sb.error.err };
 		snprintf(e.msg, sizeof(e.msg), "%s", sb.error.text);
 		tj_error_print(&e);
 	} else if (sb.have_exit) {
 		code = util_exit_code_from_wait_status(sb.wstatus);
-		if (WIFSIGNALED(sb.wstatus))
+		if (WIFSIGNALED(sb.wstatus)) {
 			sig = WTERMSIG(sb.wstatus);
+			reason = "signal";
+		}
+	} else if (sb.timeout_killed && si.si_code == CLD_KILLED) {
+		sig = SIGKILL;
+		code = 128 + sig;
 	} else {
+		reason = "signal";
 		/* init died without a word: killed from outside, or a bug. */
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
 			sig = si.si_status;
@@ -406,11 +458,18 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		fprintf(stderr, "taskjail: the sandbox's init exited unexpectedly (%s %d)\n",
 			sig ? "signal" : "status", sig ? sig : si.si_status);
 	}
+	/* As coreutils timeout: 124 however the runner ended after the
+	 * deadline (its own exit on SIGTERM, the signal, our SIGKILL). */
+	if (sb.timed_out && !sb.have_error) {
+		code = TJ_EXIT_TIMEOUT;
+		reason = "timeout";
+	}
 	uint64_t wall_us = (util_now_ns() - sb.t_start_ns) / 1000;
 	log_event(log_fd,
-		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"setup_error\":%s,"
-		  "\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld",
-		  code, sig, sb.have_error ? "true" : "false",
+		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
+		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld",
+		  code, sig, reason, sb.have_error ? "true" : "false",
+		  sb.timeout_killed ? "true" : "false",
 		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
 		  ru.ru_maxrss);
 	*exit_code = code;
@@ -421,6 +480,8 @@ out:
 	seccomp_free(sb.seccomp);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);
+	if (sb.timerfd >= 0)
+		close(sb.timerfd);
 	if (sb.pidfd >= 0)
 		close(sb.pidfd);
 	for (int *p = &sb.sync_sv; p <= &sb.events_child; p++)

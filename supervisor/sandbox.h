@@ -24,6 +24,7 @@ struct tj_sandbox {
 	int pidfd;
 	pid_t pid;                     /* init, in the supervisor's pid ns */
 	int sigfd;
+	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;
 	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
 
@@ -34,6 +35,8 @@ struct tj_sandbox {
 	bool init_gone;
 	uint64_t t_start_ns;
 	bool guard_error;              /* the guard reported a failure */
+	bool timed_out;                /* --timeout expired: SIGTERM sent */
+	bool timeout_killed;           /* ... and the grace too: SIGKILL */
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the

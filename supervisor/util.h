@@ -35,6 +35,10 @@ int util_parse_size(const char *s, uint64_t *out);
 /* Decimal unsigned integer in [min, max]. Returns 0 or -EINVAL/-ERANGE. */
 int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* "30", "1.5", "0.25" seconds -> milliseconds, at most 3 decimals and
+ * max_ms. Zero is rejected. Returns 0 or -EINVAL/-ERANGE. */
+int util_parse_seconds(const char *s, uint64_t max_ms, uint64_t *out_ms);
+
 /* Maps a wait(2) status to a shell-style exit code: the exit code, or
  * 128+signal. */
 int util_exit_code_from_wait_status(int wstatus);

@@ -39,6 +39,26 @@ static void test_parse_size(void **s)
 	assert_int_equal(util_parse_size(NULL, &(uint64_t){ 0 }), -EINVAL);
 }
 
+static void test_parse_seconds(void **s)
+{
+	(void)s;
+	static const struct { const char *in; int r; uint64_t ms; } t[] = {
+		{ "30", 0, 30000 },     { "1.5", 0, 1500 },   { "0.25", 0, 250 },
+		{ "0.001", 0, 1 },      { "86400", 0, 86400000 },
+		{ "0", -ERANGE, 0 },    { "0.0001", -EINVAL, 0 }, { "86401", -ERANGE, 0 },
+		{ "", -EINVAL, 0 },     { ".5", -EINVAL, 0 },  { "5.", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },   { "5s", -EINVAL, 0 },  { "99999999999999999999999", -ERANGE, 0 },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+		uint64_t v = 0;
+		int r = util_parse_seconds(t[i].in, 86400000, &v);
+		if (r != t[i].r)
+			fail_msg("parse_seconds('%s') = %d, want %d", t[i].in, r, t[i].r);
+		if (r == 0)
+			assert_int_equal(v, t[i].ms);
+	}
+}
+
 static void test_parse_uint(void **s)
 {
 	(void)s;
@@ -126,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_parse_seconds),
 		cmocka_unit_test(test_exit_codes),  cmocka_unit_test(test_env_name),
 		cmocka_unit_test(test_split_bind),  cmocka_unit_test(test_json_escape),
 	};
