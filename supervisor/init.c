@@ -111,6 +111,8 @@ static void runner_main(struct tj_sandbox *sb, int listener_sock)
 			fail(sb, &err);
 		}
 	}
+	if (limits_apply_rlimits(&sb->limits, &err) < 0)
+		fail(sb, &err);
 	const char *wd = cfg->workdir ? cfg->workdir : "/";
 	if (chdir(wd) < 0) {
 		tj_error_set(&err, errno, "workdir %s", wd);

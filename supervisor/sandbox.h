@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "tj_limits.h"
 #include "loop.h"
 #include "proto.h"
 
@@ -27,6 +28,7 @@ struct tj_sandbox {
 	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;
 	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
+	struct tj_limits limits;       /* memory, pids, cpu (limits.h) */
 
 	bool have_error;
 	struct proto_msg error;

@@ -26,7 +26,7 @@ int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int util_parse_seconds(const char *s, uint64_t max_ms, uint64_t *out_ms)
+int util_parse_milli(const char *s, uint64_t max_ms, uint64_t *out_ms)
 {
 	if (!s || !*s || *s == '.')
 		return -EINVAL;

@@ -35,9 +35,10 @@ int util_parse_size(const char *s, uint64_t *out);
 /* Decimal unsigned integer in [min, max]. Returns 0 or -EINVAL/-ERANGE. */
 int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
-/* "30", "1.5", "0.25" seconds -> milliseconds, at most 3 decimals and
- * max_ms. Zero is rejected. Returns 0 or -EINVAL/-ERANGE. */
-int util_parse_seconds(const char *s, uint64_t max_ms, uint64_t *out_ms);
+/* A decimal with at most 3 places -> thousandths ("1.5" -> 1500): seconds
+ * to milliseconds, CPUs to thousandths of a CPU. At most max_milli; zero
+ * is rejected. Returns 0 or -EINVAL/-ERANGE. */
+int util_parse_milli(const char *s, uint64_t max_milli, uint64_t *out_milli);
 
 /* Maps a wait(2) status to a shell-style exit code: the exit code, or
  * 128+signal. */

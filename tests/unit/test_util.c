@@ -39,7 +39,7 @@ static void test_parse_size(void **s)
 	assert_int_equal(util_parse_size(NULL, &(uint64_t){ 0 }), -EINVAL);
 }
 
-static void test_parse_seconds(void **s)
+static void test_parse_milli(void **s)
 {
 	(void)s;
 	static const struct { const char *in; int r; uint64_t ms; } t[] = {
@@ -51,9 +51,9 @@ static void test_parse_seconds(void **s)
 	};
 	for (size_t i = 0; i < ELEMENTSOF(t); i++) {
 		uint64_t v = 0;
-		int r = util_parse_seconds(t[i].in, 86400000, &v);
+		int r = util_parse_milli(t[i].in, 86400000, &v);
 		if (r != t[i].r)
-			fail_msg("parse_seconds('%s') = %d, want %d", t[i].in, r, t[i].r);
+			fail_msg("parse_milli('%s') = %d, want %d", t[i].in, r, t[i].r);
 		if (r == 0)
 			assert_int_equal(v, t[i].ms);
 	}
@@ -146,7 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_parse_uint),
-		cmocka_unit_test(test_parse_seconds),
+		cmocka_unit_test(test_parse_milli),
 		cmocka_unit_test(test_exit_codes),  cmocka_unit_test(test_env_name),
 		cmocka_unit_test(test_split_bind),  cmocka_unit_test(test_json_escape),
 	};
