@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "tj_limits.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +133,29 @@ static int own_cgroup(const char *ctrl, char *mnt, size_t mnt_size, char *path, 
 	return -ENOENT;
 }
 
+/* A supervisor killed with SIGKILL cannot remove its cgroups: remove the
+ * empty taskjail-<pid> siblings whose supervisor is gone. rmdir only ever
+ * removes an empty cgroup, and a live supervisor's (even between mkdir and
+ * attach) is skipped by its pid. */
+static void remove_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		char *end;
+		if (strncmp(e->d_name, "taskjail-", 9) != 0)
+			continue;
+		long pid = strtol(e->d_name + 9, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char dir[PATH_MAX * 2];
+		snprintf(dir, sizeof(dir), "%s/%s", parent, e->d_name);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
 static int set_v2(const char *dir, enum limits_res res, uint64_t max)
 {
 	char v[64];
@@ -238,6 +263,7 @@ static int try_v2(struct tj_limits *l, pid_t tag, struct tj_error *err)
 	if (!n)
 		return 0;
 	char dir[PATH_MAX * 2 + 32];
+	remove_stale(parent);
 	snprintf(dir, sizeof(dir), "%s/taskjail-%d", parent, (int)tag);
 	if (mkdir(dir, 0755) < 0) {
 		why(l, "mkdir %s", dir, errno);
@@ -260,12 +286,14 @@ static int try_v2(struct tj_limits *l, pid_t tag, struct tj_error *err)
 
 static int try_v1(struct tj_limits *l, enum limits_res res, pid_t tag, struct tj_error *err)
 {
-	char mnt[PATH_MAX], own[PATH_MAX], dir[PATH_MAX * 2 + 32];
+	char mnt[PATH_MAX], own[PATH_MAX], parent[PATH_MAX * 2], dir[PATH_MAX * 2 + 32];
 	if (own_cgroup(limits_res_names[res], mnt, sizeof(mnt), own, sizeof(own)) < 0) {
 		why(l, "no v1 %s hierarchy", limits_res_names[res], ENOENT);
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%s%s/taskjail-%d", mnt, strcmp(own, "/") == 0 ? "" : own, (int)tag);
+	snprintf(parent, sizeof(parent), "%s%s", mnt, strcmp(own, "/") == 0 ? "" : own);
+	remove_stale(parent);
+	snprintf(dir, sizeof(dir), "%s/taskjail-%d", parent, (int)tag);
 	if (mkdir(dir, 0755) < 0) {
 		/* EACCES/EPERM/EROFS: not ours to write (non-root on v1). */
 		why(l, "mkdir %s", dir, errno);

@@ -117,6 +117,19 @@ is "daemonizing runner: the daemon died with the sandbox" "$(pgrep -fc "^sleep $
 
 is "no taskjail cgroup left behind" "$(leftover)" "$before"
 
+# A supervisor killed with SIGKILL cannot remove its cgroups; the next run
+# removes them (empty, their supervisor gone), and only those.
+if is_root; then
+	"$TASKJAIL" run --pids 64 -- /bin/sleep 30 & pid=$!
+	for _ in $(seq 100); do [ "$(leftover)" -gt "$before" ] && break; sleep 0.05; done
+	sleep 0.2
+	kill -KILL $pid; wait $pid 2>/dev/null
+	for _ in $(seq 100); do pgrep -u 65532 -x sleep >/dev/null || break; sleep 0.05; done
+	is "supervisor SIGKILLed: its cgroup is left" "$(leftover)" "$((before + 1))"
+	"$TASKJAIL" run --pids 64 -- /bin/true
+	is "... and the next run removes it" "$(leftover)" "$before"
+fi
+
 # Bad values.
 for o in "--memory 0" "--memory lots" "--pids 0" "--pids -1" "--cpu 0" "--cpu 0.0001"; do
 	"$TASKJAIL" run $o -- /bin/true 2>/dev/null; is "'$o' refused with 125" "$?" 125
