@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tj_limits.h"
 #include "util.h"
 
 struct item {
@@ -119,6 +120,11 @@ int cmd_check(int argc, char **argv)
 		{ "seccomp user notification", false, false, "", "Linux >= 5.0 (>= 5.14 for ADDFD|SEND), needed by proc_guard strict and log_denials" },
 		{ "landlock", false, false, "", "Linux >= 5.13 with lsm=landlock (restricted tier only)" },
 		{ "cgroup v2", false, false, "", "mount cgroup2 (limits are optional)" },
+		{ "limits: memory, pids, cpu", false, false, "",
+		  "run under a delegated cgroup v2 whose cgroup.subtree_control has memory, pids and cpu "
+		  "(systemd: Delegate=yes; taskjail's own cgroup must allow children), or as root on a cgroup v1 host; "
+		  "without a cgroup memory falls back to RLIMIT_DATA (per process), pids to RLIMIT_NPROC "
+		  "(per sandbox: its user namespace), cpu to nothing" },
 	};
 	unsigned long base = CLONE_NEWUSER;
 	set(&items[0], try_in_child(base, NULL), "ok");
@@ -140,6 +146,26 @@ int cmd_check(int argc, char **argv)
 	else if (stat("/sys/fs/cgroup/unified/cgroup.controllers", &st) == 0)
 		cg = "hybrid: v2 at /sys/fs/cgroup/unified";
 	set(&items[8], cg ? 0 : ENOENT, cg ? cg : "");
+	/* What run would use for each limit: made, reported, removed. */
+	struct tj_config lc = { .limit_memory = 1ull << 30, .limit_pids = 512, .limit_cpu_milli = 1000 };
+	struct tj_limits lim;
+	struct tj_error lerr = { 0 };
+	char lbuf[400];
+	if (limits_prepare(&lc, getpid(), &lim, &lerr) < 0) {
+		items[9].ok = false;
+		snprintf(items[9].detail, sizeof(items[9].detail), "%s", lerr.msg);
+	} else {
+		bool all = true;
+		for (int i = 0; i < LIMITS_N; i++)
+			all = all && lim.by[i] >= LIMITS_BY_CGROUP_V1;
+		snprintf(lbuf, sizeof(lbuf), "memory: %s, pids: %s, cpu: %s%s%s",
+			 limits_by_names[lim.by[LIMITS_MEMORY]], limits_by_names[lim.by[LIMITS_PIDS]],
+			 limits_by_names[lim.by[LIMITS_CPU]], all ? "" : "; no cgroup: ",
+			 all ? "" : lim.why_no_cgroup);
+		limits_release(&lim);
+		items[9].ok = all;
+		snprintf(items[9].detail, sizeof(items[9].detail), "%s", lbuf);
+	}
 
 	bool full = true;
 	for (size_t i = 0; i < ELEMENTSOF(items); i++)

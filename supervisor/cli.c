@@ -49,11 +49,20 @@ const char cli_usage_text[] =
 	"  --seccomp NAME|FILE   seccomp policy (policies/NAME.json or an OCI/Docker\n"
 	"                        seccomp JSON file; 'none' for no filter); default:\n"
 	"                        the profile's, else 'default'\n"
+"  --memory SIZE         memory limit of the whole sandbox, e.g. 512M, 1G\n"
+	"  --pids N              process and thread limit of the whole sandbox\n"
+	"  --cpu CPUS            CPU time limit, e.g. 0.5, 2 (cgroups only); the\n"
+	"                        start event says what enforces each limit\n"
+	"  --timeout SECONDS     send SIGTERM to the runner after SECONDS (decimals\n"
+	"                        allowed), kill the whole sandbox --kill-after\n"
+	"                        seconds later; taskjail then exits 124\n"
+	"  --kill-after SECONDS  grace between SIGTERM and SIGKILL (default 5)\n"
 	"  --log-denials         log each syscall the policy denies as a JSON line\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: COMMAND's status, 128+N if it died of signal N, 125 if\n"
-	"taskjail failed, 126 if COMMAND is not executable, 127 if not found.\n";
+	"taskjail failed, 126 if COMMAND is not executable, 127 if not found,\n"
+	"124 if --timeout expired.\n";
 
 void cli_print_usage(FILE *f)
 {
@@ -64,7 +73,8 @@ void cli_print_usage(FILE *f)
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
 	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard",
-	"--launcher-config", "--runner-type", "--health-addr",
+	"--launcher-config", "--runner-type", "--health-addr", "--timeout", "--kill-after",
+	"--memory", "--pids", "--cpu",
 };
 
 /* Options without a value. */
@@ -234,6 +244,32 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 			return tj_error_set(err, ENOMEM, "--seccomp");
 		free(cfg->seccomp);
 		cfg->seccomp = d;
+		return 0;
+	}
+	if (strcmp(n, "--timeout") == 0 || strcmp(n, "--kill-after") == 0) {
+		r = util_parse_milli(v, TJ_TIMEOUT_MAX_MS, &u);
+		if (r < 0)
+			return tj_error_setx(err, EINVAL, "%s '%s': expected seconds above 0 and at most 86400 (e.g. 30, 1.5)",
+					     n, v);
+		if (n[2] == 't')
+			cfg->timeout_ms = u;
+		else
+			cfg->kill_after_ms = u;
+		return 0;
+	}
+	if (strcmp(n, "--memory") == 0) {
+		if (util_parse_size(v, &cfg->limit_memory) < 0)
+			return tj_error_setx(err, EINVAL, "--memory '%s': not a size (e.g. 512M, 1G)", v);
+		return 0;
+	}
+	if (strcmp(n, "--pids") == 0) {
+		if (util_parse_uint(v, 1, TJ_PIDS_MAX, &cfg->limit_pids) < 0)
+			return tj_error_setx(err, EINVAL, "--pids '%s': expected a number from 1 to %d", v, TJ_PIDS_MAX);
+		return 0;
+	}
+	if (strcmp(n, "--cpu") == 0) {
+		if (util_parse_milli(v, TJ_CPU_MAX_MILLI, &cfg->limit_cpu_milli) < 0)
+			return tj_error_setx(err, EINVAL, "--cpu '%s': expected a number of CPUs above 0 (e.g. 0.5, 2)", v);
 		return 0;
 	}
 	if (strcmp(n, "--log-denials") == 0) {

@@ -74,6 +74,7 @@ void config_init_defaults(struct tj_config *cfg)
 	cfg->host_gid = TJ_SANDBOX_GID;
 	cfg->proc_guard = TJ_PROC_GUARD_NAMESPACE;
 	cfg->log_fd = -1;
+	cfg->kill_after_ms = TJ_KILL_AFTER_DEFAULT_MS;
 }
 
 /* ---- lookup --------------------------------------------------------- */
@@ -387,6 +388,39 @@ static int parse_rlimits(struct pctx *p, const cJSON *obj, struct tj_config *cfg
 	return 0;
 }
 
+/* "limits": { "memory": "1G" | bytes, "pids": N, "cpu": CPUs } */
+static int parse_limits(struct pctx *p, const cJSON *obj, struct tj_config *cfg)
+{
+	if (!cJSON_IsObject(obj))
+		return perr(p, "$.limits", "expected an object with memory, pids, cpu");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, obj) {
+		char path[96], num[64];
+		snprintf(path, sizeof(path), "$.limits.%s", e->string);
+		bool is_num = cJSON_IsNumber(e) && e->valuedouble > 0 && e->valuedouble < 9.0e15;
+		if (is_num)
+			snprintf(num, sizeof(num), "%.3f", e->valuedouble);
+		if (strcmp(e->string, "memory") == 0) {
+			if (cJSON_IsString(e) ? util_parse_size(e->valuestring, &cfg->limit_memory) < 0
+					      : !is_num || e->valuedouble != (double)(uint64_t)e->valuedouble)
+				return perr(p, path, "expected a size (e.g. \"1G\", \"512M\") or a number of bytes");
+			if (!cJSON_IsString(e))
+				cfg->limit_memory = (uint64_t)e->valuedouble;
+		} else if (strcmp(e->string, "pids") == 0) {
+			if (!is_num || e->valuedouble != (double)(uint64_t)e->valuedouble ||
+			    e->valuedouble > TJ_PIDS_MAX)
+				return perr(p, path, "expected a number of processes from 1 to %d", TJ_PIDS_MAX);
+			cfg->limit_pids = (uint64_t)e->valuedouble;
+		} else if (strcmp(e->string, "cpu") == 0) {
+			if (!is_num || util_parse_milli(num, TJ_CPU_MAX_MILLI, &cfg->limit_cpu_milli) < 0)
+				return perr(p, path, "expected a number of CPUs above 0 (e.g. 0.5, 2), 3 decimals at most");
+		} else {
+			return perr(p, path, "unknown limit (expected memory, pids, cpu; per-process limits go in rlimits)");
+		}
+	}
+	return 0;
+}
+
 const char *const config_net_names[3] = { "none", "host", "relay" };
 const char *const config_proc_guard_names[2] = { "namespace", "strict" };
 
@@ -553,6 +587,21 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 				if (r == 0 && cfg->n_runtime_args && cfg->runtime_args[0][0] != '-')
 					r = perr(&p, "$.runtime_args[0]", "must be an option (start with '-')");
 			}
+		} else if (strcmp(k, "timeout") == 0 || strcmp(k, "kill_after") == 0) {
+			/* Seconds as a JSON number; the same rules as the option. */
+			char num[64];
+			uint64_t ms = 0;
+			if (cJSON_IsNumber(e))
+				snprintf(num, sizeof(num), "%.3f", e->valuedouble);
+			if (!cJSON_IsNumber(e) || e->valuedouble <= 0 ||
+			    util_parse_milli(num, TJ_TIMEOUT_MAX_MS, &ms) < 0)
+				r = perr(&p, path, "expected seconds, a number above 0 and at most 86400");
+			else if (k[0] == 't')
+				cfg->timeout_ms = ms;
+			else
+				cfg->kill_after_ms = ms;
+		} else if (strcmp(k, "limits") == 0) {
+			r = parse_limits(&p, e, cfg);
 		} else if (strcmp(k, "rlimits") == 0) {
 			r = parse_rlimits(&p, e, cfg);
 		} else {

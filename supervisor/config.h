@@ -67,6 +67,18 @@ struct tj_config {
 	struct tj_rlimit *rlimits;
 	size_t n_rlimits;
 
+	/* Resource limits of the whole sandbox (profile "limits", --memory,
+	 * --pids, --cpu); 0: none. limits.c picks what enforces each. */
+	uint64_t limit_memory;     /* bytes */
+	uint64_t limit_pids;       /* processes and threads */
+	uint64_t limit_cpu_milli;  /* thousandths of a CPU */
+
+	/* Wall-clock limit (profile "timeout", --timeout): SIGTERM to the
+	 * runner after timeout_ms, SIGKILL of the whole sandbox kill_after_ms
+	 * later (profile "kill_after", --kill-after; default 5 s). 0: none. */
+	uint64_t timeout_ms;
+	uint64_t kill_after_ms;
+
 	/* seccomp: "none", a policy name (policies/<name>.json) or a path. */
 	char *seccomp;
 	bool log_denials;
@@ -88,6 +100,14 @@ struct tj_config {
 	char **argv;           /* command to run, NULL-terminated */
 	size_t argc;
 };
+
+/* Largest --pids and --cpu (CPUs). */
+#define TJ_PIDS_MAX 4194304
+#define TJ_CPU_MAX_MILLI (4096ull * 1000)
+
+/* Longest --timeout / --kill-after: a day. */
+#define TJ_TIMEOUT_MAX_MS (86400ull * 1000)
+#define TJ_KILL_AFTER_DEFAULT_MS 5000
 
 /* Sandbox identity: the task always runs as this uid/gid. */
 #define TJ_SANDBOX_UID 65532

@@ -9,6 +9,7 @@
 
 /* Exit statuses, as env(1), timeout(1) and minijail document them. */
 enum {
+	TJ_EXIT_TIMEOUT = 124, /* --timeout expired (the runner was stopped) */
 	TJ_EXIT_SETUP = 125,   /* taskjail itself failed before exec */
 	TJ_EXIT_NOEXEC = 126,  /* command found but not executable */
 	TJ_EXIT_NOTFOUND = 127 /* command not found */

@@ -111,6 +111,8 @@ static void runner_main(struct tj_sandbox *sb, int listener_sock)
 			fail(sb, &err);
 		}
 	}
+	if (limits_apply_rlimits(&sb->limits, &err) < 0)
+		fail(sb, &err);
 	const char *wd = cfg->workdir ? cfg->workdir : "/";
 	if (chdir(wd) < 0) {
 		tj_error_set(&err, errno, "workdir %s", wd);
@@ -346,6 +348,12 @@ void init_main(struct tj_sandbox *sb)
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo != SIGCHLD) {
 				kill(runner, (int)si.ssi_signo);
+				/* A stopped runner would hold a termination
+				 * signal pending forever: wake it, as
+				 * timeout(1) does. */
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+				    si.ssi_signo == SIGHUP || si.ssi_signo == SIGQUIT)
+					kill(runner, SIGCONT);
 				continue;
 			}
 			int ws;

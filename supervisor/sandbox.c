@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,14 +40,29 @@
 
 extern char **environ;
 
-static pid_t clone_sandbox(unsigned long long flags, int *pidfd)
+/* cgroup_fd >= 0: init is born in that cgroup v2 (CLONE_INTO_CGROUP), so
+ * no instant of the sandbox runs outside its limits; *cloned_into says
+ * whether that worked (else limits_attach moves it before GO). */
+static pid_t clone_sandbox(unsigned long long flags, int *pidfd, int cgroup_fd, bool *cloned_into)
 {
 	struct clone_args args = {
 		.flags = flags | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = -1;
+	*cloned_into = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args a = args;
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+		pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+		if (pid >= 0) {
+			*cloned_into = true;
+			return pid;
+		}
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS) {
 		/* clone3 is hidden by some container seccomp profiles; the old
 		 * clone has CLONE_PIDFD too (pidfd in the parent_tid slot). */
@@ -152,6 +168,39 @@ static void on_signal(struct tj_loop *l, int fd, uint32_t events, void *data)
 		syscall(SYS_pidfd_send_signal, sb->pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
+static int arm_timer(int fd, uint64_t ms)
+{
+	struct itimerspec it = { .it_value = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 } };
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
+/* --timeout: first SIGTERM to the runner (init forwards it, as it does the
+ * caller's), then, if the sandbox is still there after the grace, SIGKILL
+ * of init: the pid namespace takes every other process with it. */
+static void on_timer(struct tj_loop *l, int fd, uint32_t events, void *data)
+{
+	struct tj_sandbox *sb = data;
+	uint64_t n;
+	(void)l;
+	(void)events;
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return;
+	if (!sb->timed_out) {
+		sb->timed_out = true;
+		fprintf(stderr, "taskjail: timeout: %llu.%03llu s passed; SIGTERM sent to the runner\n",
+			(unsigned long long)(sb->cfg->timeout_ms / 1000),
+			(unsigned long long)(sb->cfg->timeout_ms % 1000));
+		syscall(SYS_pidfd_send_signal, sb->pidfd, SIGTERM, NULL, 0);
+		arm_timer(fd, sb->cfg->kill_after_ms);
+	} else if (!sb->timeout_killed) {
+		sb->timeout_killed = true;
+		fprintf(stderr, "taskjail: timeout: the runner was still there %llu.%03llu s after SIGTERM; the sandbox was killed\n",
+			(unsigned long long)(sb->cfg->kill_after_ms / 1000),
+			(unsigned long long)(sb->cfg->kill_after_ms % 1000));
+		syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+	}
+}
+
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
 {
 	struct proto_msg m = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type };
@@ -181,7 +230,8 @@ static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
-	char prof[512], cmd[1024], pol[512];
+	char prof[512], cmd[1024], pol[512], lim[512];
+	limits_json(&sb->limits, lim, sizeof(lim));
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
 	/* "none" only ever appears when asked for explicitly. */
@@ -190,11 +240,11 @@ static void log_start(const struct tj_sandbox *sb)
 		  "\"event\":\"start\",\"schema\":%d,\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
 		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
-		  "\"seccomp\":\"%s\",\"log_denials\":%s",
+		  "\"seccomp\":\"%s\",\"log_denials\":%s,\"limits\":{%s}",
 		  LOG_SCHEMA_VERSION, TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
 		  config_net_names[cfg->net], TJ_SANDBOX_UID,
 		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
-		  sb->seccomp && cfg->log_denials ? "true" : "false");
+		  sb->seccomp && cfg->log_denials ? "true" : "false", lim);
 }
 
 /* Parses and compiles the policy before clone, so the runner only loads
@@ -235,6 +285,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
+		.timerfd = -1, .limits = { .v2_fd = -1 },
 	};
 	int sv[2], fv[2];
 	int r;
@@ -298,12 +349,28 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		r = tj_error_set(err, errno, "signalfd");
 		goto out;
 	}
+	if (cfg->timeout_ms) {
+		sb.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (sb.timerfd < 0) {
+			r = tj_error_set(err, errno, "timerfd_create (--timeout)");
+			goto out;
+		}
+	}
 	r = loop_new(&sb.loop, err);
 	if (r < 0)
 		goto out;
 	/* Before clone: a busy health port or an unknown broker fails here. */
 	if (cfg->net == TJ_NET_RELAY && (r = relay_prepare(cfg, &relay, err)) < 0)
 		goto out;
+
+	/* Before clone: the cgroups exist and hold their limits first. */
+	r = limits_prepare(cfg, getpid(), &sb.limits, err);
+	if (r < 0)
+		goto out;
+	for (int i = 0; i < LIMITS_N; i++)
+		if (sb.limits.max[i] && sb.limits.by[i] == LIMITS_BY_NONE)
+			fprintf(stderr, "taskjail: warning: %s limit not enforced: no cgroup (%s) and no rlimit equivalent\n",
+				limits_res_names[i], sb.limits.why_no_cgroup);
 
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -313,7 +380,7 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		/* An explicit opt-in that removes a layer: say so every time. */
 		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
-	sb.pid = clone_sandbox(flags, &sb.pidfd);
+	sb.pid = clone_sandbox(flags, &sb.pidfd, sb.limits.v2_fd, &sb.limits.v2_cloned_into);
 	if (sb.pid < 0) {
 		r = userns_diagnose_clone(errno, err);
 		goto out;
@@ -346,6 +413,14 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
 		goto out;
 	}
+	/* Init waits for GO: it has not forked yet, so everything of the
+	 * sandbox starts inside the cgroups. */
+	r = limits_attach(&sb.limits, sb.pid, err);
+	if (r < 0) {
+		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
+		goto out;
+	}
 	struct proto_msg go = { .type = PROTO_GO };
 	proto_send(sb.sync_sv, &go, -1);
 	log_start(&sb);
@@ -353,7 +428,9 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
 	    loop_add(sb.loop, sb.pidfd, EPOLLIN, on_init_exit, &sb) < 0 ||
 	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0 ||
-	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0)) {
+	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0) ||
+	    (sb.timerfd >= 0 && (arm_timer(sb.timerfd, cfg->timeout_ms) < 0 ||
+				 loop_add(sb.loop, sb.timerfd, EPOLLIN, on_timer, &sb) < 0))) {
 		r = tj_error_set(err, errno, "event loop");
 		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
 		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
@@ -386,16 +463,24 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	getrusage(RUSAGE_CHILDREN, &ru);
 
 	int code, sig = 0;
+	const char *reason = "exit";
 	if (sb.have_error) {
+		reason = "setup_error";
 		code = sb.error.exit_code ? sb.error.exit_code : TJ_EXIT_SETUP;
 		struct tj_error e = { .err = sb.error.err };
 		snprintf(e.msg, sizeof(e.msg), "%s", sb.error.text);
 		tj_error_print(&e);
 	} else if (sb.have_exit) {
 		code = util_exit_code_from_wait_status(sb.wstatus);
-		if (WIFSIGNALED(sb.wstatus))
+		if (WIFSIGNALED(sb.wstatus)) {
 			sig = WTERMSIG(sb.wstatus);
+			reason = "signal";
+		}
+	} else if (sb.timeout_killed && si.si_code == CLD_KILLED) {
+		sig = SIGKILL;
+		code = 128 + sig;
 	} else {
+		reason = "signal";
 		/* init died without a word: killed from outside, or a bug. */
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
 			sig = si.si_status;
@@ -406,21 +491,37 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		fprintf(stderr, "taskjail: the sandbox's init exited unexpectedly (%s %d)\n",
 			sig ? "signal" : "status", sig ? sig : si.si_status);
 	}
+	struct tj_limits_usage use;
+	char usage[256];
+	limits_usage(&sb.limits, &use);
+	limits_usage_json(&use, usage, sizeof(usage));
+	if (sig == SIGKILL && use.oom_kills > 0)
+		reason = "oom";
+	/* As coreutils timeout: 124 however the runner ended after the
+	 * deadline (its own exit on SIGTERM, the signal, our SIGKILL). */
+	if (sb.timed_out && !sb.have_error) {
+		code = TJ_EXIT_TIMEOUT;
+		reason = "timeout";
+	}
 	uint64_t wall_us = (util_now_ns() - sb.t_start_ns) / 1000;
 	log_event(log_fd,
-		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"setup_error\":%s,"
-		  "\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld",
-		  code, sig, sb.have_error ? "true" : "false",
+		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
+		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}",
+		  code, sig, reason, sb.have_error ? "true" : "false",
+		  sb.timeout_killed ? "true" : "false",
 		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
-		  ru.ru_maxrss);
+		  ru.ru_maxrss, usage);
 	*exit_code = code;
 	r = 0;
 out:
+	limits_release(&sb.limits);
 	relay_free(relay); /* the relays end with the sandbox */
 	loop_free(sb.loop);
 	seccomp_free(sb.seccomp);
 	if (sb.sigfd >= 0)
 		close(sb.sigfd);
+	if (sb.timerfd >= 0)
+		close(sb.timerfd);
 	if (sb.pidfd >= 0)
 		close(sb.pidfd);
 	for (int *p = &sb.sync_sv; p <= &sb.events_child; p++)

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "tj_limits.h"
 #include "loop.h"
 #include "proto.h"
 
@@ -24,8 +25,10 @@ struct tj_sandbox {
 	int pidfd;
 	pid_t pid;                     /* init, in the supervisor's pid ns */
 	int sigfd;
+	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;
 	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
+	struct tj_limits limits;       /* memory, pids, cpu (limits.h) */
 
 	bool have_error;
 	struct proto_msg error;
@@ -34,6 +37,8 @@ struct tj_sandbox {
 	bool init_gone;
 	uint64_t t_start_ns;
 	bool guard_error;              /* the guard reported a failure */
+	bool timed_out;                /* --timeout expired: SIGTERM sent */
+	bool timeout_killed;           /* ... and the grace too: SIGKILL */
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the

@@ -26,6 +26,36 @@ int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+int util_parse_milli(const char *s, uint64_t max_ms, uint64_t *out_ms)
+{
+	if (!s || !*s || *s == '.')
+		return -EINVAL;
+	uint64_t ms = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (ms > max_ms)
+			return -ERANGE;
+		ms = ms * 10 + (uint64_t)(*p - '0');
+	}
+	ms *= 1000;
+	if (*p == '.') {
+		uint64_t scale = 100;
+		if (!*++p)
+			return -EINVAL;
+		for (; *p >= '0' && *p <= '9'; p++, scale /= 10) {
+			if (!scale)
+				return -EINVAL; /* finer than a millisecond */
+			ms += scale * (uint64_t)(*p - '0');
+		}
+	}
+	if (*p)
+		return -EINVAL;
+	if (ms == 0 || ms > max_ms)
+		return -ERANGE;
+	*out_ms = ms;
+	return 0;
+}
+
 int util_parse_size(const char *s, uint64_t *out)
 {
 	if (!s || !*s)

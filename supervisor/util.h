@@ -38,6 +38,11 @@ const char *util_parse_size_why(const char *s, int r);
 /* Decimal unsigned integer in [min, max]. Returns 0 or -EINVAL/-ERANGE. */
 int util_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* A decimal with at most 3 places -> thousandths ("1.5" -> 1500): seconds
+ * to milliseconds, CPUs to thousandths of a CPU. At most max_milli; zero
+ * is rejected. Returns 0 or -EINVAL/-ERANGE. */
+int util_parse_milli(const char *s, uint64_t max_milli, uint64_t *out_milli);
+
 /* Maps a wait(2) status to a shell-style exit code: the exit code, or
  * 128+signal. */
 int util_exit_code_from_wait_status(int wstatus);

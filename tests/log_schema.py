@@ -19,6 +19,7 @@ TYPES = {
     "array<string>": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     "array<integer>": lambda v: isinstance(v, list)
     and all(isinstance(x, int) and not isinstance(x, bool) for x in v),
+    "object": lambda v: isinstance(v, dict),
 }
 
 

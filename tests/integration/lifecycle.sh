@@ -31,6 +31,20 @@ is "supervisor SIGKILLed: no process of the sandbox survives" "$(pgrep -fc "^sle
 out=$(timeout 10 "$TASKJAIL" run -- /bin/sh -c '(sleep 60 &) ; echo done'); rc=$?
 is "an orphaned background child does not keep the sandbox alive" "$rc:$out" "0:done"
 
+# A runner that stopped itself still ends on SIGTERM (init sends SIGCONT
+# after a forwarded termination signal, as timeout(1) does); without it the
+# supervisor waited forever.
+"$TASKJAIL" run -- /bin/sh -c 'kill -STOP $$; echo resumed' >/dev/null 2>&1 &
+p=$!
+sleep 1
+kill -TERM $p
+for _ in $(seq 50); do kill -0 $p 2>/dev/null || break; sleep 0.1; done
+if kill -0 $p 2>/dev/null; then
+	not_ok "a stopped runner ends on SIGTERM"; kill -KILL $p
+else
+	wait $p; is "a stopped runner ends on SIGTERM (128+15)" "$?" 143
+fi
+
 # 200 runs: no zombie, no leaked fd, no leaked mount.
 fds_before=$(ls /proc/$$/fd | wc -l)
 mnt_before=$(wc -l < /proc/self/mountinfo)

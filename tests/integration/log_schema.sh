@@ -59,7 +59,7 @@ bad() { # DESC LINE REGEX
 }
 bad "a line cut without closing" '{"time":1.5,"event":"exit","status":0' "not JSON"
 bad "an unknown event" '{"time":1.5,"event":"nope"}' "not in the schema"
-bad "a missing field" '{"time":1.5,"event":"exit","status":0,"signal":0,"setup_error":false,"wall_ms":1}' "missing peak_rss_kb"
+bad "a missing field" '{"time":1.5,"event":"exit","status":0,"signal":0,"reason":"exit","setup_error":false,"timeout_killed":false,"wall_ms":1,"usage":{}}' "missing peak_rss_kb"
 bad "an unknown field" '{"time":1.5,"event":"deny_suppressed","count":1,"limit_bytes_per_s":16384,"x":1}' "not in the schema: x"
 bad "a wrong type" '{"time":1.5,"event":"deny_suppressed","count":"1","limit_bytes_per_s":16384}' "count is not integer"
 bad "a line over 4096 bytes" "{\"time\":1.5,\"event\":\"guard_error\",\"message\":\"$(head -c 5000 /dev/zero | tr '\0' a)\",\"errno\":0}" "at most 4096"

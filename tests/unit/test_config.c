@@ -30,6 +30,29 @@ static void test_defaults(void **s)
 	assert_int_equal(c.host_uid, 65532);
 	assert_int_equal(c.proc_guard, TJ_PROC_GUARD_NAMESPACE);
 	assert_false(c.tmp_exec);
+	assert_int_equal(c.timeout_ms, 0);
+	assert_int_equal(c.kill_after_ms, 5000);
+	assert_int_equal(c.limit_memory, 0);
+	assert_int_equal(c.limit_pids, 0);
+	assert_int_equal(c.limit_cpu_milli, 0);
+	config_free(&c);
+}
+
+static void test_limits_timeout(void **s)
+{
+	(void)s;
+	struct tj_config c;
+	struct tj_error e;
+	assert_int_equal(parse("{\"limits\":{\"memory\":\"1G\",\"pids\":512,\"cpu\":1.5},"
+			       "\"timeout\":30,\"kill_after\":0.25}", &c, &e), 0);
+	assert_int_equal(c.limit_memory, 1ull << 30);
+	assert_int_equal(c.limit_pids, 512);
+	assert_int_equal(c.limit_cpu_milli, 1500);
+	assert_int_equal(c.timeout_ms, 30000);
+	assert_int_equal(c.kill_after_ms, 250);
+	config_free(&c);
+	assert_int_equal(parse("{\"limits\":{\"memory\":268435456}}", &c, &e), 0);
+	assert_int_equal(c.limit_memory, 256ull << 20);
 	config_free(&c);
 }
 
@@ -120,6 +143,16 @@ static void test_errors(void **s)
 		{ "{\"tmp_exec\":\"no\"}", "$.tmp_exec: expected true or false" },
 		{ "{\"tmp_exec\":0}", "$.tmp_exec: expected true or false" },
 		{ "{\"hostname\":\"\"}", "$.hostname: must be 1 to 64 characters" },
+		{ "{\"limits\":[]}", "$.limits: expected an object" },
+		{ "{\"limits\":{\"swap\":1}}", "$.limits.swap: unknown limit" },
+		{ "{\"limits\":{\"memory\":\"lots\"}}", "$.limits.memory: expected a size" },
+		{ "{\"limits\":{\"memory\":1.5}}", "$.limits.memory: expected a size" },
+		{ "{\"limits\":{\"pids\":0}}", "$.limits.pids: expected a number of processes" },
+		{ "{\"limits\":{\"pids\":\"512\"}}", "$.limits.pids: expected a number of processes" },
+		{ "{\"limits\":{\"cpu\":0}}", "$.limits.cpu: expected a number of CPUs" },
+		{ "{\"timeout\":0}", "$.timeout: expected seconds" },
+		{ "{\"timeout\":\"30\"}", "$.timeout: expected seconds" },
+		{ "{\"kill_after\":90000}", "$.kill_after: expected seconds" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct tj_config c;
@@ -184,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_profile),
+		cmocka_unit_test(test_limits_timeout),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_trailing_nul), cmocka_unit_test(test_env_build),
 	};

@@ -48,6 +48,26 @@ static void test_parse_size_why(void **s)
 	assert_string_equal(util_parse_size_why("1.5G", -EINVAL), "is not a size (e.g. 64M, 1G)");
 }
 
+static void test_parse_milli(void **s)
+{
+	(void)s;
+	static const struct { const char *in; int r; uint64_t ms; } t[] = {
+		{ "30", 0, 30000 },     { "1.5", 0, 1500 },   { "0.25", 0, 250 },
+		{ "0.001", 0, 1 },      { "86400", 0, 86400000 },
+		{ "0", -ERANGE, 0 },    { "0.0001", -EINVAL, 0 }, { "86401", -ERANGE, 0 },
+		{ "", -EINVAL, 0 },     { ".5", -EINVAL, 0 },  { "5.", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },   { "5s", -EINVAL, 0 },  { "99999999999999999999999", -ERANGE, 0 },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+		uint64_t v = 0;
+		int r = util_parse_milli(t[i].in, 86400000, &v);
+		if (r != t[i].r)
+			fail_msg("parse_milli('%s') = %d, want %d", t[i].in, r, t[i].r);
+		if (r == 0)
+			assert_int_equal(v, t[i].ms);
+	}
+}
+
 static void test_parse_uint(void **s)
 {
 	(void)s;
@@ -169,6 +189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_parse_milli),
 		cmocka_unit_test(test_exit_codes),  cmocka_unit_test(test_env_name),
 		cmocka_unit_test(test_split_bind),  cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_sandbox_path_normalize), cmocka_unit_test(test_parse_size_why),
