@@ -272,6 +272,7 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	struct tj_seccomp_opts o = {
 		.log_denials = cfg->log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
+		.extra_data = (void *)&cfg->log_denials,
 		.extra_id = PROCGUARD_RULES_ID,
 		.cache_dir = cache,
 	};

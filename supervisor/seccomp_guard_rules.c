@@ -2,6 +2,8 @@
 /* The seccomp rules the /proc guard needs (procguard/procguard.h): they go
  * into the policy's filter through the seccomp module's extra_rules hook. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h> /* libseccomp */
@@ -49,9 +51,74 @@ static int add_allow(scmp_filter_ctx ctx, const char *name,
 	return 0;
 }
 
+struct guard_rule { const char *n; int nr; };
+/* Denied with ENOSYS: io_uring's OPENAT / OPENAT2 / READ requests never
+ * pass through seccomp; ENOSYS makes libuv and the runtimes fall back to
+ * threads. clone3's flags live in memory, where BPF cannot look; glibc
+ * falls back to clone(2), whose flags are filtered below. */
+static const struct guard_rule nosys[] = {
+	{"io_uring_setup", 425}, {"io_uring_enter", 426},
+	{"io_uring_register", 427},
+	/* clone3's flags live in memory, where BPF cannot look; glibc
+	 * falls back to clone(2), whose flags are filtered below. */
+	{"clone3", 435},
+};
+
+/* Denied with EPERM: a second procfs, a bind mount of some environ, a mount
+ * namespace of the task's own, the mount table without procfs (statmount,
+ * listmount), file handles, other processes' memory, another filter that
+ * could take precedence: each would defeat the guard. */
+static const struct guard_rule perm[] = {
+	{"mount", -1},          {"umount2", -1},       {"umount", -1},
+	{"pivot_root", -1},     {"chroot", -1},        {"open_tree", 428},
+	{"move_mount", 429},    {"fsopen", 430},       {"fsconfig", 431},
+	{"fsmount", 432},       {"fspick", 433},       {"mount_setattr", 442},
+	{"statmount", 457},     {"listmount", 458},    {"open_tree_attr", 467},
+	{"open_by_handle_at", -1}, {"ptrace", -1},
+	{"process_vm_readv", -1}, {"process_vm_writev", -1},
+	{"pidfd_getfd", 438},   {"setns", -1},         {"seccomp", -1},
+};
+
+static const uint64_t ns_bits[] = {
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, 0x80 /* CLONE_NEWTIME */,
+};
+
+static bool rule_is(const struct guard_rule *r, int nr)
+{
+	int x = seccomp_syscall_resolve_name(r->n);
+	if (x == __NR_SCMP_ERROR)
+		x = r->nr;
+	return x >= 0 && x == nr;
+}
+
+int procguard_rule_errno(const struct seccomp_data *d)
+{
+	for (size_t i = 0; i < ELEMENTSOF(nosys); i++)
+		if (rule_is(&nosys[i], d->nr))
+			return ENOSYS;
+	for (size_t i = 0; i < ELEMENTSOF(perm); i++)
+		if (rule_is(&perm[i], d->nr))
+			return EPERM;
+	uint64_t mask = 0;
+	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++)
+		mask |= ns_bits[i];
+	if (d->nr == __NR_unshare && (d->args[0] & mask))
+		return EPERM;
+	if (d->nr == __NR_clone && (d->args[0] & mask & ~(uint64_t)0x80))
+		return EPERM;
+	if (d->nr == __NR_prctl && d->args[0] == PR_SET_SECCOMP)
+		return EPERM;
+	return 0;
+}
+
 int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 {
-	(void)data;
+	/* With log_denials, the denials are notifications: the guard answers
+	 * them with the same errno (procguard_rule_errno) and logs them. */
+	bool log = data && *(const bool *)data;
+	const uint32_t act_enosys = log ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ENOSYS);
+	const uint32_t act_eperm = log ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EPERM);
 	scmp_filter_ctx ctx = vctx;
 	int r;
 	/* O_PATH opens stay in the kernel: ADDFD cannot install an O_PATH file
@@ -75,36 +142,14 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 			return r;
 	}
 
-	/* io_uring's OPENAT / OPENAT2 / READ requests never pass through
-	 * seccomp. ENOSYS makes libuv and the runtimes fall back to threads. */
-	static const struct { const char *n; int nr; } nosys[] = {
-		{"io_uring_setup", 425}, {"io_uring_enter", 426},
-		{"io_uring_register", 427},
-		/* clone3's flags live in memory, where BPF cannot look; glibc
-		 * falls back to clone(2), whose flags are filtered below. */
-		{"clone3", 435},
-	};
+	/* the tables above */
 	for (size_t i = 0; i < ELEMENTSOF(nosys); i++)
-		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), nosys[i].n,
+		if ((r = add_rule(ctx, act_enosys, nosys[i].n,
 				  nosys[i].nr, 0, NULL, err)) < 0)
 			return r;
 
-	/* A second procfs, a bind mount of some environ, a mount namespace of
-	 * the task's own, the mount table without procfs (statmount,
-	 * listmount), file handles, other processes' memory, another filter
-	 * that could take precedence: each would defeat the guard. */
-	static const struct { const char *n; int nr; } perm[] = {
-		{"mount", -1},          {"umount2", -1},       {"umount", -1},
-		{"pivot_root", -1},     {"chroot", -1},        {"open_tree", 428},
-		{"move_mount", 429},    {"fsopen", 430},       {"fsconfig", 431},
-		{"fsmount", 432},       {"fspick", 433},       {"mount_setattr", 442},
-		{"statmount", 457},     {"listmount", 458},    {"open_tree_attr", 467},
-		{"open_by_handle_at", -1}, {"ptrace", -1},
-		{"process_vm_readv", -1}, {"process_vm_writev", -1},
-		{"pidfd_getfd", 438},   {"setns", -1},         {"seccomp", -1},
-	};
 	for (size_t i = 0; i < ELEMENTSOF(perm); i++)
-		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), perm[i].n,
+		if ((r = add_rule(ctx, act_eperm, perm[i].n,
 				  perm[i].nr, 0, NULL, err)) < 0)
 			return r;
 
@@ -115,10 +160,6 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	 * for the other flag values keeps threads and fork working. CLONE_NEWTIME
 	 * (0x80) exists for unshare only: in clone(2) that bit is part of the
 	 * exit signal. */
-	static const uint64_t ns_bits[] = {
-		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, 0x80 /* CLONE_NEWTIME */,
-	};
 	uint64_t clone_mask = 0, unshare_mask = 0;
 	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++) {
 		unshare_mask |= ns_bits[i];
@@ -133,16 +174,16 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++) {
 		uint64_t b = ns_bits[i];
 		struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_MASKED_EQ, b, b);
-		if ((r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "unshare", -1, 1, &c, err)) < 0)
+		if ((r = add_rule(ctx, act_eperm, "unshare", -1, 1, &c, err)) < 0)
 			return r;
 		/* clone(2): flags are the first argument on x86-64, arm64 */
-		if (b != 0x80 && (r = add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", -1, 1, &c, err)) < 0)
+		if (b != 0x80 && (r = add_rule(ctx, act_eperm, "clone", -1, 1, &c, err)) < 0)
 			return r;
 	}
 	struct scmp_arg_cmp pr = SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP);
 	struct scmp_arg_cmp npr = SCMP_A0(SCMP_CMP_NE, PR_SET_SECCOMP);
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
 		return r;
-	return add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "prctl", -1, 1, &pr, err);
+	return add_rule(ctx, act_eperm, "prctl", -1, 1, &pr, err);
 }
 

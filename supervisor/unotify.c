@@ -139,8 +139,13 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
 {
 	int err = EPERM;
 	const char *name = NULL;
-	if (p->sec)
+	int ge = p->guard ? procguard_rule_errno(&n->data) : 0;
+	if (ge) { /* one of the guard's own rules */
+		err = ge;
+		name = p->sec ? seccomp_syscall_name(p->sec, n->data.nr) : NULL;
+	} else if (p->sec) {
 		(void)seccomp_denial_lookup(p->sec, &n->data, &err, &name);
+	}
 	if (p->events_fd >= 0) {
 		/* Logged before answering: the line then precedes whatever the
 		 * task prints after the call returns. */

@@ -28,7 +28,13 @@
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 /* Names the rules procguard_add_rules() adds: part of the compiled-filter
  * cache key. Change it whenever those rules change. */
-#define PROCGUARD_RULES_ID "procguard-rules-2"
+#define PROCGUARD_RULES_ID "procguard-rules-3"
+
+/* The errno procguard_add_rules() answers for this call (ENOSYS, EPERM), or
+ * 0 when its rules do not deny it. With log_denials (data points to a true
+ * bool) those denials are notifications, answered with this errno and
+ * logged like the policy's. */
+int procguard_rule_errno(const struct seccomp_data *d);
 
 /* True for the syscalls procguard_add_rules() turns into notifications. */
 bool procguard_is_open_call(const struct seccomp_data *d);

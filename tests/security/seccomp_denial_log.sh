@@ -79,7 +79,22 @@ is "--seccomp none really has no filter (and warns, as --net host)" "$out" \
 	"taskjail: warning: seccomp none: the task runs without a system call filter
 OK"
 
-# 6. A bad policy fails before anything runs, exit 125, naming the file.
+# 6. The /proc guard's own refusals (mount, unshare, io_uring, ...) are
+#    logged too with --log-denials, with their own errno, and not without.
+g="$TJ_WORK/guard-log.log"
+out=$("$TASKJAIL" run --profile "$TJ_WORK/strict.json" --log-fd 3 --bind-ro "$TJ_HELPERS:$H" -- \
+	/bin/sh -c "$H/try-syscall unshare 131072; $H/try-syscall io_uring_setup 1 0" 3>"$g" 2>&1)
+is "strict guard: unshare(CLONE_NEWNS) EPERM, io_uring ENOSYS" "$out" "EPERM
+ENOSYS"
+like "strict guard: the guard's unshare denial is logged" "$(grep '"syscall":"unshare"' "$g")" \
+	'"event":"deny","syscall":"unshare","nr":[0-9]+,.*"errno":1,"by":"seccomp"'
+like "strict guard: the guard's io_uring denial is logged with ENOSYS" "$(grep '"syscall":"io_uring_setup"' "$g")" '"errno":38'
+printf '{"binds":["/usr","/bin","/lib",{"src":"/lib64","optional":true}],"proc_guard":"strict","seccomp":"node"}' >"$TJ_WORK/strict-nolog.json"
+"$TASKJAIL" run --profile "$TJ_WORK/strict-nolog.json" --log-fd 3 --bind-ro "$TJ_HELPERS:$H" -- \
+	"$H/try-syscall" unshare 131072 3>"$g" >/dev/null 2>&1
+is "strict guard without log_denials: no deny line" "$(grep -c '"event":"deny"' "$g")" 0
+
+# 7. A bad policy fails before anything runs, exit 125, naming the file.
 printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_NOPE"}]}' >"$TJ_WORK/bad.json"
 out=$("$TASKJAIL" run --seccomp "$TJ_WORK/bad.json" -- /bin/echo ran 2>&1)
 rc=$?
