@@ -105,26 +105,29 @@ static void send_event(const struct unotify_plan *p, const char *body, size_t le
 	raw_send(p, body, len);
 }
 
-static void log_open_deny(const struct unotify_plan *p, int nr, const char *path,
-			  pid_t pid, int err)
+/* A refused open: the same members as the policy's deny line (syscall, nr,
+ * arch, args, pid, errno: seccomp_denial_json), then the path. */
+static void log_open_deny(const struct unotify_plan *p, const struct seccomp_notif *n,
+			  const char *path, pid_t pid, int err)
 {
 	if (p->events_fd < 0)
 		return;
 	char cut[DENY_PATH_MAX + 1];
-	size_t n = strnlen(path, DENY_PATH_MAX + 1);
-	bool truncated = n > DENY_PATH_MAX;
-	memcpy(cut, path, truncated ? DENY_PATH_MAX : n);
-	cut[truncated ? DENY_PATH_MAX : n] = '\0';
+	size_t len = strnlen(path, DENY_PATH_MAX + 1);
+	bool truncated = len > DENY_PATH_MAX;
+	memcpy(cut, path, truncated ? DENY_PATH_MAX : len);
+	cut[truncated ? DENY_PATH_MAX : len] = '\0';
 	char esc[DENY_PATH_MAX * 6 + 8];
 	util_json_escape(esc, sizeof(esc), cut);
+	/* pid: the requesting thread in the sandbox, as in the policy's lines */
+	struct seccomp_notif m = *n;
+	m.pid = (uint32_t)pid;
 	char body[UNOTIFY_EVENT_MAX];
-	int m = snprintf(body, sizeof(body),
-			 "\"event\":\"deny\",\"by\":\"procguard\",\"syscall\":\"%s\","
-			 "\"path\":\"%s\",%s\"pid\":%d,\"errno\":%d",
-			 open_call_name(nr), esc,
-			 truncated ? "\"path_truncated\":true," : "", (int)pid, err);
-	if (m > 0 && (size_t)m < sizeof(body))
-		send_event(p, body, (size_t)m);
+	size_t o = seccomp_denial_json(body, sizeof(body), open_call_name(n->data.nr), &m, err);
+	int k = snprintf(body + o, sizeof(body) - o, ",\"path\":\"%s\",%s\"by\":\"procguard\"",
+			 esc, truncated ? "\"path_truncated\":true," : "");
+	if (k > 0 && o + (size_t)k < sizeof(body))
+		send_event(p, body, o + (size_t)k);
 }
 
 static void answer_error(int listener, uint64_t id, int err)
@@ -207,7 +210,7 @@ int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 		if (pg && procguard_is_open_call(&n.data)) {
 			procguard_handle(pg, p->listener, &n, &res);
 			if (res.denied && !res.task_gone)
-				log_open_deny(p, n.data.nr, res.path, res.nspid, res.err);
+				log_open_deny(p, &n, res.path, res.nspid ? res.nspid : (pid_t)n.pid, res.err);
 			if (p->stats) {
 				struct procguard_stats g;
 				procguard_get_stats(pg, &g);
