@@ -12,6 +12,7 @@
 #include "log.h"
 #include "precheck.h"
 #include "sandbox.h"
+#include "util.h"
 
 int cmd_check(int argc, char **argv);
 int cmd_selftest(int argc, char **argv, char **envp);
@@ -37,11 +38,33 @@ static int open_log(const struct tj_config *cfg, struct tj_error *err)
 	return -1;
 }
 
+/* A run that fails before the sandbox ran still ends its log with an exit
+ * event, with the reason and the message (opening the log if that had not
+ * happened yet; best effort: the message is on stderr anyway). */
+static void log_setup_exit(const struct tj_config *cfg, int log_fd, int code,
+			   const struct tj_error *err)
+{
+	struct tj_error ignored = { 0 };
+	if (log_fd < 0 && (cfg->log_file || cfg->log_fd >= 0))
+		log_fd = open_log(cfg, &ignored);
+	if (log_fd < 0)
+		return;
+	char msg[TJ_ERRMSG_MAX * 6 + 8];
+	util_json_escape(msg, sizeof(msg), err->msg);
+	log_event(log_fd,
+		  "\"event\":\"exit\",\"status\":%d,\"signal\":0,\"reason\":\"setup_error\","
+		  "\"setup_error\":true,\"timeout_killed\":false,\"wall_ms\":0,\"peak_rss_kb\":0,"
+		  "\"usage\":{},\"message\":\"%s\"", code, msg);
+	if (log_fd != cfg->log_fd)
+		close(log_fd);
+}
+
 static int cmd_run(int argc, char **argv, char **envp)
 {
 	struct tj_config cfg;
 	struct tj_error err = { 0 };
 	int code = TJ_EXIT_SETUP;
+	int log_fd = -1;
 
 	config_init_defaults(&cfg);
 	int r = cli_parse_run(argc, argv, &cfg, &err);
@@ -54,18 +77,25 @@ static int cmd_run(int argc, char **argv, char **envp)
 		goto fail;
 	if ((code = precheck_command(&cfg, &err)) != 0) {
 		tj_error_print(&err);
+		log_setup_exit(&cfg, -1, code, &err);
 		config_free(&cfg);
 		return code;
 	}
-	int log_fd = open_log(&cfg, &err);
+	log_fd = open_log(&cfg, &err);
 	if (log_fd < -1 || (log_fd < 0 && (cfg.log_file || cfg.log_fd >= 0)))
 		goto fail;
 	/* An explicit opt-out of a layer: say so every time, as --net host. */
 	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
 		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a system call filter\n");
 	r = sandbox_run(&cfg, argv - 1, envp, log_fd, &code, &err);
-	if (r < 0)
-		goto fail;
+	if (r < 0) {
+		tj_error_print(&err);
+		log_setup_exit(&cfg, log_fd, TJ_EXIT_SETUP, &err);
+		if (log_fd >= 0 && log_fd != cfg.log_fd)
+			close(log_fd);
+		config_free(&cfg);
+		return TJ_EXIT_SETUP;
+	}
 	/* Events that could not be written are not dropped in silence: a
 	 * caller that asked for a log is told, and the run does not pass. */
 	unsigned long lost;
@@ -80,6 +110,7 @@ static int cmd_run(int argc, char **argv, char **envp)
 	return code;
 fail:
 	tj_error_print(&err);
+	log_setup_exit(&cfg, log_fd, TJ_EXIT_SETUP, &err);
 	config_free(&cfg);
 	return TJ_EXIT_SETUP;
 }

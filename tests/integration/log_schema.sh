@@ -21,6 +21,9 @@ run_log plain -- /bin/true
 run_log status -- /bin/sh -c 'exit 3'
 run_log signal -- /bin/sh -c 'kill -TERM $$'
 run_log setup --workdir /no/such -- /bin/true
+# Failures before the sandbox runs end the log with an exit event too.
+run_log early-bind --bind-ro /no/such/dir:/x -- /bin/true
+run_log early-cmd -- /no/such/command
 run_log hostnet --net host -- /bin/true
 run_log denials --proc-guard strict --log-denials -- "$PY" -c '
 import ctypes, os
@@ -65,4 +68,8 @@ bad "a wrong type" '{"time":1.5,"event":"deny_suppressed","count":"1","limit_byt
 bad "a line over 4096 bytes" "{\"time\":1.5,\"event\":\"guard_error\",\"message\":\"$(head -c 5000 /dev/zero | tr '\0' a)\",\"errno\":0}" "at most 4096"
 printf '%s\n' '{"time":1.5,"event":"guard_error","message":"x...[truncated]","errno":5,"truncated":true}' > "$TJ_WORK/ok.log"
 check "checker accepts a truncated guard_error line" "${V[@]}" "$TJ_WORK/ok.log"
+for f in early-bind early-cmd; do
+	like "$f: the log ends with an exit event saying why" "$(tail -1 "$L/$f")" \
+		'"event":"exit","status":12[57],.*"reason":"setup_error".*"message":"'
+done
 done_testing
