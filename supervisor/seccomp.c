@@ -189,6 +189,16 @@ static int add_arches(scmp_filter_ctx ctx, const struct build *b, struct tj_erro
 static int add_rules(scmp_filter_ctx ctx, const struct build *b, struct tj_error *err)
 {
 	const struct policy *pol = b->pol;
+	/* libseccomp keeps the first unconditional rule of a syscall and
+	 * searches its rules for each new one: a policy naming one syscall
+	 * 100 000 times took minutes (quadratic). A later unconditional rule
+	 * with the same action for a syscall that has one changes nothing:
+	 * skip it here (any other rule still goes to libseccomp). */
+	enum { SEEN_MAX = 4096 };
+	_cleanup_free_ bool *seen = calloc(SEEN_MAX, sizeof(bool));
+	_cleanup_free_ uint32_t *seen_act = calloc(SEEN_MAX, sizeof(uint32_t));
+	if (!seen || !seen_act)
+		return tj_error_set(err, ENOMEM, "policy %s: compile", pol->file);
 	for (size_t i = 0; i < pol->n_rules; i++) {
 		const struct policy_rule *rule = &pol->rules[i];
 		if (!policy_rule_applies(rule, b->native_name, b->kmaj, b->kmin))
@@ -214,8 +224,15 @@ static int add_rules(scmp_filter_ctx ctx, const struct build *b, struct tj_error
 			}
 			if (nr >= 0 && (size_t)nr < b->n_taken && b->taken[nr])
 				continue; /* the extra rules own this syscall */
+			bool track = nr >= 0 && nr < SEEN_MAX && rule->n_args == 0;
+			if (track && seen[nr] && seen_act[nr] == act)
+				continue;
 			int r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->n_args,
 						       rule->n_args ? cmp : NULL);
+			if (track && r == 0 && !seen[nr]) {
+				seen[nr] = true;
+				seen_act[nr] = act;
+			}
 			/* -EACCES: same action as the default, nothing to add. */
 			if (r == -EACCES)
 				continue;

@@ -88,8 +88,11 @@ int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char *
 			 S_ISFIFO(st.st_mode) ? ": it is read more than once; write it to a file" : "");
 		return fail(err, EINVAL, false, what, path, why);
 	}
-	if ((uint64_t)st.st_size > max)
-		return fail(err, EFBIG, false, what, path, "too large");
+	if ((uint64_t)st.st_size > max) {
+		char why[64];
+		snprintf(why, sizeof(why), "too large (more than %zu bytes)", max);
+		return fail(err, EFBIG, false, what, path, why);
+	}
 	return read_all(fd, what, path, max, out, len, err);
 }
 
