@@ -31,7 +31,7 @@ fi
 # The sanitizer build runs the unit tests, the fuzz corpora and the root
 # integration tests (ASan cannot follow a setpriv'd copy as cleanly).
 if build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	TJ_SOAK=200 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 1 \
 		--suite unit --suite fuzz --suite integration --no-suite user \
 		>build-asan/test.out 2>&1

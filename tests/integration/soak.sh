@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Launches leak nothing: TJ_SOAK (default 1 000; bench/soak.sh runs 10 000)
+# sequential launches, a tenth of them with the /proc guard (a guard
+# process, its sockets, the seccomp listener), then the same count 4 at a
+# time; afterwards the caller has no extra fd or zombie, and the host no
+# extra mount, network namespace, taskjail cgroup, System V IPC object or
+# taskjail process.
+. "$TJ_SRC/tests/lib.sh"
+N=${TJ_SOAK:-1000}
+snapshot() {
+	echo "fds=$(ls /proc/$$/fd | wc -l)"
+	echo "zombies=$(ps -eo stat=,ppid= | awk -v p=$$ '$1 ~ /^Z/ && $2 == p' | wc -l)"
+	echo "mounts=$(wc -l < /proc/self/mountinfo)"
+	# network namespaces that processes we can see are in
+	echo "netns=$(for p in /proc/[0-9]*; do readlink "$p/ns/net" 2>/dev/null; done | sort -u | wc -l)"
+	echo "cgroups=$(find /sys/fs/cgroup -maxdepth 3 -name 'taskjail-*' -type d 2>/dev/null | wc -l)"
+	echo "ipc=$(ipcs -a 2>/dev/null | grep -c '^0x')"
+	echo "procs=$(pgrep -fc "^$TASKJAIL run" || true)"
+}
+before=$(snapshot)
+ok_runs=0
+for i in $(seq "$N"); do
+	if [ $((i % 10)) = 0 ]; then
+		"$TASKJAIL" run --proc-guard strict -- /bin/true || break
+	else
+		"$TASKJAIL" run -- /bin/true || break
+	fi
+	ok_runs=$i
+done
+is "$N sequential launches succeed" "$ok_runs" "$N"
+fails=0
+for i in $(seq $((N / 4))); do
+	for _ in 1 2 3 4; do "$TASKJAIL" run -- /bin/true & done
+	for _ in 1 2 3 4; do wait -n || fails=$((fails + 1)); done
+done
+is "$N launches, 4 at a time, succeed" "$fails" 0
+sleep 0.5 # the last sandboxes' teardown
+after=$(snapshot)
+while read -r line; do
+	k=${line%%=*}
+	b=$(sed -n "s/^$k=//p" <<<"$before")
+	# other work on the machine may end meanwhile: never more than before
+	if [ "${line#*=}" -le "$b" ]; then ok "after $((2 * N)) launches: no leaked $k (${line#*=}, before $b)"
+	else not_ok "after $((2 * N)) launches: leaked $k (${line#*=}, before $b)"; fi
+done <<<"$after"
+done_testing
