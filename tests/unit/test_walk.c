@@ -71,7 +71,11 @@ static int teardown(void **s)
 static int kernel(const char *path, struct stat *st)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
-	int fd = (int)sys_openat2(root, path, &how);
+	int fd;
+	/* EAGAIN: a rename or mount somewhere on the machine raced a ".."
+	 * lookup; openat2(2) asks callers to retry. */
+	for (int i = 0; (fd = (int)sys_openat2(root, path, &how)) < 0 && errno == EAGAIN && i < 100; i++)
+		;
 	if (fd < 0)
 		return -errno;
 	fstat(fd, st);
