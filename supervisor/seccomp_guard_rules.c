@@ -180,8 +180,8 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 		if (b != 0x80 && (r = add_rule(ctx, act_eperm, "clone", -1, 1, &c, err)) < 0)
 			return r;
 	}
-	struct scmp_arg_cmp pr = SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP);
-	struct scmp_arg_cmp npr = SCMP_A0(SCMP_CMP_NE, PR_SET_SECCOMP);
+	struct scmp_arg_cmp pr = {0, SCMP_CMP_EQ, PR_SET_SECCOMP, 0};
+	struct scmp_arg_cmp npr = {0, SCMP_CMP_NE, PR_SET_SECCOMP, 0};
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)
 		return r;
 	return add_rule(ctx, act_eperm, "prctl", -1, 1, &pr, err);

@@ -41,4 +41,18 @@ else
 	echo "not ok - sanitizer build failed"
 fi
 
+# The parsers' libFuzzer targets, 30 s each (clang, ASan+UBSan), over a
+# scratch copy of their seeds.
+if command -v clang >/dev/null &&
+   CC=clang build build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false; then
+	meson test -C build-fuzz --no-rebuild --print-errorlogs --num-processes 1 --suite fuzz-run \
+		>build-fuzz/test.out 2>&1
+	tail -n 5 build-fuzz/test.out
+	logs+=(build-fuzz/meson-logs/testlog.json)
+else
+	echo "not ok - libFuzzer build failed"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
 /usr/bin/python3 tests/summarize.py "${logs[@]}"
