@@ -369,23 +369,16 @@ static int prepare_limits(struct tj_sandbox *sb, struct tj_error *err)
 	return 0;
 }
 
-/* The child's half of the fork: only the plan crosses into init. */
+/* The child's half of the clone: only the plan crosses into init. */
 __attribute__((noreturn))
-static void become_init(struct tj_sandbox *sb)
+static void become_init(struct tj_sandbox *sb, const struct init_plan *plan)
 {
-	const struct init_plan plan = {
-		.cfg = sb->cfg, .envp = sb->envp,
-		.sync_fd = sb->sync_child, .factory_fd = sb->factory_child,
-		.events_fd = sb->events_child,
-		.seccomp = sb->seccomp, .limits = &sb->limits,
-		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
-	};
 	close(sb->sync_sv);
 	close(sb->factory_sv);
 	if (sb->events_sv >= 0)
 		close(sb->events_sv);
 	close(sb->sigfd);
-	init_main(&plan);
+	init_main(plan);
 }
 
 static void close_fd(int *fd)
@@ -397,6 +390,13 @@ static void close_fd(int *fd)
 
 static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 {
+	const struct init_plan plan = {
+		.cfg = sb->cfg, .envp = sb->envp,
+		.sync_fd = sb->sync_child, .factory_fd = sb->factory_child,
+		.events_fd = sb->events_child,
+		.seccomp = sb->seccomp, .limits = &sb->limits,
+		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
+	};
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (sb->cfg->net != TJ_NET_HOST)
@@ -409,7 +409,7 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 	if (sb->pid < 0)
 		return userns_diagnose_clone(errno, err);
 	if (sb->pid == 0)
-		become_init(sb);
+		become_init(sb, &plan);
 	close_fd(&sb->sync_child);
 	close_fd(&sb->factory_child);
 	close_fd(&sb->events_child);
