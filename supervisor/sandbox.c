@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The order of setup steps, supervisor side:
- *   config -> env -> (root: drop supplementary groups) -> socketpairs ->
- *   block forwarded signals -> clone3(all namespaces, pidfd) -> write uid/gid
- *   maps -> GO -> event loop (messages, signals, init's exit) -> status.
- * The child side is init.c. */
+/* The order of setup steps, supervisor side (sandbox_run reads as this list):
+ *   env -> seccomp compiled -> (root: drop supplementary groups) ->
+ *   socketpairs -> forwarded signals blocked, signalfd, timerfd -> event loop
+ *   -> (net relay: broker, health port) -> cgroups -> clone3(all namespaces,
+ *   pidfd) with init's plan -> uid/gid maps -> cgroup attach -> GO -> start
+ *   event -> watch (messages, signals, init's exit, timeout) -> (relay
+ *   listeners, RELAY_READY) -> loop -> exit status and event.
+ * Any failure after clone kills and reaps init (kill_sandbox). The child side
+ * is init.c, then runner.c; they see only struct init_plan (init.h). */
 #include "sandbox.h"
 
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "init.h"
 #include "log.h"
 #include "seccomp.h"
 #include "relay.h"
@@ -93,6 +98,14 @@ static void on_events(struct tj_loop *l, int fd, uint32_t events, void *data)
 			sb->guard_error = true;
 		log_event(sb->log_fd, "%s", body);
 	}
+}
+
+/* Kills init (the pid namespace takes every other process with it) and
+ * reaps it: how every failure after clone ends. */
+static void kill_sandbox(const struct tj_sandbox *sb)
+{
+	syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+	waitid((idtype_t)P_PIDFD, (id_t)sb->pidfd, NULL, WEXITED);
 }
 
 /* Root inside a user namespace whose setgroups is denied (unshare -r,
@@ -279,6 +292,306 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	return seccomp_prepare(path, &o, &sb->seccomp, err);
 }
 
+/* The host ids the sandbox's 65532 maps to: the caller's own, or for a
+ * root caller the configured host uid/gid. */
+static int choose_host_ids(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct tj_config *cfg = sb->cfg;
+	sb->outer_uid = geteuid();
+	sb->outer_gid = getegid();
+	if (sb->outer_uid == 0) {
+		/* Root's supplementary groups (0, ...) would stay with the task
+		 * after setgroups is denied: drop them while we still can. */
+		if (setgroups(0, NULL) < 0 && !setgroups_denied())
+			return tj_error_set(err, errno, "setgroups(0)");
+		sb->outer_uid = cfg->host_uid;
+		sb->outer_gid = cfg->host_gid;
+	} else if (cfg->host_uid_set && cfg->host_uid != sb->outer_uid) {
+		return tj_error_setx(err, EPERM, "--host-uid/host_uid %u: only root can map the sandbox to another host uid",
+				     (unsigned)cfg->host_uid);
+	}
+	return 0;
+}
+
+static int open_channels(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int sv[2], fv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fv) < 0)
+		return tj_error_set(err, errno, "socketpair");
+	sb->sync_sv = sv[0];
+	sb->sync_child = sv[1];
+	sb->factory_sv = fv[0];
+	sb->factory_child = fv[1];
+	/* Deny lines from the guard (the notifier inside the sandbox). */
+	if (seccomp_needs_listener(sb->seccomp)) {
+		int ev[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) < 0)
+			return tj_error_set(err, errno, "socketpair");
+		sb->events_sv = ev[0];
+		sb->events_child = ev[1];
+	}
+	return 0;
+}
+
+/* Forwarded signals blocked before clone (init inherits the mask) and read
+ * from a signalfd; the --timeout timer. */
+static int open_signals(struct tj_sandbox *sb, struct tj_error *err)
+{
+	sigset_t fwd;
+	sigemptyset(&fwd);
+	int sigs[] = { INIT_FORWARDED_SIGNALS };
+	for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
+		sigaddset(&fwd, sigs[i]);
+	sigprocmask(SIG_BLOCK, &fwd, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sb->sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sb->sigfd < 0)
+		return tj_error_set(err, errno, "signalfd");
+	if (sb->cfg->timeout_ms) {
+		sb->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (sb->timerfd < 0)
+			return tj_error_set(err, errno, "timerfd_create (--timeout)");
+	}
+	return 0;
+}
+
+/* Before clone: the cgroups exist and hold their limits first. */
+static int prepare_limits(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int r = limits_prepare(sb->cfg, getpid(), &sb->limits, err);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < LIMITS_N; i++)
+		if (sb->limits.max[i] && sb->limits.by[i] == LIMITS_BY_NONE)
+			fprintf(stderr, "taskjail: warning: %s limit not enforced: no cgroup (%s) and no rlimit equivalent\n",
+				limits_res_names[i], sb->limits.why_no_cgroup);
+	return 0;
+}
+
+/* The child's half of the clone: only the plan crosses into init. */
+__attribute__((noreturn))
+static void become_init(struct tj_sandbox *sb, const struct init_plan *plan)
+{
+	close(sb->sync_sv);
+	close(sb->factory_sv);
+	if (sb->events_sv >= 0)
+		close(sb->events_sv);
+	close(sb->sigfd);
+	init_main(plan);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct init_plan plan = {
+		.cfg = sb->cfg, .envp = sb->envp,
+		.sync_fd = sb->sync_child, .factory_fd = sb->factory_child,
+		.events_fd = sb->events_child,
+		.seccomp = sb->seccomp, .limits = &sb->limits,
+		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
+	};
+	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+				   CLONE_NEWUTS | CLONE_NEWCGROUP;
+	if (sb->cfg->net != TJ_NET_HOST)
+		flags |= CLONE_NEWNET;
+	else
+		/* An explicit opt-in that removes a layer: say so every time. */
+		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
+	fflush(NULL);
+	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
+	if (sb->pid < 0)
+		return userns_diagnose_clone(errno, err);
+	if (sb->pid == 0)
+		become_init(sb, &plan);
+	close_fd(&sb->sync_child);
+	close_fd(&sb->factory_child);
+	close_fd(&sb->events_child);
+	return 0;
+}
+
+static int map_ids(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int r = userns_write_maps(sb->pid, sb->outer_uid, sb->outer_gid, err);
+	if (r >= 0)
+		return 0;
+	tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)sb->outer_uid);
+	if (err->err == EPERM && geteuid() == 0) {
+		size_t l = strlen(err->msg);
+		snprintf(err->msg + l, sizeof(err->msg) - l,
+			 " (host uid %u must exist in the caller's user namespace: pick one with --host-uid)",
+			 (unsigned)sb->outer_uid);
+	}
+	return r;
+}
+
+static int watch(struct tj_sandbox *sb, struct tj_error *err)
+{
+	if (loop_add(sb->loop, sb->sync_sv, EPOLLIN, on_sync, sb) < 0 ||
+	    loop_add(sb->loop, sb->pidfd, EPOLLIN, on_init_exit, sb) < 0 ||
+	    loop_add(sb->loop, sb->sigfd, EPOLLIN, on_signal, sb) < 0 ||
+	    (sb->events_sv >= 0 && loop_add(sb->loop, sb->events_sv, EPOLLIN, on_events, sb) < 0) ||
+	    (sb->timerfd >= 0 && (arm_timer(sb->timerfd, sb->cfg->timeout_ms) < 0 ||
+				  loop_add(sb->loop, sb->timerfd, EPOLLIN, on_timer, sb) < 0)))
+		return tj_error_set(err, errno, "event loop");
+	return 0;
+}
+
+/* net relay: the listeners inside the sandbox's netns, then the runner may
+ * start (init waits for RELAY_READY). */
+static int start_relay(struct tj_sandbox *sb, struct tj_error *err)
+{
+	struct proto_msg ready = { .type = PROTO_RELAY_READY };
+	if (!sb->relay)
+		return 0;
+	int r = relay_start(sb->relay, sb->loop, relay_socket, sb, err);
+	if (r == 0 && (r = proto_send(sb->factory_sv, &ready, -1)) < 0)
+		tj_error_set(err, -r, "start the runner after the relay");
+	if (r < 0) {
+		/* init failing its setup closes the socket factory: its own
+		 * report, on the sync socket, says why. */
+		on_sync(sb->loop, sb->sync_sv, 0, sb);
+		if (sb->have_error)
+			snprintf(err->msg, sizeof(err->msg), "%s", sb->error.text);
+	}
+	return r;
+}
+
+/* Everything up to the clone; nothing of the sandbox exists before it. */
+static int prepare(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int r;
+	if ((r = prepare_seccomp(sb, err)) < 0 ||
+	    (r = choose_host_ids(sb, err)) < 0 ||
+	    (r = open_channels(sb, err)) < 0 ||
+	    (r = open_signals(sb, err)) < 0 ||
+	    (r = loop_new(&sb->loop, err)) < 0)
+		return r;
+	/* Before clone: a busy health port or an unknown broker fails here. */
+	if (sb->cfg->net == TJ_NET_RELAY && (r = relay_prepare(sb->cfg, &sb->relay, err)) < 0)
+		return r;
+	return prepare_limits(sb, err);
+}
+
+/* After clone: init waits for GO, and has not forked yet, so everything of
+ * the sandbox starts mapped and inside the cgroups. */
+static int start(struct tj_sandbox *sb, struct tj_error *err)
+{
+	struct proto_msg go = { .type = PROTO_GO };
+	int r;
+	if ((r = map_ids(sb, err)) < 0 ||
+	    (r = limits_attach(&sb->limits, sb->pid, err)) < 0)
+		return r;
+	proto_send(sb->sync_sv, &go, -1);
+	log_start(sb);
+	if ((r = watch(sb, err)) < 0 ||
+	    (r = start_relay(sb, err)) < 0)
+		return r;
+	return 0;
+}
+
+struct sandbox_end {
+	int code, sig;
+	const char *reason;
+};
+
+/* What ended the sandbox, from init's messages and its wait status. */
+static void classify_end(const struct tj_sandbox *sb, const siginfo_t *si, struct sandbox_end *e)
+{
+	e->sig = 0;
+	e->reason = "exit";
+	if (sb->have_error) {
+		e->reason = "setup_error";
+		e->code = sb->error.exit_code ? sb->error.exit_code : TJ_EXIT_SETUP;
+		struct tj_error te = { .err = sb->error.err };
+		snprintf(te.msg, sizeof(te.msg), "%s", sb->error.text);
+		tj_error_print(&te);
+	} else if (sb->have_exit) {
+		e->code = util_exit_code_from_wait_status(sb->wstatus);
+		if (WIFSIGNALED(sb->wstatus)) {
+			e->sig = WTERMSIG(sb->wstatus);
+			e->reason = "signal";
+		}
+	} else if (sb->timeout_killed && si->si_code == CLD_KILLED) {
+		e->sig = SIGKILL;
+		e->code = 128 + e->sig;
+	} else {
+		e->reason = "signal";
+		/* init died without a word: killed from outside, or a bug. */
+		if (si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED) {
+			e->sig = si->si_status;
+			e->code = 128 + e->sig;
+		} else {
+			e->code = TJ_EXIT_SETUP;
+		}
+		fprintf(stderr, "taskjail: the sandbox's init exited unexpectedly (%s %d)\n",
+			e->sig ? "signal" : "status", e->sig ? e->sig : si->si_status);
+	}
+}
+
+/* Runs the event loop until init exits, then reports how it ended.
+ * Returns the status taskjail exits with. */
+static int wait_and_report(struct tj_sandbox *sb)
+{
+	struct sandbox_end e;
+	loop_run(sb->loop);
+
+	siginfo_t si = { 0 };
+	waitid((idtype_t)P_PIDFD, (id_t)sb->pidfd, &si, WEXITED);
+	/* init sent its last messages before exiting; so did the guard. */
+	if (sb->events_sv >= 0)
+		on_events(sb->loop, sb->events_sv, 0, sb);
+	struct rusage ru = { 0 };
+	getrusage(RUSAGE_CHILDREN, &ru);
+
+	classify_end(sb, &si, &e);
+	struct tj_limits_usage use;
+	char usage[256];
+	limits_usage(&sb->limits, &use);
+	limits_usage_json(&use, usage, sizeof(usage));
+	if (e.sig == SIGKILL && use.oom_kills > 0)
+		e.reason = "oom";
+	/* As coreutils timeout: 124 however the runner ended after the
+	 * deadline (its own exit on SIGTERM, the signal, our SIGKILL). */
+	if (sb->timed_out && !sb->have_error) {
+		e.code = TJ_EXIT_TIMEOUT;
+		e.reason = "timeout";
+	}
+	uint64_t wall_us = (util_now_ns() - sb->t_start_ns) / 1000;
+	log_event(sb->log_fd,
+		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
+		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}",
+		  e.code, e.sig, e.reason, sb->have_error ? "true" : "false",
+		  sb->timeout_killed ? "true" : "false",
+		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
+		  ru.ru_maxrss, usage);
+	return e.code;
+}
+
+static void sandbox_free(struct tj_sandbox *sb)
+{
+	limits_release(&sb->limits);
+	relay_free(sb->relay); /* the relays end with the sandbox */
+	loop_free(sb->loop);
+	seccomp_free(sb->seccomp);
+	if (sb->sigfd >= 0)
+		close(sb->sigfd);
+	if (sb->timerfd >= 0)
+		close(sb->timerfd);
+	if (sb->pidfd >= 0)
+		close(sb->pidfd);
+	for (int *p = &sb->sync_sv; p <= &sb->events_child; p++)
+		if (*p >= 0)
+			close(*p);
+	env_free(sb->envp);
+}
+
 int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
 		int log_fd, int *exit_code, struct tj_error *err)
 {
@@ -288,246 +601,22 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
 		.timerfd = -1, .limits = { .v2_fd = -1 },
 	};
-	int sv[2], fv[2];
 	int r;
-	struct tj_relay *relay = NULL;
-	uid_t outer_uid = geteuid();
-	gid_t outer_gid = getegid();
 
 	sb.t_start_ns = util_now_ns();
 	r = env_build(cfg, environ, &sb.envp, err);
 	if (r < 0)
 		return r;
-
-	r = prepare_seccomp(&sb, err);
-	if (r < 0)
+	if ((r = prepare(&sb, err)) < 0 ||
+	    (r = spawn_init(&sb, err)) < 0)
 		goto out;
-
-	if (outer_uid == 0) {
-		/* Root's supplementary groups (0, ...) would stay with the task
-		 * after setgroups is denied: drop them while we still can. */
-		if (setgroups(0, NULL) < 0 && !setgroups_denied()) {
-			r = tj_error_set(err, errno, "setgroups(0)");
-			goto out;
-		}
-		outer_uid = cfg->host_uid;
-		outer_gid = cfg->host_gid;
-	} else if (cfg->host_uid_set && cfg->host_uid != outer_uid) {
-		r = tj_error_setx(err, EPERM, "--host-uid/host_uid %u: only root can map the sandbox to another host uid",
-				  (unsigned)cfg->host_uid);
+	if ((r = start(&sb, err)) < 0) {
+		kill_sandbox(&sb);
 		goto out;
 	}
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fv) < 0) {
-		r = tj_error_set(err, errno, "socketpair");
-		goto out;
-	}
-	sb.sync_sv = sv[0];
-	sb.sync_child = sv[1];
-	sb.factory_sv = fv[0];
-	sb.factory_child = fv[1];
-	/* Deny lines from the guard (the notifier inside the sandbox). */
-	if (seccomp_needs_listener(sb.seccomp)) {
-		int ev[2];
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ev) < 0) {
-			r = tj_error_set(err, errno, "socketpair");
-			goto out;
-		}
-		sb.events_sv = ev[0];
-		sb.events_child = ev[1];
-	}
-
-	sigset_t fwd;
-	sigemptyset(&fwd);
-	int sigs[] = { SANDBOX_FORWARDED_SIGNALS };
-	for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
-		sigaddset(&fwd, sigs[i]);
-	sigprocmask(SIG_BLOCK, &fwd, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sb.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sb.sigfd < 0) {
-		r = tj_error_set(err, errno, "signalfd");
-		goto out;
-	}
-	if (cfg->timeout_ms) {
-		sb.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (sb.timerfd < 0) {
-			r = tj_error_set(err, errno, "timerfd_create (--timeout)");
-			goto out;
-		}
-	}
-	r = loop_new(&sb.loop, err);
-	if (r < 0)
-		goto out;
-	/* Before clone: a busy health port or an unknown broker fails here. */
-	if (cfg->net == TJ_NET_RELAY && (r = relay_prepare(cfg, &relay, err)) < 0)
-		goto out;
-
-	/* Before clone: the cgroups exist and hold their limits first. */
-	r = limits_prepare(cfg, getpid(), &sb.limits, err);
-	if (r < 0)
-		goto out;
-	for (int i = 0; i < LIMITS_N; i++)
-		if (sb.limits.max[i] && sb.limits.by[i] == LIMITS_BY_NONE)
-			fprintf(stderr, "taskjail: warning: %s limit not enforced: no cgroup (%s) and no rlimit equivalent\n",
-				limits_res_names[i], sb.limits.why_no_cgroup);
-
-	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
-				   CLONE_NEWUTS | CLONE_NEWCGROUP;
-	if (cfg->net != TJ_NET_HOST)
-		flags |= CLONE_NEWNET;
-	else
-		/* An explicit opt-in that removes a layer: say so every time. */
-		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
-	fflush(NULL);
-	sb.pid = clone_sandbox(flags, &sb.pidfd, sb.limits.v2_fd, &sb.limits.v2_cloned_into);
-	if (sb.pid < 0) {
-		r = userns_diagnose_clone(errno, err);
-		goto out;
-	}
-	if (sb.pid == 0) {
-		close(sb.sync_sv);
-		close(sb.factory_sv);
-		if (sb.events_sv >= 0)
-			close(sb.events_sv);
-		close(sb.sigfd);
-		init_main(&sb);
-	}
-	close(sb.sync_child);
-	close(sb.factory_child);
-	sb.sync_child = sb.factory_child = -1;
-	if (sb.events_child >= 0)
-		close(sb.events_child);
-	sb.events_child = -1;
-
-	r = userns_write_maps(sb.pid, outer_uid, outer_gid, err);
-	if (r < 0) {
-		tj_error_wrap(err, "map uid/gid %u -> %u", TJ_SANDBOX_UID, (unsigned)outer_uid);
-		if (err->err == EPERM && geteuid() == 0) {
-			size_t l = strlen(err->msg);
-			snprintf(err->msg + l, sizeof(err->msg) - l,
-				 " (host uid %u must exist in the caller's user namespace: pick one with --host-uid)",
-				 (unsigned)outer_uid);
-		}
-		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
-		goto out;
-	}
-	/* Init waits for GO: it has not forked yet, so everything of the
-	 * sandbox starts inside the cgroups. */
-	r = limits_attach(&sb.limits, sb.pid, err);
-	if (r < 0) {
-		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
-		goto out;
-	}
-	struct proto_msg go = { .type = PROTO_GO };
-	proto_send(sb.sync_sv, &go, -1);
-	log_start(&sb);
-
-	if (loop_add(sb.loop, sb.sync_sv, EPOLLIN, on_sync, &sb) < 0 ||
-	    loop_add(sb.loop, sb.pidfd, EPOLLIN, on_init_exit, &sb) < 0 ||
-	    loop_add(sb.loop, sb.sigfd, EPOLLIN, on_signal, &sb) < 0 ||
-	    (sb.events_sv >= 0 && loop_add(sb.loop, sb.events_sv, EPOLLIN, on_events, &sb) < 0) ||
-	    (sb.timerfd >= 0 && (arm_timer(sb.timerfd, cfg->timeout_ms) < 0 ||
-				 loop_add(sb.loop, sb.timerfd, EPOLLIN, on_timer, &sb) < 0))) {
-		r = tj_error_set(err, errno, "event loop");
-		syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
-		goto out;
-	}
-	if (relay) {
-		struct proto_msg ready = { .type = PROTO_RELAY_READY };
-		r = relay_start(relay, sb.loop, relay_socket, &sb, err);
-		if (r == 0 && (r = proto_send(sb.factory_sv, &ready, -1)) < 0)
-			tj_error_set(err, -r, "start the runner after the relay");
-		if (r < 0) {
-			/* init failing its setup closes the socket factory: its own
-			 * report, on the sync socket, says why. */
-			on_sync(sb.loop, sb.sync_sv, 0, &sb);
-			if (sb.have_error)
-				snprintf(err->msg, sizeof(err->msg), "%s", sb.error.text);
-			syscall(SYS_pidfd_send_signal, sb.pidfd, SIGKILL, NULL, 0);
-			waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, NULL, WEXITED);
-			goto out;
-		}
-	}
-	loop_run(sb.loop);
-
-	siginfo_t si = { 0 };
-	waitid((idtype_t)P_PIDFD, (id_t)sb.pidfd, &si, WEXITED);
-	/* init sent its last messages before exiting; so did the guard. */
-	if (sb.events_sv >= 0)
-		on_events(sb.loop, sb.events_sv, 0, &sb);
-	struct rusage ru = { 0 };
-	getrusage(RUSAGE_CHILDREN, &ru);
-
-	int code, sig = 0;
-	const char *reason = "exit";
-	if (sb.have_error) {
-		reason = "setup_error";
-		code = sb.error.exit_code ? sb.error.exit_code : TJ_EXIT_SETUP;
-		struct tj_error e = { .err = sb.error.err };
-		snprintf(e.msg, sizeof(e.msg), "%s", sb.error.text);
-		tj_error_print(&e);
-	} else if (sb.have_exit) {
-		code = util_exit_code_from_wait_status(sb.wstatus);
-		if (WIFSIGNALED(sb.wstatus)) {
-			sig = WTERMSIG(sb.wstatus);
-			reason = "signal";
-		}
-	} else if (sb.timeout_killed && si.si_code == CLD_KILLED) {
-		sig = SIGKILL;
-		code = 128 + sig;
-	} else {
-		reason = "signal";
-		/* init died without a word: killed from outside, or a bug. */
-		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
-			sig = si.si_status;
-			code = 128 + sig;
-		} else {
-			code = TJ_EXIT_SETUP;
-		}
-		fprintf(stderr, "taskjail: the sandbox's init exited unexpectedly (%s %d)\n",
-			sig ? "signal" : "status", sig ? sig : si.si_status);
-	}
-	struct tj_limits_usage use;
-	char usage[256];
-	limits_usage(&sb.limits, &use);
-	limits_usage_json(&use, usage, sizeof(usage));
-	if (sig == SIGKILL && use.oom_kills > 0)
-		reason = "oom";
-	/* As coreutils timeout: 124 however the runner ended after the
-	 * deadline (its own exit on SIGTERM, the signal, our SIGKILL). */
-	if (sb.timed_out && !sb.have_error) {
-		code = TJ_EXIT_TIMEOUT;
-		reason = "timeout";
-	}
-	uint64_t wall_us = (util_now_ns() - sb.t_start_ns) / 1000;
-	log_event(log_fd,
-		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
-		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}",
-		  code, sig, reason, sb.have_error ? "true" : "false",
-		  sb.timeout_killed ? "true" : "false",
-		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
-		  ru.ru_maxrss, usage);
-	*exit_code = code;
+	*exit_code = wait_and_report(&sb);
 	r = 0;
 out:
-	limits_release(&sb.limits);
-	relay_free(relay); /* the relays end with the sandbox */
-	loop_free(sb.loop);
-	seccomp_free(sb.seccomp);
-	if (sb.sigfd >= 0)
-		close(sb.sigfd);
-	if (sb.timerfd >= 0)
-		close(sb.timerfd);
-	if (sb.pidfd >= 0)
-		close(sb.pidfd);
-	for (int *p = &sb.sync_sv; p <= &sb.events_child; p++)
-		if (*p >= 0)
-			close(*p);
-	env_free(sb.envp);
+	sandbox_free(&sb);
 	return r;
 }

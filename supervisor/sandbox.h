@@ -11,6 +11,7 @@
 #include "proto.h"
 
 struct tj_seccomp;
+struct tj_relay;
 
 struct tj_sandbox {
 	const struct tj_config *cfg;
@@ -29,6 +30,9 @@ struct tj_sandbox {
 	struct tj_loop *loop;
 	struct tj_seccomp *seccomp;    /* compiled before clone; NULL: "none" */
 	struct tj_limits limits;       /* memory, pids, cpu (limits.h) */
+	struct tj_relay *relay;        /* net relay; NULL otherwise */
+	uid_t outer_uid;               /* the host ids the sandbox's 65532 maps to */
+	gid_t outer_gid;
 
 	bool have_error;
 	struct proto_msg error;
@@ -54,8 +58,3 @@ int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error 
 /* The policy a profile gets when it names none ("none" must be explicit). */
 #define SANDBOX_DEFAULT_POLICY "default"
 
-/* Signals the supervisor forwards to the runner. */
-#define SANDBOX_FORWARDED_SIGNALS SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
-
-/* init.c: pid 1 of the sandbox; never returns. */
-__attribute__((noreturn)) void init_main(struct tj_sandbox *sb);

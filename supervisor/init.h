@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What pid 1 of the sandbox (init.c), the guard it forks (guard.c) and the
+ * runner (runner.c) get from the supervisor: a plan fixed before clone. They
+ * never see the supervisor's own state (struct tj_sandbox): what is not
+ * here, the child cannot touch by mistake. */
+#pragma once
+#include "config.h"
+#include "error.h"
+#include "tj_limits.h"
+
+struct tj_seccomp;
+
+struct init_plan {
+	const struct tj_config *cfg;
+	char *const *envp;              /* the runner's environment */
+	int sync_fd;                    /* status, errors -> supervisor; GO <- */
+	int factory_fd;                 /* socket requests from the supervisor */
+	int events_fd;                  /* the guard's deny lines; -1 without a listener */
+	const struct tj_seccomp *seccomp; /* compiled before clone; NULL: "none" */
+	const struct tj_limits *limits; /* rlimit fallbacks for the runner */
+	char **scrub_argv;              /* the supervisor's original argv/envp: */
+	char **scrub_envp;              /* init zeroes them so /proc/1 shows nothing */
+};
+
+/* Signals the supervisor forwards to init, and init to the runner. */
+#define INIT_FORWARDED_SIGNALS SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* pid 1 of the sandbox; never returns. */
+__attribute__((noreturn)) void init_main(const struct init_plan *p);
+
+/* Reports err to the supervisor over the sync socket and exits with the
+ * setup status (125). For init and the processes it forks. */
+__attribute__((noreturn)) void init_fail(const struct init_plan *p, const struct tj_error *err);

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The runner's last steps before execve, in this order:
+ *   default signal state -> setsid -> PDEATHSIG -> rlimits (the profile's,
+ *   then limits' fallbacks) -> chdir -> every fd CLOEXEC -> capabilities ->
+ *   NO_NEW_PRIVS -> shield filter -> policy filter (listener -> guard) ->
+ *   execve. */
+#include "runner.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "caps.h"
+#include "env.h"
+#include "proto.h"
+#include "seccomp.h"
+#include "shield.h"
+#include "util.h"
+
+/* A clean signal state: the caller may have ignored signals (a shell
+ * ignores SIGINT/SIGQUIT for background jobs), and a non-interactive shell
+ * cannot trap a signal that was ignored when it started. */
+static void reset_signals(void)
+{
+	sigset_t none;
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* A new session: the task cannot inject input into the caller's terminal
+ * with TIOCSTI. And die with init. */
+static int new_session(struct tj_error *err)
+{
+	if (setsid() < 0)
+		return tj_error_set(err, errno, "setsid");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "PR_SET_PDEATHSIG");
+	return 0;
+}
+
+static int set_rlimits(const struct init_plan *p, struct tj_error *err)
+{
+	const struct tj_config *cfg = p->cfg;
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		struct rlimit rl = { cfg->rlimits[i].soft, cfg->rlimits[i].hard };
+		if (setrlimit(cfg->rlimits[i].resource, &rl) < 0)
+			return tj_error_set(err, errno, "setrlimit(%d)", cfg->rlimits[i].resource);
+	}
+	return limits_apply_rlimits(p->limits, err);
+}
+
+static int enter_workdir(const struct tj_config *cfg, struct tj_error *err)
+{
+	const char *wd = cfg->workdir ? cfg->workdir : "/";
+	if (chdir(wd) < 0)
+		return tj_error_set(err, errno, "workdir %s", wd);
+	return 0;
+}
+
+/* Whatever is still open is closed by execve; the sync socket stays usable
+ * until then to report an exec failure. */
+static int cloexec_all(struct tj_error *err)
+{
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return tj_error_set(err, errno, "close_range");
+	return 0;
+}
+
+static int no_new_privs(struct tj_error *err)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "PR_SET_NO_NEW_PRIVS");
+	return 0;
+}
+
+/* Last step before execve: the BPF was compiled in the supervisor, so this
+ * is one syscall. From here on only what the policy allows works (sendmsg
+ * and close for the listener, execve). */
+static int install_filters(const struct init_plan *p, int listener_sock, struct tj_error *err)
+{
+	if (!p->seccomp)
+		return 0;
+	int lfd = -1;
+	/* The shield first (shield.h): with the policy stacked on top, the
+	 * stricter answer of the two wins. */
+	int r = shield_install(listener_sock >= 0);
+	if (r < 0)
+		return tj_error_set(err, -r, "install the seccomp shield");
+	r = seccomp_install(p->seccomp, &lfd);
+	if (r < 0)
+		return tj_error_set(err, -r, "install the seccomp filter");
+	if (lfd < 0)
+		return 0;
+	struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
+	r = listener_sock >= 0 ? proto_send(listener_sock, &m, lfd) : -EPIPE;
+	close(lfd);
+	if (r < 0)
+		return tj_error_set(err, -r, "pass the seccomp listener to the guard");
+	return 0;
+}
+
+static int exec_search(const char *file, char *const argv[], char *const envp[])
+{
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		return errno;
+	}
+	const char *path = env_get(envp, "PATH");
+	if (!path)
+		path = ENV_DEFAULT_PATH;
+	int saved = ENOENT;
+	for (const char *p = path;; ) {
+		const char *colon = strchr(p, ':');
+		size_t dlen = colon ? (size_t)(colon - p) : strlen(p);
+		char buf[PATH_MAX];
+		if (dlen == 0)
+			snprintf(buf, sizeof(buf), "%s", file);
+		else
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen, p, file);
+		execve(buf, argv, envp);
+		if (errno != ENOENT && errno != ENOTDIR)
+			saved = errno; /* EACCES etc.: remember, keep looking */
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return saved;
+}
+
+void runner_main(const struct init_plan *p, int listener_sock)
+{
+	const struct tj_config *cfg = p->cfg;
+	struct tj_error err = { 0 };
+
+	close(p->factory_fd);
+	reset_signals();
+	if (new_session(&err) < 0 ||
+	    set_rlimits(p, &err) < 0 ||
+	    enter_workdir(cfg, &err) < 0 ||
+	    cloexec_all(&err) < 0 ||
+	    caps_drop_all(&err) < 0 ||
+	    no_new_privs(&err) < 0 ||
+	    install_filters(p, listener_sock, &err) < 0)
+		init_fail(p, &err);
+
+	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
+	tj_error_set(&err, e, "exec %s", cfg->argv[0]);
+	proto_fail(p->sync_fd, util_exit_code_from_exec_errno(e), &err);
+}
