@@ -48,6 +48,17 @@ extern char **environ;
 /* cgroup_fd >= 0: init is born in that cgroup v2 (CLONE_INTO_CGROUP), so
  * no instant of the sandbox runs outside its limits; *cloned_into says
  * whether that worked (else limits_attach moves it before GO). */
+/* Fault injection for the tests (tests/integration/fault_injection.sh):
+ * TASKJAIL_FAULT=<step> makes the supervisor SIGKILL itself right after
+ * that step, to show that a supervisor dying at any point leaves nothing
+ * running and nothing mounted. Only the caller's own process dies. */
+static void fault_point(const char *step)
+{
+	const char *f = getenv("TASKJAIL_FAULT");
+	if (f && strcmp(f, step) == 0)
+		raise(SIGKILL);
+}
+
 static pid_t clone_sandbox(unsigned long long flags, int *pidfd, int cgroup_fd, bool *cloned_into)
 {
 	struct clone_args args = {
@@ -485,14 +496,18 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 {
 	struct proto_msg go = { .type = PROTO_GO };
 	int r;
-	if ((r = map_ids(sb, err)) < 0 ||
-	    (r = limits_attach(&sb->limits, sb->pid, err)) < 0)
+	if ((r = map_ids(sb, err)) < 0)
+		return r;
+	fault_point("mapped");
+	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)
 		return r;
 	proto_send(sb->sync_sv, &go, -1);
+	fault_point("go");
 	log_start(sb);
 	if ((r = watch(sb, err)) < 0 ||
 	    (r = start_relay(sb, err)) < 0)
 		return r;
+	fault_point("started");
 	return 0;
 }
 
@@ -540,6 +555,11 @@ static void classify_end(const struct tj_sandbox *sb, const siginfo_t *si, struc
 static int wait_and_report(struct tj_sandbox *sb)
 {
 	struct sandbox_end e;
+	const char *f = getenv("TASKJAIL_FAULT");
+	if (f && strcmp(f, "running") == 0) {
+		usleep(300 * 1000); /* the runner is up by then */
+		fault_point("running");
+	}
 	loop_run(sb->loop);
 
 	siginfo_t si = { 0 };
@@ -607,9 +627,12 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	r = env_build(cfg, environ, &sb.envp, err);
 	if (r < 0)
 		return r;
-	if ((r = prepare(&sb, err)) < 0 ||
-	    (r = spawn_init(&sb, err)) < 0)
+	if ((r = prepare(&sb, err)) < 0)
 		goto out;
+	fault_point("prepared");
+	if ((r = spawn_init(&sb, err)) < 0)
+		goto out;
+	fault_point("cloned");
 	if ((r = start(&sb, err)) < 0) {
 		kill_sandbox(&sb);
 		goto out;
