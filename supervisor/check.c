@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tj_limits.h"
+#include "config.h"
 #include "util.h"
 
 struct item {
@@ -125,6 +126,9 @@ int cmd_check(int argc, char **argv)
 		  "(systemd: Delegate=yes; taskjail's own cgroup must allow children), or as root on a cgroup v1 host; "
 		  "without a cgroup memory falls back to RLIMIT_DATA (per process), pids to RLIMIT_NPROC "
 		  "(per sandbox: its user namespace), cpu to nothing" },
+		{ "shipped profiles and policies found", false, false, "",
+		  "install taskjail (profiles and policies go to <datadir>/taskjail), keep profiles/ and "
+		  "policies/ next to the binary, or set TASKJAIL_PROFILE_DIR and TASKJAIL_POLICY_DIR" },
 	};
 	unsigned long base = CLONE_NEWUSER;
 	set(&items[0], try_in_child(base, NULL), "ok");
@@ -165,6 +169,35 @@ int cmd_check(int argc, char **argv)
 		limits_release(&lim);
 		items[9].ok = all;
 		snprintf(items[9].detail, sizeof(items[9].detail), "%s", lbuf);
+	}
+
+	/* Where run finds the shipped profiles and policies by name: an
+	 * out-of-tree build run from elsewhere finds none. */
+	{
+		static const char *const names[] = { "minimal", "node", "python" };
+		static const char *const pols[] = { "default", "node", "python" };
+		char found[160] = "";
+		const char *missing = NULL;
+		for (size_t i = 0; i < ELEMENTSOF(names) && !missing; i++) {
+			char *path = NULL;
+			struct tj_error fe = { 0 };
+			if (config_find_file("profiles", "TASKJAIL_PROFILE_DIR", names[i], &path, &fe) < 0)
+				missing = names[i];
+			else if (i == 0)
+				snprintf(found, sizeof(found), "in %.*s", (int)(strrchr(path, '/') - path), path);
+			free(path);
+			if (!missing && config_find_file("policies", "TASKJAIL_POLICY_DIR", pols[i], &path, &fe) < 0)
+				missing = pols[i];
+			else
+				free(path);
+		}
+		items[10].ok = !missing;
+		if (missing)
+			snprintf(items[10].detail, sizeof(items[10].detail),
+				 "'%s' not found (looked in $TASKJAIL_PROFILE_DIR/$TASKJAIL_POLICY_DIR, next to the binary, "
+				 TJ_DATADIR ")", missing);
+		else
+			snprintf(items[10].detail, sizeof(items[10].detail), "%s", found);
 	}
 
 	bool full = true;

@@ -75,4 +75,15 @@ help_opts=$(printf '%s\n' "$out" | grep -E '^ +-' | grep -oE -- '--[a-z-]+' | so
 man_opts=$(grep -oE '^\.B[IR]? \\-\\-[a-z\\-]+' "$TJ_SRC/docs/taskjail.1" | sed 's/.* //; s/\\//g' | sort -u)
 check "--help lists options" [ "$(printf '%s\n' "$help_opts" | wc -l)" -ge 10 ]
 is "taskjail(1) documents exactly the options of --help" "$man_opts" "$help_opts"
+# check says where it looks for the shipped profiles and whether it found
+# them: a copy of the binary away from the tree finds none by itself.
+mkdir -p "$TJ_WORK/lonely" && cp "$TASKJAIL" "$TJ_WORK/lonely/taskjail"
+if [ -d /usr/local/share/taskjail/profiles ]; then
+	skip "check reports missing profiles" "taskjail is installed on this machine"
+else
+	out=$(env -u TASKJAIL_PROFILE_DIR -u TASKJAIL_POLICY_DIR "$TJ_WORK/lonely/taskjail" check 2>&1)
+	like "check: a binary without its profiles says so" "$out" "no +shipped profiles and policies found +'minimal' not found"
+	out=$("$TJ_WORK/lonely/taskjail" check 2>&1)
+	like "check: with TASKJAIL_PROFILE_DIR it finds them" "$out" "ok +shipped profiles and policies found +in "
+fi
 done_testing
