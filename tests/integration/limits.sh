@@ -21,7 +21,12 @@ for k in sys.argv[3:]:
 print(" ".join(out))
 ' "$@"; }
 # cgroups this test's sandboxes could have made
-leftover() { find /sys/fs/cgroup -maxdepth 4 -type d -name 'taskjail-*' 2>/dev/null | wc -l; }
+# cgroups of supervisors that are gone (a live one belongs to another run)
+leftover() {
+	for d in $(find /sys/fs/cgroup -maxdepth 4 -type d -name 'taskjail-*' 2>/dev/null); do
+		kill -0 "${d##*taskjail-}" 2>/dev/null || echo "$d"
+	done | wc -l
+}
 before=$(leftover)
 
 # What enforces each limit: cgroups for root on this host, rlimits (memory,
