@@ -76,6 +76,13 @@ static int newroot_open(int rootfd, const char *rel, unsigned flags)
 	return sys_openat2(rootfd, *rel ? rel : ".", &how);
 }
 
+static bool same_inode(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* Creates the directories of dst (an absolute, normalised sandbox path)
  * below the new root, each resolved inside it; returns an O_PATH fd of
  * the parent of the last component and sets *name to that component. */
@@ -140,6 +147,16 @@ static int newroot_mountpoint(int rootfd, const char *dst, bool dir, struct tj_e
 	int fd = newroot_open(rootfd, dst + 1, 0);
 	if (fd < 0)
 		return tj_error_set(err, errno, "open mount point %s", dst);
+	/* A symlink inside the new root (one a bind brought along, or
+	 * /proc/self/root recreated as a link to "/") can lead to the root
+	 * itself: a bind there would replace the root, and what is built after
+	 * the binds (/tmp, /dev, /proc, by path) would follow the bound tree's
+	 * own symlinks out to the host. */
+	if (same_inode(fd, rootfd)) {
+		close(fd);
+		return tj_error_setx(err, EINVAL, "bind destination %s is the sandbox's root "
+				     "(through a symlink inside the sandbox)", dst);
+	}
 	return fd;
 }
 
@@ -369,10 +386,21 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 		if ((r = attach_bind(rootfd, &prep->c[i], err)) < 0)
 			return r;
 
-	/* /tmp after the binds: it is a tmpfs unless a bind targets /tmp. */
+	/* What is built after the binds goes through string paths below
+	 * NEWROOT: none of them may be a symlink a bind brought in. */
+	static const char *const built[] = { "tmp", "dev", "proc" };
+	for (size_t i = 0; i < ELEMENTSOF(built); i++) {
+		struct stat st;
+		if (fstatat(rootfd, built[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			return tj_error_setx(err, EINVAL, "/%s in the sandbox would be a %s brought in by a bind "
+					     "(bind something else there)", built[i],
+					     S_ISLNK(st.st_mode) ? "symlink" : "file");
+	}
+	/* /tmp after the binds: it is a tmpfs unless a bind that took place
+	 * (not an optional one whose source is missing) targets /tmp. */
 	bool tmp_bound = false;
-	for (size_t i = 0; i < cfg->n_binds; i++)
-		if (strcmp(cfg->binds[i].dst, "/tmp") == 0)
+	for (size_t i = 0; i < prep->n; i++)
+		if (strcmp(prep->c[i].b->dst, "/tmp") == 0 && (prep->c[i].fd >= 0 || prep->c[i].link))
 			tmp_bound = true;
 	if (!tmp_bound) {
 		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);

@@ -64,5 +64,24 @@ ln -s /data "$TJ_WORK/rel"
 out=$(tj --bind-ro "$TJ_WORK/rel" --bind-ro "/usr:/data" --bind-ro "/etc:$TJ_WORK/rel/share" -- /bin/cat /data/share/hostname 2>&1); rc=$?
 is "bind below a symlink to /data inside the new root: exit 0" "$rc" 0
 is "... lands in /data" "$out" "$(cat /etc/hostname)"
+# 3. A symlink inside the new root that leads to the root itself (here
+# /proc/self/root, recreated as a link to "/"): a bind there replaced the
+# root, and /tmp, /dev and /proc were then built through the bound tree's
+# own symlinks: a dev -> /proc/self/cwd in it wrote null, zero, fd, shm ...
+# into the caller's working directory (third review, F1).
+mkdir -p "$TJ_WORK/x2/tmp" "$TJ_WORK/x2/proc" "$TJ_WORK/cwd"
+ln -s /proc/self/cwd "$TJ_WORK/x2/dev"
+chmod -R a+rwX "$TJ_WORK/x2" "$TJ_WORK/cwd"
+out=$(cd "$TJ_WORK/cwd" && tj --bind-ro /proc/self/root --bind-ro "$TJ_WORK/x2:/proc/self/root" -- /bin/true 2>&1); rc=$?
+is "bind onto the root through a symlink: exit 125" "$rc" 125
+like "... says why" "$out" "is the sandbox's root"
+is "... nothing written in the caller's directory" "$(ls -A "$TJ_WORK/cwd")" ""
+out=$(tj --bind-ro /proc/self/root --bind-ro "/:/proc/self/root" -- /bin/ls / 2>&1); rc=$?
+is "the host's / bound as the sandbox's root through a symlink: exit 125" "$rc" 125
+# 4. An optional bind at /tmp whose source is missing leaves the usual /tmp.
+printf '{"binds":["/usr","/bin","/lib",{"src":"/lib64","optional":true},{"src":"/no/such/dir","dst":"/tmp","optional":true}]}' \
+	>"$TJ_WORK/opt-tmp.json"
+out=$(tj --profile "$TJ_WORK/opt-tmp.json" -- /bin/sh -c 'touch /tmp/x && echo writable' 2>&1)
+is "optional /tmp bind with a missing source: /tmp is still a tmpfs" "$out" "writable"
 rm -rf "$host"
 done_testing
