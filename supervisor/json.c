@@ -70,12 +70,37 @@ static int find_duplicate(const cJSON *v, char *path, size_t size)
 	return 0;
 }
 
+/* Offset of the first "\u0000" escape inside a string of the text, or
+ * -1. cJSON decodes it into a NUL that silently ends the C string: the key
+ * "net\u0000x" would be read as "net", a value "none\u0000y" as "none",
+ * so taskjail would read a file differently from every other reader. */
+static ssize_t find_nul_escape(const char *json, size_t len)
+{
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		if (json[i] == '"') {
+			in_str = !in_str;
+		} else if (in_str && json[i] == '\\' && i + 1 < len) {
+			if (json[i + 1] == 'u' && i + 5 < len && strncmp(json + i + 2, "0000", 4) == 0)
+				return (ssize_t)i;
+			i++; /* the escaped character */
+		}
+	}
+	return -1;
+}
+
 int json_parse_strict(const char *json, size_t len, const char *what, const char *file,
 		      cJSON **out, struct tj_error *err)
 {
 	int line, col;
 	const char *end = NULL;
 	*out = NULL;
+	ssize_t nul = find_nul_escape(json, len);
+	if (nul >= 0) {
+		line_col(json, len, (size_t)nul, &line, &col);
+		return tj_error_setx(err, EINVAL, "%s %s: \"\\u0000\" in a string at line %d, column %d "
+				     "(a NUL byte cannot be part of a name or a value)", what, file, line, col);
+	}
 	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	if (!root) {
 		/* cJSON reports where it stopped; turn it into line:column. */

@@ -88,7 +88,8 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 {
 	memset(k, 0, sizeof(*k));
 	if (path) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/* O_NONBLOCK: a FIFO must not block here (sysio_read_fd refuses it) */
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
 			return -errno;
 		struct stat st;

@@ -99,7 +99,10 @@ int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char *
 int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
 		    size_t *len, struct tj_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO here must not wait for a writer (it is
+	 * refused as not a regular file right after); a regular file reads
+	 * the same. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fail(err, errno, true, what, path, NULL);
 	return sysio_read_fd(fd, what, path, max, buf, len, err);

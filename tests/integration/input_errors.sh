@@ -84,6 +84,11 @@ refused "--profile /dev/null" \
 refused "--profile a directory" \
 	"taskjail: profile $TJ_WORK/: not a regular file (a directory)" \
 	run --profile "$TJ_WORK/" "${RUN[@]}" -- "${MARK[@]}"
+# A FIFO nobody writes to as --seccomp: refused at once, not a hang.
+mkfifo "$TJ_WORK/fifo-policy.json"
+out=$(timeout 10 "$TASKJAIL" run --seccomp "$TJ_WORK/fifo-policy.json" -- /bin/true 2>&1); rc=$?
+is "--seccomp FIFO without a writer: exit 125, no hang" "$rc" 125
+like "... says it is a pipe" "$out" "not a regular file \\(a pipe"
 # A policy is read twice (the filter cache's key, then the parse).
 rm -f "$TJ_WORK/m/ran"
 out=$("$TASKJAIL" run --seccomp <(cat "$TJ_SRC/policies/default.json") "${RUN[@]}" -- "${MARK[@]}" 2>&1); rc=$?

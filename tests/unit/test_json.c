@@ -18,12 +18,19 @@ static void test_strict(void **s)
 	struct tj_error e = { 0 };
 	assert_int_equal(json_parse_strict("{\"a\":[{\"b\":1,\"c\":2}]}\n\t ", 23, "x", "f", &root, &e), 0);
 	cJSON_Delete(root);
+	/* an escaped backslash followed by u0000 is text, not a NUL */
+	const char *esc = "{\"a\":\"\\\\u0000\"}";
+	assert_int_equal(json_parse_strict(esc, strlen(esc), "x", "f", &root, &e), 0);
+	cJSON_Delete(root);
 	static const struct { const char *json; const char *msg; } bad[] = {
 		{ "{} {}", "x f: text after the JSON value at line 1, column 4 (one value per file)" },
 		{ "1 2", "x f: text after the JSON value at line 1, column 3 (one value per file)" },
 		{ "{\"a\":1,\"a\":1}", "x f: $.a: duplicate key (each key may appear once)" },
 		{ "{\"a\":[1,{\"b\":{\"c\":1,\"d\":2,\"c\":3}}]}", "x f: $.a[1].b.c: duplicate key (each key may appear once)" },
 		{ "{\"a\":", "x f: invalid JSON near line 1, column 5" },
+		/* a NUL would end the C string: "net\u0000x" read as "net" */
+		{ "{\"net\\u0000x\":\"host\"}", "x f: \"\\u0000\" in a string at line 1, column 6 (a NUL byte cannot be part of a name or a value)" },
+		{ "{\"a\":\"none\\u0000y\"}", "x f: \"\\u0000\" in a string at line 1, column 11 (a NUL byte cannot be part of a name or a value)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&e, 0, sizeof(e));
