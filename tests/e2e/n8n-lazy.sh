@@ -84,6 +84,18 @@ sandbox_procs() {
 	done
 }
 nfds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+# Waits until the launcher sits in its next handshake (not in a $(curl ...)
+# with a pipe open), so that its fds can be compared between cycles.
+launcher_idle() {
+	local c
+	for _ in $(seq 1 200); do
+		for c in $(pgrep -P "$LAUNCHER_PID"); do
+			grep -q lazy-handshake.js "/proc/$c/cmdline" 2>/dev/null && return 0
+		done
+		sleep 0.05
+	done
+	return 1
+}
 
 # One cycle more than used: at the end the launcher waits in its handshake,
 # alive, so its fds can be counted.
@@ -111,7 +123,7 @@ for k in $(seq 1 "$CYCLES"); do
 	left=$(sandbox_procs)
 	[ -z "$left" ] || { bad="cycle $k: sandbox processes left: $left"; break; }
 	port_free "$HEALTH_PORT" || { bad="cycle $k: health port $HEALTH_PORT still open"; break; }
-	if [ "$k" = 2 ]; then fds_l0=$(nfds "$LAUNCHER_PID") fds_n0=$(nfds "$N8N_PID"); fi
+	if [ "$k" = 2 ]; then launcher_idle; fds_l0=$(nfds "$LAUNCHER_PID") fds_n0=$(nfds "$N8N_PID"); fi
 	diag "cycle $k: call $t_call ms (runner started on demand), runner $rpid exited 0"
 done
 if [ -z "$bad" ]; then
@@ -120,6 +132,7 @@ else
 	not_ok "lazy-start cycles: $bad"
 	tail -20 "$log" | sed 's/^/# /'
 fi
+launcher_idle
 fds_l=$(nfds "$LAUNCHER_PID") fds_n=$(nfds "$N8N_PID")
 diag "open fds after cycle 2 / at the end: launcher $fds_l0 / $fds_l, n8n $fds_n0 / $fds_n"
 # n8n's own fds move a little (log files, keep-alive sockets); a leak per
