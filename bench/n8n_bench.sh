@@ -1,14 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# n8n Code-node latency and runner cold start: the real JS task runner bare vs
+# n8n workflow latency and runner cold start: the real JS task runner bare vs
 # under taskjail (node profile: net relay, strict /proc guard, seccomp policy
-# 'node'), in ONE run, interleaved, against the same n8n.
+# 'node'), in ONE run, interleaved, against the same n8n version.
 #
-#   bench/n8n_bench.sh [ROUNDS] [CALLS_PER_ROUND]     (default 6 x 25)
-#   MODES="bare taskjail tj_namespace tj_noseccomp" bench/n8n_bench.sh ...
-#     adds variants that localise the cost: the node profile with
-#     proc_guard namespace (no open-family notifications), and that plus
-#     --seccomp none (no syscall filter at all).
+#   bench/n8n_bench.sh [ROUNDS] [CALLS_PER_ROUND]     (default 3 x 10)
+#   MODES="bare taskjail tj_user tj_namespace tj_noseccomp" bench/n8n_bench.sh ...
+#     tj_user: the node profile with taskjail started as uid/gid 65534 (user
+#     namespace, no root); tj_namespace / tj_noseccomp localise the cost: the
+#     node profile with proc_guard namespace (no open-family notifications),
+#     and that plus --seccomp none (no syscall filter at all).
+#   OUT=bench/results/NAME.json (default bench/results/n8n_bench_shapes.json;
+#     a markdown table goes next to it as NAME.md)
+#
+# Workflow shapes, each a webhook (POST, response = last node's first item):
+#   one      one Code node (run once for all items): a + b
+#   chain3   three Code nodes in a row (three tasks per call)
+#   each100  Split Out of 100 items -> one Code node in "run once for each
+#            item" mode
+#   big1m    one Code node returning a 1 MiB string (runner -> broker ->
+#            webhook response carries ~1 MiB)
 #
 # Every mode gets its own n8n (same version, same workflow) so its runner can
 # stay connected while the calls alternate between modes one by one: on a
@@ -19,15 +30,17 @@
 #   cold start  = grant token fetched -> runner's /healthz answers 200
 #                 (through the relay for taskjail)
 #   first task  = grant token fetched -> first Code-node webhook answered
-#   latency     = CALLS_PER_ROUND webhook calls (POST -> Code node -> response),
-#                 after 5 warm-up calls
+#   latency     = per shape, CALLS_PER_ROUND webhook calls (POST -> nodes ->
+#                 response), after 2 warm-up calls per shape; the calls go
+#                 one by one: shape after shape, mode after mode
+#   load        = /proc/loadavg's 1-minute value before each round and at the end
 # plus 20 interleaved `node -e 0` startups bare vs `taskjail run --profile
 # node -- node -e 0` (the sandbox's own setup cost).
-# Writes bench/results/n8n_bench.json and prints a table. Needs the n8n cache
+# Writes $OUT and prints a table. Needs the n8n cache
 # (tests/e2e/install-n8n.sh) and root or a user that can run taskjail.
 set -u
-ROUNDS=${1:-6}
-CALLS=${2:-25}
+ROUNDS=${1:-3}
+CALLS=${2:-10}
 read -r -a MODES <<<"${MODES:-bare taskjail}"
 TJ_SRC=${TJ_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 TASKJAIL=${TASKJAIL:-$TJ_SRC/build/taskjail}
@@ -51,10 +64,43 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 143" TERM INT HUP
 
-cat >"$BASE/code.js" <<'EOF'
+cat >"$BASE/one.js" <<'EOF'
 const b = $input.first().json.body;
 return [{ json: { sum: b.a + b.b } }];
 EOF
+cat >"$BASE/chain2.js" <<'EOF'
+return [{ json: { v: $input.first().json.sum * 2 } }];
+EOF
+cat >"$BASE/chain3.js" <<'EOF'
+return [{ json: { v: $input.first().json.v + 1 } }];
+EOF
+cat >"$BASE/each.js" <<'EOF'
+return { json: { i: $json.i, d: $json.i * 2 } };
+EOF
+cat >"$BASE/big.js" <<'EOF'
+return [{ json: { a: $input.first().json.body.a, s: "x".repeat(1 << 20) } }];
+EOF
+SHAPES=(one chain3 each100 big1m)
+ITEMS=$(seq 0 99 | sed 's/.*/{"i":&}/' | paste -sd, -)
+shape_body() { # SHAPE I: the request
+	case "$1" in
+	each100) echo "{\"items\":[$ITEMS],\"k\":$2}" ;;
+	*) echo "{\"a\":$2,\"b\":1}" ;;
+	esac
+}
+shape_check() { # SHAPE I FILE SIZE: is the response right?
+	case "$1" in
+	one) [ "$(cat "$3")" = "{\"sum\":$(($2 + 1))}" ] ;;
+	chain3) [ "$(cat "$3")" = "{\"v\":$((2 * ($2 + 1) + 1))}" ] ;;
+	each100) [ "$(cat "$3")" = '{"i":0,"d":0}' ] ;;
+	big1m)
+		local want="{\"a\":$2,\"s\":\"xxx"
+		[ "$4" -gt 1048576 ] && [ "$(head -c ${#want} "$3")" = "$want" ] ;;
+	esac
+}
+printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups --pdeathsig KILL -- "%s" "$@"\n' \
+	"$TASKJAIL" >"$BASE/tj-user"
+chmod 755 "$BASE/tj-user"
 sed 's/"proc_guard": "strict"/"proc_guard": "namespace"/' "$TJ_SRC/profiles/node.json" >"$BASE/node-ns.json"
 used_ports=" "
 for m in "${MODES[@]}"; do
@@ -68,8 +114,15 @@ for m in "${MODES[@]}"; do
 	mkdir -p "$BASE/$m"
 	chmod 755 "$BASE/$m"
 	use "$m"
-	n8n_workflow tjBenchCode001 tj-bench tj-bench "$BASE/code.js" "$WORK/wf.json"
-	n8n_start "tjBenchCode001:$WORK/wf.json" || { tail -20 "$WORK/n8n.log"; exit 1; }
+	n8n_workflow_chain tjBenchWf00001 one one "$WORK/wf1.json" "code:all:$BASE/one.js"
+	n8n_workflow_chain tjBenchWf00002 chain3 chain3 "$WORK/wf2.json" "code:all:$BASE/one.js" \
+		"code:all:$BASE/chain2.js" "code:all:$BASE/chain3.js"
+	n8n_workflow_chain tjBenchWf00003 each100 each100 "$WORK/wf3.json" split:body.items \
+		"code:each:$BASE/each.js"
+	n8n_workflow_chain tjBenchWf00004 big1m big1m "$WORK/wf4.json" "code:all:$BASE/big.js"
+	n8n_start "tjBenchWf00001:$WORK/wf1.json" "tjBenchWf00002:$WORK/wf2.json" \
+		"tjBenchWf00003:$WORK/wf3.json" "tjBenchWf00004:$WORK/wf4.json" ||
+		{ tail -20 "$WORK/n8n.log" "$WORK/n8n-cli.log"; exit 1; }
 	save "$m"
 	cat >"$WORK/lc.json" <<EOF
 {"task-runners": [{"runner-type": "javascript", "workdir": "/tmp", "command": "$NODE",
@@ -87,6 +140,8 @@ done
 
 samples="$BASE/samples.txt" # MODE KIND VALUE_MS
 : >"$samples"
+loads="$BASE/load.txt"
+: >"$loads"
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000 )) | awk '{printf "%.3f", $1 / 1000}'; }
 
 start_mode() {
@@ -94,6 +149,8 @@ start_mode() {
 	case "$1" in
 	taskjail)
 		launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
+	tj_user)
+		TASKJAIL=$BASE/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
 	tj_namespace)
 		launcher_start taskjail "$WORK/lc.json" javascript --profile "$BASE/node-ns.json" "${binds[@]}" ;;
 	tj_noseccomp)
@@ -107,6 +164,7 @@ start_mode() {
 }
 
 for r in $(seq 1 "$ROUNDS"); do
+	cut -d' ' -f1 /proc/loadavg >>"$loads"
 	# Rotate the order every round so no mode always goes first.
 	order=()
 	for k in $(seq 0 $((${#MODES[@]} - 1))); do order+=("${MODES[$(((k + r) % ${#MODES[@]}))]}"); done
@@ -119,18 +177,24 @@ for r in $(seq 1 "$ROUNDS"); do
 		t0=$(cat "$WORK/t0")
 		wait_health "$HEALTH_PORT" || { echo "round $r $mode: no health"; tail "$WORK/launcher-"*.log; exit 1; }
 		echo "$mode cold_start $(ms_since "$t0")" >>"$samples"
-		wait_runner tj-bench '{"a":1,"b":2}' '{"sum":3}' >/dev/null || { echo "round $r $mode: no task"; exit 1; }
+		wait_runner one '{"a":1,"b":2}' '{"sum":3}' >/dev/null || { echo "round $r $mode: no task"; exit 1; }
 		echo "$mode first_task $(ms_since "$t0")" >>"$samples"
-		for i in $(seq 1 5); do n8n_call tj-bench '{"a":1,"b":2}' >/dev/null; done
+		for shape in "${SHAPES[@]}"; do
+			for i in 1 2; do n8n_call "$shape" "$(shape_body "$shape" "$i")" >/dev/null; done
+		done
 	done
 	for i in $(seq 1 "$CALLS"); do
-		for mode in "${order[@]}"; do
-			use "$mode"
-			t=$(curl -s -o "$BASE/body" -w '%{time_total}' --max-time 30 -X POST \
-				-H 'content-type: application/json' -d "{\"a\":$i,\"b\":1}" \
-				"http://127.0.0.1:$N8N_PORT/webhook/tj-bench")
-			[ "$(cat "$BASE/body")" = "{\"sum\":$((i + 1))}" ] || { echo "$mode: wrong answer: $(cat "$BASE/body")"; exit 1; }
-			echo "$mode latency $(awk -v t="$t" 'BEGIN{printf "%.3f", t * 1000}')" >>"$samples"
+		for shape in "${SHAPES[@]}"; do
+			shape_body "$shape" "$i" >"$BASE/req"
+			for mode in "${order[@]}"; do
+				use "$mode"
+				read -r t size < <(curl -s -o "$BASE/body" -w '%{time_total} %{size_download}\n' \
+					--max-time 30 -X POST -H 'content-type: application/json' -d "@$BASE/req" \
+					"http://127.0.0.1:$N8N_PORT/webhook/$shape")
+				shape_check "$shape" "$i" "$BASE/body" "${size:-0}" ||
+					{ echo "$mode $shape: wrong answer: $(head -c 200 "$BASE/body")"; exit 1; }
+				echo "$mode $shape $(awk -v t="$t" 'BEGIN{printf "%.3f", t * 1000}')" >>"$samples"
+			done
 		done
 	done
 	for mode in "${order[@]}"; do use "$mode"; launcher_stop; save "$mode"; done
@@ -145,34 +209,55 @@ for i in $(seq 1 20); do
 	echo "taskjail node_e0 $(ms_since "$t")" >>"$samples"
 done
 
-mkdir -p "$TJ_SRC/bench/results"
-/usr/bin/python3 - "$samples" "$TJ_SRC/bench/results/n8n_bench.json" "$ROUNDS" "$CALLS" \
+cut -d' ' -f1 /proc/loadavg >>"$loads"
+
+OUT=${OUT:-$TJ_SRC/bench/results/n8n_bench_shapes.json}
+mkdir -p "$(dirname "$OUT")"
+/usr/bin/python3 - "$samples" "$OUT" "$ROUNDS" "$CALLS" "$loads" \
 	"$("$NODE" "$N8N_BIN" --version)" "$(git -C "$TJ_SRC" rev-parse --short HEAD 2>/dev/null)" <<'EOF'
 import json, os, platform, statistics, sys
-path, out, rounds, calls, n8n, commit = sys.argv[1:7]
+path, out, rounds, calls, loads, n8n, commit = sys.argv[1:8]
 data = {}
 for line in open(path):
     mode, kind, v = line.split()
     data.setdefault(kind, {}).setdefault(mode, []).append(float(v))
+load = [float(x) for x in open(loads)]
 res = {"n8n": n8n, "taskjail_commit": commit, "kernel": platform.release(),
        "cpus": os.cpu_count(), "rounds": int(rounds), "calls_per_round": int(calls),
-       "interleaved": True, "uid": os.getuid(), "metrics": {}}
-labels = {"latency": "Code-node webhook latency", "cold_start": "runner cold start (grant -> /healthz 200)",
+       "interleaved": True, "uid": os.getuid(), "loadavg_1min_samples": load, "metrics": {}}
+labels = {"one": "one Code node", "chain3": "3 Code nodes in a row",
+          "each100": "Code node, once per item, 100 items", "big1m": "Code node returning 1 MiB",
+          "cold_start": "runner cold start (grant -> /healthz 200)",
           "first_task": "grant -> first Code-node answer", "node_e0": "node -e 0 (sandbox setup cost)"}
-print(f"n8n {n8n}, kernel {platform.release()}, {os.cpu_count()} CPUs, {rounds} rounds x {calls} calls, interleaved")
-print(f"{'metric':44} {'mode':>13} {'n':>4} {'median ms':>10} {'p90 ms':>9} {'vs bare':>8}")
-for kind in ("latency", "cold_start", "first_task", "node_e0"):
+def p90(v):
+    # nearest rank: the smallest sample with at least 90 % of the samples at or below it
+    s = sorted(v)
+    return s[max(0, -(-9 * len(s) // 10) - 1)]
+head = (f"n8n {n8n}, taskjail {commit}, kernel {platform.release()}, {os.cpu_count()} CPUs, uid {os.getuid()}, "
+        f"{rounds} rounds x {calls} calls per shape, interleaved call by call; "
+        f"load average (1 min) {min(load):.1f}-{max(load):.1f}, mean {statistics.mean(load):.1f}")
+md = [head, "", "| metric | mode | n | median ms | p90 ms | median / bare | p90 / bare | goal (≤ 1.05 / ≤ 1.10) |",
+      "|---|---|---|---|---|---|---|---|"]
+print(head)
+print(f"{'metric':38} {'mode':>12} {'n':>4} {'median':>8} {'p90':>8} {'med/bare':>8} {'p90/bare':>8}")
+for kind in ("one", "chain3", "each100", "big1m", "cold_start", "first_task", "node_e0"):
     m = data.get(kind, {})
     if "bare" not in m:
         continue
-    mb = statistics.median(m["bare"])
+    mb, pb = statistics.median(m["bare"]), p90(m["bare"])
     res["metrics"][kind] = {}
     for mode, v in m.items():
-        med = statistics.median(v)
-        p90 = sorted(v)[int(0.9 * (len(v) - 1))]
-        res["metrics"][kind][mode] = {"n": len(v), "median_ms": med, "p90_ms": p90, "min_ms": min(v),
-                                      "ratio_median_vs_bare": med / mb}
-        print(f"{labels[kind]:44} {mode:>13} {len(v):>4} {med:>10.1f} {p90:>9.1f} {med / mb:>8.3f}")
+        med, q = statistics.median(v), p90(v)
+        r = {"n": len(v), "median_ms": med, "p90_ms": q, "min_ms": min(v),
+             "ratio_median_vs_bare": med / mb, "ratio_p90_vs_bare": q / pb}
+        goal = ""
+        if mode != "bare" and kind in ("one", "chain3", "each100", "big1m"):
+            r["goal_met"] = med / mb <= 1.05 and q / pb <= 1.10
+            goal = "met" if r["goal_met"] else "**missed**"
+        res["metrics"][kind][mode] = r
+        print(f"{labels[kind]:38} {mode:>12} {len(v):>4} {med:>8.1f} {q:>8.1f} {med / mb:>8.3f} {q / pb:>8.3f} {goal}")
+        md.append(f"| {labels[kind]} | {mode} | {len(v)} | {med:.1f} | {q:.1f} | {med / mb:.3f} | {q / pb:.3f} | {goal} |")
 json.dump(res, open(out, "w"), indent=2)
-print("written", out)
+open(os.path.splitext(out)[0] + ".md", "w").write("\n".join(md) + "\n")
+print("written", out, "and", os.path.splitext(out)[0] + ".md")
 EOF

@@ -62,6 +62,37 @@ const wf = [{ id, name, active: false,
 require("fs").writeFileSync(out, JSON.stringify(wf));' "$@"
 }
 
+# Writes a workflow "Webhook (POST /webhook/PATH) -> NODE -> NODE ..." to OUT;
+# each NODE is code:all:JSFILE (Code, run once for all items), code:each:JSFILE
+# (Code, run once for each item) or split:FIELD (Split Out, one item per
+# element of FIELD). The response is the last node's first item.
+n8n_workflow_chain() { # ID NAME PATH OUT NODE...
+	"$NODE" -e '
+const [id, name, path, out, ...specs] = process.argv.slice(1);
+const hex = (p, n) => p + "0000-4000-8000-" + (id.slice(-10) + String(n).padStart(2, "0"))
+  .toLowerCase().replace(/[^0-9a-f]/g, "0");
+const nodes = [{ parameters: { httpMethod: "POST", path, responseMode: "lastNode", options: {} },
+  id: hex("a0000000-", 0), name: "Webhook", type: "n8n-nodes-base.webhook", typeVersion: 2,
+  position: [0, 0], webhookId: hex("b0000000-", 0) }];
+specs.forEach((spec, i) => {
+  const [kind, a, b] = spec.split(/:(.*?)(?::(.*))?$/).filter((x) => x !== undefined && x !== "");
+  const node = { id: hex("c0000000-", i + 1), name: "N" + (i + 1), position: [220 * (i + 1), 0] };
+  if (kind === "split")
+    Object.assign(node, { type: "n8n-nodes-base.splitOut", typeVersion: 1,
+      parameters: { fieldToSplitOut: a, include: "noOtherFields", options: {} } });
+  else
+    Object.assign(node, { type: "n8n-nodes-base.code", typeVersion: 2,
+      parameters: { ...(a === "each" ? { mode: "runOnceForEachItem" } : {}),
+        jsCode: require("fs").readFileSync(b, "utf8") } });
+  nodes.push(node);
+});
+const connections = {};
+for (let i = 0; i + 1 < nodes.length; i++)
+  connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: "main", index: 0 }]] };
+require("fs").writeFileSync(out, JSON.stringify([{ id, name, active: false, nodes, connections,
+  settings: { executionOrder: "v1" } }]));' "$@"
+}
+
 # Imports and publishes the given workflow files (ID:FILE ...), then starts n8n.
 # Sets N8N_PID; waits until the editor (and so the webhooks) is up.
 n8n_start() {
@@ -125,7 +156,8 @@ wait_runner() { # PATH JSON EXPECT
 launcher_start() { # MODE LC TYPE [taskjail opts...]
 	env N8N_RUNNERS_AUTH_TOKEN="$AUTH_TOKEN" \
 		N8N_RUNNERS_TASK_BROKER_URI="http://127.0.0.1:$BROKER_PORT" \
-		N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT=0 TJ_E2E_T0_FILE="$WORK/t0" \
+		N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT="${TJ_E2E_AUTO_SHUTDOWN:-0}" TJ_E2E_T0_FILE="$WORK/t0" \
+		TJ_E2E_NODE="$NODE" N8N_MODULES="$N8N_MODULES" \
 		N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT="${N8N_RUNNERS_GRACEFUL_SHUTDOWN_TIMEOUT:-3}" \
 		$PDEATH bash "$E2E_DIR/launcher.sh" "$@" >>"$WORK/launcher-$1.log" 2>&1 &
 	LAUNCHER_PID=$!
