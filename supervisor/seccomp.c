@@ -403,7 +403,7 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 	if (pol && (pol->flags & POLICY_FLAG_SPEC_ALLOW))
 		s->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	/* Names are for denial lines: resolve them now (0.25 ms) only when a
-	 * listener will ask, so the listener thread never allocates. */
+	 * listener will ask, so the guard never allocates for them. */
 	if (s->needs_listener)
 		fill_names(s);
 	policy_free(pol);
