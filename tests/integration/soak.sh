@@ -33,10 +33,19 @@ done
 is "$N sequential launches succeed" "$ok_runs" "$N"
 fails=0
 for i in $(seq $((N / 4))); do
-	for _ in 1 2 3 4; do "$TASKJAIL" run -- /bin/true & done
-	for _ in 1 2 3 4; do wait -n || fails=$((fails + 1)); done
+	pids=()
+	for k in 1 2 3 4; do "$TASKJAIL" run -- /bin/true 2>"$TJ_WORK/c$k.err" & pids+=($!); done
+	# wait for each pid (not wait -n, which can miss a job that ended early)
+	for k in 1 2 3 4; do
+		wait "${pids[$((k - 1))]}" && continue
+		rc=$?
+		fails=$((fails + 1))
+		[ -s "$TJ_WORK/first-failure" ] ||
+			{ echo "exit $rc: $(cat "$TJ_WORK/c$k.err")" >"$TJ_WORK/first-failure"; }
+	done
 done
 is "$N launches, 4 at a time, succeed" "$fails" 0
+[ -s "$TJ_WORK/first-failure" ] && diag "first failure: $(head -c 500 "$TJ_WORK/first-failure")"
 sleep 0.5 # the last sandboxes' teardown
 after=$(snapshot)
 while read -r line; do
