@@ -105,8 +105,6 @@ static void on_events(struct tj_loop *l, int fd, uint32_t events, void *data)
 			return;
 		}
 		body[n] = '\0';
-		if (strncmp(body, "\"event\":\"guard_error\"", 22) == 0)
-			sb->guard_error = true;
 		log_event(sb->log_fd, "%s", body);
 	}
 }

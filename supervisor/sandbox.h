@@ -40,7 +40,6 @@ struct tj_sandbox {
 	int wstatus;
 	bool init_gone;
 	uint64_t t_start_ns;
-	bool guard_error;              /* the guard reported a failure */
 	bool timed_out;                /* --timeout expired: SIGTERM sent */
 	bool timeout_killed;           /* ... and the grace too: SIGKILL */
 };

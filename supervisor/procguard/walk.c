@@ -71,7 +71,7 @@ static int walk_restart_root(struct walk *w)
 	if (fd < 0)
 		return -errno;
 	if (w->root == w->rq->pg->root_fd) {
-		walk_set_cur(w, fd, false); /* checked in procguard_bind() */
+		walk_set_cur(w, fd, false); /* the guard's own root: not procfs */
 		return 0;
 	}
 	return walk_enter_mount(w, fd);
