@@ -39,6 +39,7 @@ COUNTERS = {
     "sockstat": "global socket counts", "sockstat6": "global socket counts",
     "file-nr": "global open-file count", "inode-nr": "global inode count",
     "inode-state": "global inode count", "dentry-state": "global dentry count",
+    "arch_status": "x86 AVX512_elapsed_ms: time since the process last used AVX-512",
     "entropy_avail": "entropy estimate", "loadavg": "run queue and the last pid", "cgroups": "global count of cgroups per controller",
 }
 
