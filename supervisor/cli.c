@@ -4,12 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "n8n.h"
 #include "util.h"
-
-extern char **environ;
 
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
@@ -96,13 +92,8 @@ static bool is_valued(const char *name)
 	return false;
 }
 
-struct opt {
-	char name[32];
-	const char *value;
-};
-
 /* Splits argv[*i] into an option and its value; advances *i. */
-static int next_opt(int argc, char **argv, int *i, struct opt *o, struct tj_error *err)
+static int next_opt(int argc, char **argv, int *i, struct tj_opt *o, struct tj_error *err)
 {
 	const char *a = argv[*i];
 	const char *eq = strchr(a, '=');
@@ -137,157 +128,11 @@ static int next_opt(int argc, char **argv, int *i, struct opt *o, struct tj_erro
 	return 0;
 }
 
-static int parse_bind_opt(struct tj_config *cfg, const struct opt *o, struct tj_error *err)
+int cli_parse_run(int argc, char **argv, struct tj_options *o, struct tj_error *err)
 {
-	_cleanup_free_ char *src = NULL, *dst = NULL;
-	int r = util_split_bind(o->value, &src, &dst);
-	if (r == -ENOMEM)
-		return tj_error_set(err, ENOMEM, "%s", o->name);
-	if (r < 0)
-		return tj_error_setx(err, EINVAL, "%s '%s': expected SRC[:DST] with absolute paths",
-				     o->name, o->value);
-	/* Normalised before anything exists: "/../var/tmp/x" would otherwise
-	 * be created on the host while the new root is assembled. */
-	_cleanup_free_ char *ndst = NULL;
-	r = util_sandbox_path_normalize(dst, &ndst);
-	if (r == -ENOMEM)
-		return tj_error_set(err, ENOMEM, "%s", o->name);
-	if (r < 0)
-		return tj_error_setx(err, EINVAL, "%s '%s': destination '%s' %s", o->name, o->value,
-				     dst, config_bind_dst_why(r));
-	if (strcmp(ndst, "/") == 0)
-		return tj_error_setx(err, EINVAL, "%s '%s': binding onto / is not allowed", o->name, o->value);
-	/* Fail before anything is created: a missing source is a user error. */
-	struct stat st;
-	if (lstat(src, &st) < 0)
-		return tj_error_set(err, errno, "%s: source %s", o->name, src);
-	return config_add_bind(cfg, src, ndst, strcmp(o->name, "--bind-rw") == 0, false, err);
-}
-
-static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error *err)
-{
-	const char *n = o->name, *v = o->value;
-	uint64_t u;
-	int r;
-
-	if (strcmp(n, "--profile") == 0 || strcmp(n, "--launcher-config") == 0 ||
-	    strcmp(n, "--runner-type") == 0 || strcmp(n, "--health-addr") == 0)
-		return 0; /* applied around pass 2, see cli_parse_run */
-	if (strcmp(n, "--setenv") == 0) {
-		const char *eq = strchr(v, '=');
-		if (!eq || !util_env_name_valid(v, (size_t)(eq - v)))
-			return tj_error_setx(err, EINVAL, "--setenv '%s': expected NAME=VALUE with a valid NAME", v);
-		return config_add_env(cfg, v, (size_t)(eq - v), eq + 1, err);
-	}
-	if (strcmp(n, "--bind-ro") == 0 || strcmp(n, "--bind-rw") == 0)
-		return parse_bind_opt(cfg, o, err);
-	if (strcmp(n, "--tmpfs-size") == 0) {
-		r = util_parse_size(v, &cfg->tmpfs_size);
-		if (r < 0)
-			return tj_error_setx(err, EINVAL, "--tmpfs-size '%s' %s", v, util_parse_size_why(v, r));
-		return 0;
-	}
-	if (strcmp(n, "--proc-guard") == 0) {
-		int i = config_name_index(config_proc_guard_names, ELEMENTSOF(config_proc_guard_names), v);
-		if (i < 0)
-			return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict or namespace", v);
-		cfg->proc_guard = (enum tj_proc_guard)i;
-		return 0;
-	}
-	if (strcmp(n, "--net") == 0) {
-		int i = config_name_index(config_net_names, ELEMENTSOF(config_net_names), v);
-		if (i < 0)
-			return tj_error_setx(err, EINVAL, "--net '%s': expected none, host or relay", v);
-		cfg->net = (enum tj_net_mode)i;
-		return 0;
-	}
-	if (strcmp(n, "--workdir") == 0) {
-		if (v[0] != '/')
-			return tj_error_setx(err, EINVAL, "--workdir '%s': must be an absolute path", v);
-		char *d = strdup(v);
-		if (!d)
-			return tj_error_set(err, ENOMEM, "--workdir");
-		free(cfg->workdir);
-		cfg->workdir = d;
-		return 0;
-	}
-	if (strcmp(n, "--host-uid") == 0) {
-		r = util_parse_uint(v, 1, 4294967294u, &u);
-		if (r < 0)
-			return tj_error_setx(err, EINVAL,
-					     "--host-uid '%s': expected a uid from 1 to 4294967294 (0 would give the sandbox host root's files)",
-					     v);
-		cfg->host_uid = cfg->host_gid = (uid_t)u;
-		cfg->host_uid_set = true;
-		return 0;
-	}
-	if (strcmp(n, "--log-fd") == 0) {
-		r = util_parse_uint(v, 0, 1 << 20, &u);
-		if (r < 0)
-			return tj_error_setx(err, EINVAL, "--log-fd '%s': expected a file descriptor number", v);
-		cfg->log_fd = (int)u;
-		return 0;
-	}
-	if (strcmp(n, "--log-file") == 0) {
-		char *f = strdup(v);
-		if (!f)
-			return tj_error_set(err, ENOMEM, "--log-file");
-		free(cfg->log_file);
-		cfg->log_file = f;
-		return 0;
-	}
-	if (strcmp(n, "--seccomp") == 0) {
-		if (!*v)
-			return tj_error_setx(err, EINVAL, "--seccomp: expected a policy name, a file or 'none'");
-		char *d = strdup(v);
-		if (!d)
-			return tj_error_set(err, ENOMEM, "--seccomp");
-		free(cfg->seccomp);
-		cfg->seccomp = d;
-		return 0;
-	}
-	if (strcmp(n, "--timeout") == 0 || strcmp(n, "--kill-after") == 0) {
-		r = util_parse_milli(v, TJ_TIMEOUT_MAX_MS, &u);
-		if (r < 0)
-			return tj_error_setx(err, EINVAL, "%s '%s': expected seconds above 0 and at most 86400 (e.g. 30, 1.5)",
-					     n, v);
-		if (n[2] == 't')
-			cfg->timeout_ms = u;
-		else
-			cfg->kill_after_ms = u;
-		return 0;
-	}
-	if (strcmp(n, "--memory") == 0) {
-		if (util_parse_size(v, &cfg->limit_memory) < 0)
-			return tj_error_setx(err, EINVAL, "--memory '%s': not a size (e.g. 512M, 1G)", v);
-		return 0;
-	}
-	if (strcmp(n, "--pids") == 0) {
-		if (util_parse_uint(v, 1, TJ_PIDS_MAX, &cfg->limit_pids) < 0)
-			return tj_error_setx(err, EINVAL, "--pids '%s': expected a number from 1 to %d", v, TJ_PIDS_MAX);
-		return 0;
-	}
-	if (strcmp(n, "--cpu") == 0) {
-		if (util_parse_milli(v, TJ_CPU_MAX_MILLI, &cfg->limit_cpu_milli) < 0)
-			return tj_error_setx(err, EINVAL, "--cpu '%s': expected a number of CPUs above 0 (e.g. 0.5, 2)", v);
-		return 0;
-	}
-	if (strcmp(n, "--log-denials") == 0) {
-		cfg->log_denials = true;
-		return 0;
-	}
-	return tj_error_setx(err, EINVAL, "unknown option '%s'", n);
-}
-
-int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error *err)
-{
-	const char *profile = "minimal";
-	const char *launcher = NULL, *runner_type = NULL, *health_addr = NULL;
-	bool workdir_opt = false;
 	int dashdash = -1;
-	int r;
 
-	/* Pass 1: find "--", --help and --profile; check option syntax. */
+	*o = (struct tj_options){ .profile = "minimal" };
 	for (int i = 1; i < argc;) {
 		if (strcmp(argv[i], "--") == 0) {
 			dashdash = i;
@@ -297,93 +142,46 @@ int cli_parse_run(int argc, char **argv, struct tj_config *cfg, struct tj_error 
 			return tj_error_setx(err, EINVAL,
 					     "'%s': put '--' before the command (taskjail run [OPTION]... -- COMMAND [ARG]...)",
 					     argv[i]);
-		struct opt o;
-		r = next_opt(argc, argv, &i, &o, err);
+		struct tj_opt opt;
+		int r = next_opt(argc, argv, &i, &opt, err);
 		if (r < 0)
 			return r;
-		if (!o.value) /* --help */
+		if (!opt.value) /* --help */
 			return 1;
-		if (strcmp(o.name, "--profile") == 0)
-			profile = o.value;
-		else if (strcmp(o.name, "--launcher-config") == 0)
-			launcher = o.value;
-		else if (strcmp(o.name, "--runner-type") == 0)
-			runner_type = o.value;
-		else if (strcmp(o.name, "--health-addr") == 0)
-			health_addr = o.value;
-		else if (strcmp(o.name, "--workdir") == 0)
-			workdir_opt = true;
+		if (strcmp(opt.name, "--profile") == 0)
+			o->profile = opt.value;
+		else if (strcmp(opt.name, "--launcher-config") == 0)
+			o->launcher = opt.value;
+		else if (strcmp(opt.name, "--runner-type") == 0)
+			o->runner_type = opt.value;
+		else if (strcmp(opt.name, "--health-addr") == 0)
+			o->health_addr = opt.value;
+		else if (strcmp(opt.name, "--workdir") == 0)
+			o->workdir_set = true;
+		struct tj_opt *n = realloc(o->opts, (o->n_opts + 1) * sizeof(*n));
+		if (!n)
+			return tj_error_set(err, ENOMEM, "options");
+		o->opts = n;
+		o->opts[o->n_opts++] = opt;
 	}
-	if (!launcher != !runner_type)
+	if (!o->launcher != !o->runner_type)
 		return tj_error_setx(err, EINVAL, "--launcher-config and --runner-type go together");
-	if (launcher) {
-		/* The command comes from the file; "-- ARGS" adds arguments. */
-		if (dashdash < 0)
-			dashdash = argc;
-	} else {
-		if (dashdash < 0)
-			return tj_error_setx(err, EINVAL, "missing '--' and a command (taskjail run [OPTION]... -- COMMAND [ARG]...)");
-		if (dashdash + 1 >= argc)
-			return tj_error_setx(err, EINVAL, "no command after '--'");
+	if (dashdash < 0 && !o->launcher)
+		return tj_error_setx(err, EINVAL, "missing '--' and a command (taskjail run [OPTION]... -- COMMAND [ARG]...)");
+	if (dashdash >= 0) {
+		o->command = argv + dashdash + 1;
+		o->n_command = (size_t)(argc - dashdash - 1);
 	}
-
-	config_init_defaults(cfg);
-	r = config_find_file("profiles", "TASKJAIL_PROFILE_DIR", profile, &cfg->profile_path, err);
-	if (r < 0)
-		return tj_error_wrap(err, "--profile");
-	if (!(cfg->profile_name = strdup(profile)))
-		return tj_error_set(err, ENOMEM, "strdup");
-	r = config_load_profile(cfg->profile_path, cfg, err);
-	if (r < 0)
-		return r;
-	/* The launcher file replaces the profile's command, workdir and env;
-	 * the options below still win over it. */
-	_cleanup_free_ char *profile_workdir = strdup(cfg->workdir ? cfg->workdir : "/");
-	if (!profile_workdir)
-		return tj_error_set(err, ENOMEM, "workdir");
-	if (launcher) {
-		int n_extra = dashdash < argc ? argc - dashdash - 1 : 0;
-		r = n8n_apply_launcher(cfg, launcher, runner_type, argv + dashdash + 1,
-				       (size_t)n_extra, environ, err);
-		if (r < 0)
-			return r;
-	}
-
-	/* Pass 2: apply options in order over the profile. */
-	for (int i = 1; i < dashdash;) {
-		struct opt o;
-		r = next_opt(argc, argv, &i, &o, err);
-		if (r < 0)
-			return r;
-		r = apply_opt(cfg, &o, err);
-		if (r < 0)
-			return r;
-	}
-	if (cfg->log_fd >= 0 && cfg->log_file)
-		return tj_error_setx(err, EINVAL, "--log-fd and --log-file are mutually exclusive");
-	/* After the options: a --bind-ro of the launcher's workdir keeps it. */
-	if (launcher && !workdir_opt) {
-		r = n8n_fit_launcher_workdir(cfg, profile_workdir, launcher, runner_type, err);
-		if (r < 0)
-			return r;
-	}
-
-	if (!launcher) {
-		cfg->argc = (size_t)(argc - dashdash - 1);
-		cfg->argv = calloc(cfg->argc + 1, sizeof(char *));
-		if (!cfg->argv)
-			return tj_error_set(err, ENOMEM, "argv");
-		for (size_t i = 0; i < cfg->argc; i++)
-			if (!(cfg->argv[i] = strdup(argv[dashdash + 1 + (int)i])))
-				return tj_error_set(err, ENOMEM, "argv");
-	}
-	r = n8n_argv_add_runtime_args(&cfg->argv, &cfg->argc, cfg->runtime, cfg->runtime_args,
-				      cfg->n_runtime_args, err);
-	if (r < 0)
-		return r;
-	if (health_addr && cfg->net != TJ_NET_RELAY)
-		return tj_error_setx(err, EINVAL, "--health-addr needs net relay");
-	if (cfg->net == TJ_NET_RELAY)
-		return n8n_config_relay(cfg, environ, health_addr, err);
+	/* With a launcher file the command comes from the file; "-- ARGS"
+	 * adds arguments. */
+	if (!o->launcher && o->n_command == 0)
+		return tj_error_setx(err, EINVAL, "no command after '--'");
 	return 0;
+}
+
+void cli_options_free(struct tj_options *o)
+{
+	free(o->opts);
+	o->opts = NULL;
+	o->n_opts = 0;
 }

@@ -209,7 +209,7 @@ static int profile_policy(const char *profile, char **path_out, bool *none)
 	if (r == 0)
 		r = config_load_profile(ppath, &cfg, &err);
 	if (r == 0) {
-		const char *name = cfg.seccomp ? cfg.seccomp : "default";
+		const char *name = cfg.seccomp ? cfg.seccomp : TJ_DEFAULT_POLICY;
 		*none = strcmp(name, "none") == 0;
 		if (!*none)
 			r = seccomp_find_policy(name, path_out, &err);

@@ -32,13 +32,6 @@ static void binds_free(struct tj_config *cfg)
 	cfg->n_binds = 0;
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void config_free(struct tj_config *cfg)
 {
 	free(cfg->profile_name);
@@ -46,7 +39,7 @@ void config_free(struct tj_config *cfg)
 	binds_free(cfg);
 	free(cfg->workdir);
 	free(cfg->hostname);
-	strv_free(cfg->env_allow, cfg->n_env_allow);
+	util_strv_free_n(cfg->env_allow, cfg->n_env_allow);
 	for (size_t i = 0; i < cfg->n_env_set; i++) {
 		free(cfg->env_set[i].name);
 		free(cfg->env_set[i].value);
@@ -54,13 +47,14 @@ void config_free(struct tj_config *cfg)
 	free(cfg->env_set);
 	free(cfg->rlimits);
 	free(cfg->seccomp);
+	free(cfg->policy_path);
 	for (size_t i = 0; i < cfg->n_relay_ports; i++)
 		free(cfg->relay_ports[i].host_addr);
 	free(cfg->relay_ports);
 	free(cfg->log_file);
 	free(cfg->runtime);
-	strv_free(cfg->runtime_args, cfg->n_runtime_args);
-	strv_free(cfg->argv, cfg->argc);
+	util_strv_free_n(cfg->runtime_args, cfg->n_runtime_args);
+	util_strv_free_n(cfg->argv, cfg->argc);
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_fd = -1;
 }
@@ -565,7 +559,7 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			if (!cJSON_IsArray(e)) {
 				r = perr(&p, path, "expected an array of strings");
 			} else {
-				strv_free(cfg->runtime_args, cfg->n_runtime_args);
+				util_strv_free_n(cfg->runtime_args, cfg->n_runtime_args);
 				cfg->n_runtime_args = 0;
 				cfg->runtime_args = calloc((size_t)cJSON_GetArraySize(e) + 1, sizeof(char *));
 				if (!cfg->runtime_args)

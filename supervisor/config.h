@@ -81,6 +81,7 @@ struct tj_config {
 
 	/* seccomp: "none", a policy name (policies/<name>.json) or a path. */
 	char *seccomp;
+	char *policy_path;     /* its file, found by config_resolve(); NULL: none */
 	bool log_denials;
 	enum tj_proc_guard proc_guard;
 
@@ -108,6 +109,9 @@ struct tj_config {
 /* Longest --timeout / --kill-after: a day. */
 #define TJ_TIMEOUT_MAX_MS (86400ull * 1000)
 #define TJ_KILL_AFTER_DEFAULT_MS 5000
+
+/* The seccomp policy of a config that names none. */
+#define TJ_DEFAULT_POLICY "default"
 
 /* Sandbox identity: the task always runs as this uid/gid. */
 #define TJ_SANDBOX_UID 65532

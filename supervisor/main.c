@@ -11,6 +11,7 @@
 #include "error.h"
 #include "log.h"
 #include "precheck.h"
+#include "resolve.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -66,8 +67,7 @@ static int cmd_run(int argc, char **argv, char **envp)
 	int code = TJ_EXIT_SETUP;
 	int log_fd = -1;
 
-	config_init_defaults(&cfg);
-	int r = cli_parse_run(argc, argv, &cfg, &err);
+	int r = config_from_args(argc, argv, envp, &cfg, &err);
 	if (r == 1) {
 		cli_print_usage(stdout);
 		config_free(&cfg);

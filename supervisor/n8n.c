@@ -21,29 +21,14 @@
 
 /* ---- freeing ------------------------------------------------------------ */
 
-void n8n_strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
-static void strn_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 static void runner_free(struct n8n_runner *r)
 {
 	free(r->runner_type);
 	free(r->workdir);
 	free(r->command);
-	strn_free(r->args, r->n_args);
-	strn_free(r->allowed_env, r->n_allowed_env);
+	util_strv_free_n(r->args, r->n_args);
+	util_strv_free_n(r->allowed_env, r->n_allowed_env);
 	for (size_t i = 0; i < r->n_overrides; i++) {
 		free(r->overrides[i].name);
 		free(r->overrides[i].value);
@@ -617,54 +602,12 @@ int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extr
 	return 0;
 }
 
-/* ---- applying to a config ----------------------------------------------- */
+/* ---- the runner to start ------------------------------------------------ */
 
 bool n8n_command_is_taskjail(const char *command)
 {
 	const char *slash = strrchr(command, '/');
 	return strcmp(slash ? slash + 1 : command, "taskjail") == 0;
-}
-
-/* path is dir or below it ("/tmp" holds "/tmp" and "/tmp/x", not "/tmpx"). */
-static bool path_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-bool n8n_path_in_sandbox(const struct tj_config *cfg, const char *path)
-{
-	static const char *const made[] = { "/tmp", "/dev", "/proc" };
-	if (strcmp(path, "/") == 0 || strstr(path, "/..") != NULL)
-		return true;
-	for (size_t i = 0; i < ELEMENTSOF(made); i++)
-		if (path_under(path, made[i]))
-			return true;
-	for (size_t i = 0; i < cfg->n_binds; i++)
-		if (path_under(path, cfg->binds[i].dst))
-			return true;
-	return false;
-}
-
-int n8n_fit_launcher_workdir(struct tj_config *cfg, const char *fallback, const char *file,
-			     const char *type, struct tj_error *err)
-{
-	if (!cfg->workdir || n8n_path_in_sandbox(cfg, cfg->workdir))
-		return 0;
-	char *wd = strdup(fallback);
-	if (!wd)
-		return tj_error_set(err, ENOMEM, "workdir");
-	fprintf(stderr,
-		"taskjail: notice: launcher config %s, runner %s: workdir %s is not in the sandbox; "
-		"the runner starts in %s (the profile's workdir; --workdir or --bind-ro to choose)\n",
-		file, type, cfg->workdir, wd);
-	free(cfg->workdir);
-	cfg->workdir = wd;
-	return 0;
 }
 
 /* The runner's command is the running taskjail under another name (a
@@ -682,16 +625,23 @@ static void warn_stderr(void *ctx, const char *msg)
 	fprintf(stderr, "taskjail: warning: %s\n", msg);
 }
 
-int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type,
-		       char *const *extra, size_t n_extra, char *const *caller_env,
-		       struct tj_error *err)
+void n8n_plan_free(struct n8n_plan *p)
+{
+	util_strv_free(p->argv);
+	util_strv_free(p->env);
+	free(p->workdir);
+	memset(p, 0, sizeof(*p));
+}
+
+int n8n_plan_runner(const char *file, const char *type, char *const *extra, size_t n_extra,
+		    char *const *base, size_t n_base, char *const *caller_env,
+		    struct n8n_plan *out, struct tj_error *err)
 {
 	struct n8n_launcher_config lc;
+	memset(out, 0, sizeof(*out));
 	int r = n8n_load_launcher_config(file, &lc, err);
 	if (r < 0)
 		return r;
-	char **env = NULL, **argv = NULL, **base = NULL;
-	size_t n_env = 0, n_argv = 0;
 	const struct n8n_runner *run = n8n_find_runner(&lc, type, err);
 	if (!run) {
 		r = -ENOENT;
@@ -705,219 +655,19 @@ int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type
 				  file, type, run->command);
 		goto out;
 	}
-	/* The profile's fixed values are the base the launcher's env goes on. */
-	base = calloc(cfg->n_env_set + 1, sizeof(*base));
-	if (!base) {
-		r = tj_error_set(err, ENOMEM, "runner environment");
-		goto out;
-	}
-	for (size_t i = 0; i < cfg->n_env_set; i++) {
-		if (asprintf(&base[i], "%s=%s", cfg->env_set[i].name, cfg->env_set[i].value) < 0) {
-			base[i] = NULL;
-			r = tj_error_set(err, ENOMEM, "runner environment");
-			goto out;
-		}
-	}
 	struct n8n_env_in in = {
-		.caller_env = caller_env, .base = base, .n_base = cfg->n_env_set,
-		.warn = warn_stderr,
+		.caller_env = caller_env, .base = base, .n_base = n_base, .warn = warn_stderr,
 	};
-	if ((r = n8n_build_env(run, &in, &env, &n_env, err)) < 0 ||
-	    (r = n8n_build_argv(run, extra, n_extra, &argv, &n_argv, err)) < 0) {
+	if ((r = n8n_build_env(run, &in, &out->env, &out->n_env, err)) < 0 ||
+	    (r = n8n_build_argv(run, extra, n_extra, &out->argv, &out->argc, err)) < 0) {
 		tj_error_wrap(err, "launcher config %s, runner %s", file, type);
 		goto out;
 	}
-	/* Only the launcher's environment: the profile's copy list goes. */
-	for (size_t i = 0; i < cfg->n_env_allow; i++)
-		free(cfg->env_allow[i]);
-	cfg->n_env_allow = 0;
-	for (size_t i = 0; i < n_env; i++) {
-		const char *eq = strchr(env[i], '=');
-		r = config_add_env(cfg, env[i], (size_t)(eq - env[i]), eq + 1, err);
-		if (r < 0)
-			goto out;
-	}
-	char *wd = strdup(run->workdir);
-	if (!wd) {
+	if (!(out->workdir = strdup(run->workdir)))
 		r = tj_error_set(err, ENOMEM, "workdir");
-		goto out;
-	}
-	free(cfg->workdir);
-	cfg->workdir = wd;
-	for (size_t i = 0; i < cfg->argc; i++)
-		free(cfg->argv[i]);
-	free(cfg->argv);
-	cfg->argv = steal_pointer(&argv);
-	cfg->argc = n_argv;
-	r = 0;
 out:
-	n8n_strv_free(env);
-	n8n_strv_free(argv);
-	if (base) {
-		for (size_t i = 0; i < cfg->n_env_set && base[i]; i++)
-			free(base[i]);
-		free(base);
-	}
+	if (r < 0)
+		n8n_plan_free(out);
 	n8n_launcher_config_free(&lc);
 	return r;
-}
-
-/* The value NAME will have in the runner: a fixed value, or the caller's
- * when the config copies that name. */
-static const char *runner_value(const struct tj_config *cfg, char *const *caller_env,
-				const char *name)
-{
-	static const char *const base[] = { ENV_BASE_NAMES };
-	for (size_t i = cfg->n_env_set; i-- > 0;)
-		if (strcmp(cfg->env_set[i].name, name) == 0)
-			return cfg->env_set[i].value;
-	bool copied = false;
-	for (size_t i = 0; i < ELEMENTSOF(base) && !copied; i++)
-		copied = strcmp(base[i], name) == 0;
-	for (size_t i = 0; i < cfg->n_env_allow && !copied; i++)
-		copied = strcmp(cfg->env_allow[i], name) == 0;
-	return copied ? env_get(caller_env, name) : NULL;
-}
-
-static int add_relay_port(struct tj_config *cfg, const char *addr, uint16_t host_port,
-			  uint16_t sandbox_port, bool inbound, struct tj_error *err)
-{
-	struct tj_relay_port *n = realloc(cfg->relay_ports, (cfg->n_relay_ports + 1) * sizeof(*n));
-	if (!n)
-		return tj_error_set(err, ENOMEM, "relay");
-	cfg->relay_ports = n;
-	char *a = strdup(addr);
-	if (!a)
-		return tj_error_set(err, ENOMEM, "relay");
-	n[cfg->n_relay_ports++] = (struct tj_relay_port){
-		.host_addr = a, .host_port = host_port, .sandbox_port = sandbox_port, .inbound = inbound,
-	};
-	return 0;
-}
-
-int n8n_config_relay(struct tj_config *cfg, char *const *caller_env, const char *health_addr,
-		     struct tj_error *err)
-{
-	const char *uri = runner_value(cfg, caller_env, "N8N_RUNNERS_TASK_BROKER_URI");
-	if (!uri || !*uri)
-		uri = N8N_DEFAULT_BROKER_URI;
-	struct n8n_uri u;
-	int r = n8n_parse_uri(uri, &u);
-	if (r < 0)
-		return tj_error_setx(err, EINVAL,
-				     "net relay: N8N_RUNNERS_TASK_BROKER_URI '%s' is not http://HOST:PORT "
-				     "(HOST: IPv4, [IPv6] or a name)", uri);
-	char inside[512];
-	if (n8n_uri_with_host(&u, "127.0.0.1", u.port, inside, sizeof(inside)) < 0)
-		return tj_error_setx(err, ENAMETOOLONG, "net relay: broker URI too long");
-
-	uint16_t hport = 0;
-	const char *en = runner_value(cfg, caller_env, "N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED");
-	if (en && strcmp(en, "true") == 0) {
-		const char *ps = runner_value(cfg, caller_env, "N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT");
-		uint64_t p = 5681; /* the runner's own default */
-		if (ps && util_parse_uint(ps, 1, 65535, &p) < 0)
-			return tj_error_setx(err, EINVAL,
-					     "net relay: N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT '%s' is not a port", ps);
-		hport = (uint16_t)p;
-		if (hport == u.port)
-			return tj_error_setx(err, EINVAL,
-					     "net relay: health port %u is the broker's port", hport);
-	}
-	if ((r = add_relay_port(cfg, u.host, u.port, u.port, false, err)) < 0)
-		return r;
-	if (hport && (r = add_relay_port(cfg, health_addr ? health_addr : "127.0.0.1", hport, hport,
-					 true, err)) < 0)
-		return r;
-	return config_add_env(cfg, "N8N_RUNNERS_TASK_BROKER_URI", 27, inside, err);
-}
-
-/* Length of the group starting at flags[i]: a flag followed by a value that
- * is not itself a flag ("-X", "disable_remote_debug") counts as one. */
-static size_t group_len(char *const *flags, size_t n, size_t i)
-{
-	return i + 1 < n && flags[i][0] == '-' && flags[i + 1][0] != '-' ? 2 : 1;
-}
-
-bool n8n_is_runtime(const char *argv0, const char *runtime)
-{
-	if (!argv0 || !runtime || !*runtime)
-		return false;
-	const char *base = strrchr(argv0, '/');
-	base = base ? base + 1 : argv0;
-	size_t n = strlen(runtime);
-	if (strncmp(base, runtime, n) != 0)
-		return false;
-	for (const char *c = base + n; *c; c++)
-		if (!((*c >= '0' && *c <= '9') || *c == '.'))
-			return false;
-	return true;
-}
-
-int n8n_argv_add_runtime_args(char ***argvp, size_t *argcp, const char *runtime,
-			      char *const *flags, size_t n_flags, struct tj_error *err)
-{
-	char **argv = *argvp;
-	size_t argc = *argcp;
-	if (argc == 0 || n_flags == 0 || !n8n_is_runtime(argv[0], runtime))
-		return 0;
-	/* The interpreter's own options: up to the first word that is not
-	 * an option we know (the script, "-m", "--", anything else). */
-	bool *have = calloc(n_flags, sizeof(*have));
-	if (!have)
-		return tj_error_set(err, ENOMEM, "runtime_args");
-	for (size_t a = 1; a < argc;) {
-		bool matched = false;
-		for (size_t i = 0; i < n_flags && !matched; i += group_len(flags, n_flags, i)) {
-			size_t g = group_len(flags, n_flags, i);
-			if (a + g > argc)
-				continue;
-			bool eq = true;
-			for (size_t k = 0; k < g && eq; k++)
-				eq = strcmp(argv[a + k], flags[i + k]) == 0;
-			if (eq) {
-				have[i] = true;
-				a += g;
-				matched = true;
-			}
-		}
-		if (!matched)
-			break;
-	}
-	size_t add = 0;
-	for (size_t i = 0; i < n_flags; i += group_len(flags, n_flags, i))
-		if (!have[i])
-			add += group_len(flags, n_flags, i);
-	if (add == 0) {
-		free(have);
-		return 0;
-	}
-	char **nv = calloc(argc + add + 1, sizeof(*nv));
-	if (!nv) {
-		free(have);
-		return tj_error_set(err, ENOMEM, "runtime_args");
-	}
-	size_t k = 0;
-	nv[k++] = argv[0];
-	for (size_t i = 0; i < n_flags; i += group_len(flags, n_flags, i)) {
-		if (have[i])
-			continue;
-		for (size_t g = 0; g < group_len(flags, n_flags, i); g++) {
-			if (!(nv[k++] = strdup(flags[i + g]))) {
-				for (size_t j = 1; j < k - 1; j++)
-					free(nv[j]);
-				free(nv);
-				free(have);
-				return tj_error_set(err, ENOMEM, "runtime_args");
-			}
-		}
-	}
-	for (size_t a = 1; a < argc; a++)
-		nv[k++] = argv[a];
-	nv[k] = NULL;
-	free(argv);
-	free(have);
-	*argvp = nv;
-	*argcp = k;
-	return 0;
 }

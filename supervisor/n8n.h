@@ -119,15 +119,11 @@ struct n8n_env_in {
 int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
 		  char ***out, size_t *n_out, struct tj_error *err);
 
-void n8n_strv_free(char **v);
-
 /* Builds argv: command, then args, then extra (the caller's args after --). */
 int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extra,
 		   char ***out, size_t *n_out, struct tj_error *err);
 
-/* ---- applying to a struct tj_config (used by cli.c) --------------------- */
-
-struct tj_config;
+/* ---- the runner to start ------------------------------------------------ */
 
 /* True when the runner's command is taskjail itself by name (basename
  * "taskjail"): the file wraps the runner for n8n's launcher (the example in
@@ -135,44 +131,21 @@ struct tj_config;
  * inside taskjail. */
 bool n8n_command_is_taskjail(const char *command);
 
-/* Whether PATH exists in a sandbox of cfg without looking at the host: at or
- * below "/", /tmp, /dev, /proc or a bind's destination. A path with ".."
- * components counts as inside (chdir will say). */
-bool n8n_path_in_sandbox(const struct tj_config *cfg, const char *path);
+/* What the launcher would start for one runner type. */
+struct n8n_plan {
+	char **argv;   /* command, args, extra; NULL-terminated */
+	size_t argc;
+	char **env;    /* "NAME=VALUE", exactly n8n_build_env's result */
+	size_t n_env;
+	char *workdir; /* the launcher's workdir, a path of its world */
+};
 
-/* The launcher's workdir is a path of the launcher's world (n8n's image:
- * /home/runner) that the sandbox usually lacks. When cfg->workdir is not in
- * the sandbox (n8n_path_in_sandbox), it becomes fallback (the profile's
- * workdir) and a notice naming both goes to stderr. */
-int n8n_fit_launcher_workdir(struct tj_config *cfg, const char *fallback, const char *file,
-			     const char *type, struct tj_error *err);
-
-/* --launcher-config FILE --runner-type TYPE [-- extra...]: the runner's
- * command + args + extra become cfg->argv, its workdir cfg->workdir, and the
- * environment is exactly what n8n_build_env gives (cfg->env_allow is cleared;
- * the profile's env is the base). Warnings go to stderr. A runner whose
- * command is taskjail (by name or the running binary) is refused. */
-int n8n_apply_launcher(struct tj_config *cfg, const char *file, const char *type,
-		       char *const *extra, size_t n_extra, char *const *caller_env,
-		       struct tj_error *err);
-
-/* net: relay. From the environment the runner will get (cfg->env_set, or the
- * caller's value of a name the config copies): relays the broker of
- * N8N_RUNNERS_TASK_BROKER_URI (default http://127.0.0.1:5679) and, when
- * N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED=true, the health port
- * N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT (default 5681) published on
- * health_addr (default 127.0.0.1); rewrites the runner's broker URI to
- * 127.0.0.1. */
-int n8n_config_relay(struct tj_config *cfg, char *const *caller_env, const char *health_addr,
-		     struct tj_error *err);
-
-/* A profile's "runtime_args" (interpreter flags such as node's
- * --disallow-code-generation-from-strings or python's -I), applied when
- * basename(argv[0]) is the profile's "runtime" optionally followed by a
- * version ("python" matches python3 and python3.13, not python-config):
- * each group (a flag, or a flag and its value like "-X disable_remote_debug")
- * missing from the interpreter's leading options is inserted after argv[0].
- * Other commands (a shell in a python profile) are left alone. */
-bool n8n_is_runtime(const char *argv0, const char *runtime);
-int n8n_argv_add_runtime_args(char ***argv, size_t *argc, const char *runtime,
-			      char *const *flags, size_t n_flags, struct tj_error *err);
+/* --launcher-config FILE --runner-type TYPE [-- extra...]: reads FILE and
+ * builds that runner's argv, environment (base: the profile's fixed
+ * values, as n8n_env_in.base) and workdir. A runner whose command is
+ * taskjail (by name or the running binary) is refused. Warnings go to
+ * stderr. Reads FILE and stats the command; changes nothing. */
+int n8n_plan_runner(const char *file, const char *type, char *const *extra, size_t n_extra,
+		    char *const *base, size_t n_base, char *const *caller_env,
+		    struct n8n_plan *out, struct tj_error *err);
+void n8n_plan_free(struct n8n_plan *p);

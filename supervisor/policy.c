@@ -348,13 +348,6 @@ static int get_errno_name(struct parse *p, const cJSON *j, int *out)
 	return 0;
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Array of strings (null = empty). */
 static int get_strv(struct parse *p, const cJSON *j, bool allow_empty,
 		    char ***out, size_t *n_out)
@@ -380,12 +373,12 @@ static int get_strv(struct parse *p, const cJSON *j, bool allow_empty,
 			int r = fail(p, "must be a non-empty string, not %s",
 				     cJSON_IsString(it) ? "\"\"" : json_type(it));
 			path_pop(p, o);
-			strv_free(v, i);
+			util_strv_free_n(v, i);
 			return r;
 		}
 		v[i] = strdup(it->valuestring);
 		if (!v[i]) {
-			strv_free(v, i);
+			util_strv_free_n(v, i);
 			return oom(p);
 		}
 		i++;
@@ -427,8 +420,8 @@ static int parse_min_kernel(struct parse *p, const cJSON *j, struct policy_cond 
 
 static void cond_free(struct policy_cond *c)
 {
-	strv_free(c->caps, c->n_caps);
-	strv_free(c->arches, c->n_arches);
+	util_strv_free_n(c->caps, c->n_caps);
+	util_strv_free_n(c->arches, c->n_arches);
 }
 
 static int parse_cond(struct parse *p, const cJSON *j, struct policy_cond *c)
@@ -543,7 +536,7 @@ static int check_ret_action(struct parse *p, const char *key, enum policy_action
 
 static void rule_free(struct policy_rule *r)
 {
-	strv_free(r->names, r->n_names);
+	util_strv_free_n(r->names, r->n_names);
 	free(r->args);
 	cond_free(&r->includes);
 	cond_free(&r->excludes);
@@ -779,7 +772,7 @@ static int parse_flags(struct parse *p, const cJSON *j, unsigned *flags)
 			path_pop(p, o);
 		}
 	}
-	strv_free(v, n);
+	util_strv_free_n(v, n);
 	return r;
 }
 
@@ -924,10 +917,10 @@ void policy_free(struct policy *p)
 	if (!p)
 		return;
 	free(p->file);
-	strv_free(p->arches, p->n_arches);
+	util_strv_free_n(p->arches, p->n_arches);
 	for (size_t i = 0; i < p->n_archmap; i++) {
 		free(p->archmap[i].arch);
-		strv_free(p->archmap[i].subs, p->archmap[i].n_subs);
+		util_strv_free_n(p->archmap[i].subs, p->archmap[i].n_subs);
 	}
 	free(p->archmap);
 	for (size_t i = 0; i < p->n_rules; i++)

@@ -257,7 +257,7 @@ static void log_start(const struct tj_sandbox *sb)
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
 	/* "none" only ever appears when asked for explicitly. */
-	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY);
+	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : TJ_DEFAULT_POLICY);
 	log_event(sb->log_fd,
 		  "\"event\":\"start\",\"schema\":%d,\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
@@ -274,19 +274,13 @@ static void log_start(const struct tj_sandbox *sb)
 static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct tj_config *cfg = sb->cfg;
-	const char *name = cfg->seccomp ? cfg->seccomp : SANDBOX_DEFAULT_POLICY;
+	const char *path = cfg->policy_path; /* found by config_resolve() */
 	bool strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT;
-	_cleanup_free_ char *path = NULL;
-	int r;
 
-	if (strcmp(name, "none") == 0) {
-		if (!strict)
-			return 0;
-		/* No policy, but the /proc guard still needs its filter: an
-		 * allow-all base with the guard's rules. */
-	} else if ((r = seccomp_find_policy(name, &path, err)) < 0) {
-		return tj_error_wrap(err, "seccomp");
-	}
+	/* No policy, but the /proc guard still needs its filter: an
+	 * allow-all base with the guard's rules. */
+	if (!path && !strict)
+		return 0;
 	/* One filter, one listener: the kernel allows a single listener per
 	 * task, so the guard's open-family notifications and the policy's
 	 * logged denials share it (procguard's rules win for their syscalls). */

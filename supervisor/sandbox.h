@@ -54,6 +54,4 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
  * makes it and passes it out); the supervisor may bind/listen/connect it. */
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err);
 
-/* The policy a profile gets when it names none ("none" must be explicit). */
-#define SANDBOX_DEFAULT_POLICY "default"
 

@@ -27,7 +27,7 @@
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
 
-#include "cli.h"
+#include "resolve.h"
 #include "config.h"
 #include "sandbox.h"
 #include "util.h"
@@ -240,8 +240,7 @@ int cmd_selftest(int argc, char **argv, char **envp)
 	rargv[k++] = SELFTEST_PATH;
 	struct tj_config cfg;
 	struct tj_error err = { 0 };
-	config_init_defaults(&cfg);
-	int r = cli_parse_run(k, rargv, &cfg, &err);
+	int r = config_from_args(k, rargv, envp, &cfg, &err);
 	if (r == 1) {
 		printf("Usage: taskjail selftest [RUN OPTION]...\n");
 		config_free(&cfg);

@@ -269,3 +269,18 @@ uint64_t util_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+void util_strv_free_n(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void util_strv_free(char **v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	util_strv_free_n(v, n);
+}

@@ -28,6 +28,11 @@ static inline int steal_fd(int *fd)
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Frees a string vector: its first n strings (util_strv_free_n), or up to
+ * its NULL (util_strv_free); NULL is fine for both. */
+void util_strv_free_n(char **v, size_t n);
+void util_strv_free(char **v);
+
 /* "64M", "1g", "4096", "512k" -> bytes. Suffixes k/m/g/t (binary), optional
  * trailing "i"/"iB"/"B". Returns 0 or -EINVAL/-ERANGE. Zero is rejected. */
 int util_parse_size(const char *s, uint64_t *out);

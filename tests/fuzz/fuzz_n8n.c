@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "n8n.h"
+#include "resolve.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,10 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				for (char **e = env; *e; e++)
 					if (strncmp(*e, "N8N_RUNNERS_AUTH_TOKEN=", 23) == 0)
 						abort(); /* the secret must never pass */
-				n8n_strv_free(env);
+				util_strv_free(env);
 			}
 			if (n8n_build_argv(&c.runners[i], extra, 1, &argv, NULL, &err) == 0)
-				n8n_strv_free(argv);
+				util_strv_free(argv);
 			(void)n8n_find_runner(&c, c.runners[i].runner_type, &err);
 		}
 		n8n_launcher_config_free(&c);

@@ -13,6 +13,8 @@
 
 #include "config.h"
 #include "n8n.h"
+#include "resolve.h"
+#include "util.h"
 
 /* n8n's docker/images/runners/n8n-task-runners.json (newest stored version). */
 static const char upstream[] =
@@ -280,7 +282,7 @@ static void builds_env_like_launcher(void **state)
 		count++;
 	assert_int_equal(count, n);
 	assert_int_equal(n_warn, 0);
-	n8n_strv_free(env);
+	util_strv_free(env);
 	n8n_launcher_config_free(&c);
 }
 
@@ -310,7 +312,7 @@ static void auth_token_never_passes(void **state)
 	/* the legacy value is the caller's, then the override wins */
 	assert_string_equal(env_find(env, "N8N_RUNNERS_TASK_TIMEOUT"), "5");
 	assert_int_equal(n_warn, 5);
-	n8n_strv_free(env);
+	util_strv_free(env);
 
 	/* without a grant token the runner cannot register: refuse early */
 	char *nogrant[] = { "PATH=/bin", NULL };
@@ -337,7 +339,7 @@ static void builds_argv(void **state)
 	assert_string_equal(argv[6], "src.main");
 	assert_string_equal(argv[7], "--extra");
 	assert_null(argv[8]);
-	n8n_strv_free(argv);
+	util_strv_free(argv);
 	n8n_launcher_config_free(&c);
 }
 
@@ -348,13 +350,13 @@ static void runtime_args(void **state)
 	char *py_flags[] = { "-I", "-B", "-X", "disable_remote_debug" };
 	char *node_flags[] = { "--disallow-code-generation-from-strings", "--disable-proto=delete" };
 
-	assert_true(n8n_is_runtime("/usr/bin/python3", "python"));
-	assert_true(n8n_is_runtime("python3.13", "python"));
-	assert_true(n8n_is_runtime("/opt/venv/bin/python", "python"));
-	assert_false(n8n_is_runtime("/usr/bin/python3-config", "python"));
-	assert_false(n8n_is_runtime("/bin/sh", "python"));
-	assert_false(n8n_is_runtime("/usr/bin/node", NULL));
-	assert_true(n8n_is_runtime("/usr/local/bin/node", "node"));
+	assert_true(config_is_runtime("/usr/bin/python3", "python"));
+	assert_true(config_is_runtime("python3.13", "python"));
+	assert_true(config_is_runtime("/opt/venv/bin/python", "python"));
+	assert_false(config_is_runtime("/usr/bin/python3-config", "python"));
+	assert_false(config_is_runtime("/bin/sh", "python"));
+	assert_false(config_is_runtime("/usr/bin/node", NULL));
+	assert_true(config_is_runtime("/usr/local/bin/node", "node"));
 
 	/* missing: all inserted after argv[0], in order */
 	char **argv = calloc(4, sizeof(char *));
@@ -362,7 +364,7 @@ static void runtime_args(void **state)
 	argv[1] = strdup("-m");
 	argv[2] = strdup("src.main");
 	size_t argc = 3;
-	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(config_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
 	assert_int_equal(argc, 7);
 	assert_string_equal(argv[1], "-I");
 	assert_string_equal(argv[3], "-X");
@@ -370,9 +372,9 @@ static void runtime_args(void **state)
 	assert_string_equal(argv[5], "-m");
 	assert_null(argv[7]);
 	/* present (any order): nothing added */
-	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(config_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
 	assert_int_equal(argc, 7);
-	n8n_strv_free(argv);
+	util_strv_free(argv);
 
 	/* partly present: only the missing group, and the pair stays a pair */
 	argv = calloc(5, sizeof(char *));
@@ -381,12 +383,12 @@ static void runtime_args(void **state)
 	argv[2] = strdup("-I");
 	argv[3] = strdup("script.py");
 	argc = 4;
-	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
+	assert_int_equal(config_argv_add_runtime_args(&argv, &argc, "python", py_flags, 4, &err), 0);
 	assert_int_equal(argc, 6);
 	assert_string_equal(argv[1], "-X");
 	assert_string_equal(argv[2], "disable_remote_debug");
 	assert_string_equal(argv[3], "-B");
-	n8n_strv_free(argv);
+	util_strv_free(argv);
 
 	/* a flag after the script is the script's, not node's */
 	argv = calloc(4, sizeof(char *));
@@ -394,20 +396,20 @@ static void runtime_args(void **state)
 	argv[1] = strdup("start.js");
 	argv[2] = strdup("--disable-proto=delete");
 	argc = 3;
-	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
+	assert_int_equal(config_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
 	assert_int_equal(argc, 5);
 	assert_string_equal(argv[1], "--disallow-code-generation-from-strings");
 	assert_string_equal(argv[2], "--disable-proto=delete");
 	assert_string_equal(argv[3], "start.js");
-	n8n_strv_free(argv);
+	util_strv_free(argv);
 
 	/* another command: untouched */
 	argv = calloc(2, sizeof(char *));
 	argv[0] = strdup("/bin/sh");
 	argc = 1;
-	assert_int_equal(n8n_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
+	assert_int_equal(config_argv_add_runtime_args(&argv, &argc, "node", node_flags, 2, &err), 0);
 	assert_int_equal(argc, 1);
-	n8n_strv_free(argv);
+	util_strv_free(argv);
 }
 
 static void workdir_in_sandbox(void **state)
@@ -418,19 +420,19 @@ static void workdir_in_sandbox(void **state)
 		{ .src = "/opt/runners", .dst = "/opt/runners/" },
 	};
 	struct tj_config cfg = { .binds = binds, .n_binds = 2 };
-	assert_true(n8n_path_in_sandbox(&cfg, "/"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/tmp"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/tmp/x/y"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/usr"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/usr/local/lib"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/opt/runners/task-runner-python"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/dev/shm"));
-	assert_true(n8n_path_in_sandbox(&cfg, "/home/../usr")); /* left to chdir */
-	assert_false(n8n_path_in_sandbox(&cfg, "/home/runner"));
-	assert_false(n8n_path_in_sandbox(&cfg, "/tmpx"));
-	assert_false(n8n_path_in_sandbox(&cfg, "/usrlocal"));
-	assert_false(n8n_path_in_sandbox(&cfg, "/opt"));
-	assert_false(n8n_path_in_sandbox(&cfg, "/opt/runnersx"));
+	assert_true(config_path_in_sandbox(&cfg, "/"));
+	assert_true(config_path_in_sandbox(&cfg, "/tmp"));
+	assert_true(config_path_in_sandbox(&cfg, "/tmp/x/y"));
+	assert_true(config_path_in_sandbox(&cfg, "/usr"));
+	assert_true(config_path_in_sandbox(&cfg, "/usr/local/lib"));
+	assert_true(config_path_in_sandbox(&cfg, "/opt/runners/task-runner-python"));
+	assert_true(config_path_in_sandbox(&cfg, "/dev/shm"));
+	assert_true(config_path_in_sandbox(&cfg, "/home/../usr")); /* left to chdir */
+	assert_false(config_path_in_sandbox(&cfg, "/home/runner"));
+	assert_false(config_path_in_sandbox(&cfg, "/tmpx"));
+	assert_false(config_path_in_sandbox(&cfg, "/usrlocal"));
+	assert_false(config_path_in_sandbox(&cfg, "/opt"));
+	assert_false(config_path_in_sandbox(&cfg, "/opt/runnersx"));
 }
 
 static void command_is_taskjail(void **state)
