@@ -130,7 +130,7 @@ int config_find_file(const char *kind_dir, const char *env_var,
 		     const char *name, char **out, struct tj_error *err);
 
 /* Parses profile JSON text (file is used for messages only) into cfg,
- * overriding the defaults it sets. Pure: no file system access. */
+ * overriding the defaults it sets. Pure: no file system access. (profile.c) */
 int config_parse_profile(const char *json, size_t len, const char *file,
 			 struct tj_config *cfg, struct tj_error *err);
 
@@ -145,8 +145,10 @@ extern const char *const config_proc_guard_names[2];
 /* Index of v in names, or -1. */
 int config_name_index(const char *const *names, size_t n, const char *v);
 
-/* The profile's name of an RLIMIT_* ("nofile"), "?" when it has none. */
+/* The profile's name of an RLIMIT_* ("nofile"), "?" when it has none; and
+ * the RLIMIT_* of a name, -1 when there is none. */
 const char *config_rlimit_name(int resource);
+int config_rlimit_resource(const char *name);
 
 /* Builders shared by the profile parser and the command line. */
 int config_add_bind(struct tj_config *cfg, const char *src, const char *dst,

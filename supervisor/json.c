@@ -2,6 +2,8 @@
 #include "json.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,5 +220,190 @@ size_t json_shorten_members(const char *in, size_t len, char *out, size_t max)
 		if (n)
 			return n;
 	}
+	return 0;
+}
+
+/* ---- reading a parsed document ----------------------------------------- */
+
+void json_reader_init(struct json_reader *p, const char *what, const char *file,
+		      struct tj_error *err)
+{
+	p->what = what;
+	p->file = file;
+	p->err = err;
+	strcpy(p->path, "$");
+}
+
+size_t json_push_key(struct json_reader *p, const char *key)
+{
+	size_t old = strlen(p->path);
+	snprintf(p->path + old, sizeof(p->path) - old, ".%s", key);
+	return old;
+}
+
+size_t json_push_idx(struct json_reader *p, size_t i)
+{
+	size_t old = strlen(p->path);
+	snprintf(p->path + old, sizeof(p->path) - old, "[%zu]", i);
+	return old;
+}
+
+void json_pop(struct json_reader *p, size_t old)
+{
+	p->path[old] = '\0';
+}
+
+static int vfail(struct json_reader *p, const char *fmt, va_list ap)
+{
+	char why[512];
+	vsnprintf(why, sizeof(why), fmt, ap);
+	return tj_error_setx(p->err, EINVAL, "%s %s: %s: %s", p->what, p->file, p->path, why);
+}
+
+int json_fail(struct json_reader *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfail(p, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int json_fail_key(struct json_reader *p, const char *key, const char *fmt, ...)
+{
+	size_t old = json_push_key(p, key);
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vfail(p, fmt, ap);
+	va_end(ap);
+	json_pop(p, old);
+	return r;
+}
+
+int json_oom(struct json_reader *p)
+{
+	return tj_error_set(p->err, ENOMEM, "%s %s", p->what, p->file);
+}
+
+const char *json_type_name(const cJSON *j)
+{
+	if (cJSON_IsObject(j))
+		return "an object";
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	if (cJSON_IsNull(j))
+		return "null";
+	return "invalid";
+}
+
+int json_check_keys(struct json_reader *p, const cJSON *obj, const char *const *known)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, obj) {
+		bool ok = false;
+		for (size_t i = 0; known[i]; i++)
+			ok |= strcmp(known[i], it->string) == 0;
+		if (!ok)
+			return json_fail_key(p, it->string, "unknown key");
+	}
+	return 0;
+}
+
+int json_get_string(struct json_reader *p, const cJSON *j, char **out)
+{
+	if (!cJSON_IsString(j))
+		return json_fail(p, "expected a string");
+	char *s = strdup(j->valuestring);
+	if (!s)
+		return json_oom(p);
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+int json_get_abs_path(struct json_reader *p, const cJSON *j, char **out)
+{
+	int r = json_get_string(p, j, out);
+	if (r == 0 && (*out)[0] != '/')
+		return json_fail(p, "'%s' is not an absolute path", *out);
+	return r;
+}
+
+int json_get_bool(struct json_reader *p, const cJSON *j, bool *out)
+{
+	if (!cJSON_IsBool(j))
+		return json_fail(p, "expected true or false");
+	*out = cJSON_IsTrue(j);
+	return 0;
+}
+
+/* Whole number test without libm: values beyond +-2^62 are rejected by
+ * the callers' range checks anyway. */
+static bool is_integral(double d)
+{
+	return d > -4611686018427387904.0 && d < 4611686018427387904.0 &&
+	       d == (double)(int64_t)d;
+}
+
+int json_get_u64(struct json_reader *p, const cJSON *j, uint64_t max, uint64_t *out)
+{
+	if (!cJSON_IsNumber(j))
+		return json_fail(p, "must be a number, not %s", json_type_name(j));
+	double d = j->valuedouble;
+	if (d != d || d < 0 || (d <= 9007199254740992.0 && !is_integral(d)))
+		return json_fail(p, "must be a non-negative integer");
+	/* cJSON keeps numbers as doubles: above 2^53 the value we would
+	 * compare against is not the one written. Refuse rather than guess. */
+	if (d > 9007199254740992.0)
+		return json_fail(p, "%.0f is above 2^53 and cannot be read exactly", d);
+	if ((uint64_t)d > max)
+		return json_fail(p, "%.0f is out of range (max %llu)", d, (unsigned long long)max);
+	*out = (uint64_t)d;
+	return 0;
+}
+
+int json_get_strv(struct json_reader *p, const cJSON *j, bool allow_empty,
+		  bool (*valid)(const char *s), const char *why, char ***out, size_t *n_out)
+{
+	if (!j || cJSON_IsNull(j)) {
+		if (!allow_empty)
+			return json_fail(p, "must be a non-empty array of strings");
+		return 0;
+	}
+	if (!cJSON_IsArray(j))
+		return json_fail(p, "must be an array of strings, not %s", json_type_name(j));
+	size_t n = (size_t)cJSON_GetArraySize(j);
+	if (n == 0 && !allow_empty)
+		return json_fail(p, "must not be empty");
+	char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return json_oom(p);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, j) {
+		int r = 0;
+		size_t o = json_push_idx(p, i);
+		if (!cJSON_IsString(it) || !it->valuestring[0])
+			r = json_fail(p, "must be a non-empty string, not %s",
+				      cJSON_IsString(it) ? "\"\"" : json_type_name(it));
+		else if (valid && !valid(it->valuestring))
+			r = json_fail(p, "'%s' is not %s", it->valuestring, why);
+		else if (!(v[i] = strdup(it->valuestring)))
+			r = json_oom(p);
+		json_pop(p, o);
+		if (r < 0) {
+			util_strv_free_n(v, i);
+			return r;
+		}
+		i++;
+	}
+	*out = v;
+	*n_out = n;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -30,3 +31,50 @@ bool json_members_valid(const char *text, size_t len);
  * Returns the length written (out is NUL-terminated, size max + 1), or 0
  * when even short values do not fit. */
 size_t json_shorten_members(const char *in, size_t len, char *out, size_t max);
+
+/* ---- reading a parsed document ------------------------------------------
+ * One error style for every file: "<what> <file>: <JSON path>: <why>", e.g.
+ * "profile p.json: $.binds[2].dst: 'x' is not an absolute path". A reader
+ * keeps the path of the value being read; push a key or an index before
+ * reading a member and pop after. */
+struct json_reader {
+	const char *what; /* "profile", "policy", "launcher config" */
+	const char *file;
+	struct tj_error *err;
+	char path[256];   /* "$", "$.syscalls[3].names" */
+};
+
+void json_reader_init(struct json_reader *p, const char *what, const char *file,
+		      struct tj_error *err);
+/* Path bookkeeping: push appends ".key" or "[i]" and returns what pop
+ * restores. */
+size_t json_push_key(struct json_reader *p, const char *key);
+size_t json_push_idx(struct json_reader *p, size_t i);
+void json_pop(struct json_reader *p, size_t old);
+
+/* -EINVAL with the message at the current path (json_fail), or at its
+ * member key (json_fail_key); -ENOMEM naming the file (json_oom). */
+__attribute__((format(printf, 2, 3)))
+int json_fail(struct json_reader *p, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+int json_fail_key(struct json_reader *p, const char *key, const char *fmt, ...);
+int json_oom(struct json_reader *p);
+
+/* "an object", "a string", ... for messages. */
+const char *json_type_name(const cJSON *j);
+
+/* Refuses a member whose key is not in known (NULL-terminated): a misspelt
+ * key must not be silently ignored. */
+int json_check_keys(struct json_reader *p, const cJSON *obj, const char *const *known);
+
+/* Typed getters at the current path; each fails with the reason. */
+int json_get_string(struct json_reader *p, const cJSON *j, char **out);   /* replaces *out */
+int json_get_abs_path(struct json_reader *p, const cJSON *j, char **out); /* starts with '/' */
+int json_get_bool(struct json_reader *p, const cJSON *j, bool *out);
+/* Non-negative integral number that a double holds exactly, at most max. */
+int json_get_u64(struct json_reader *p, const cJSON *j, uint64_t max, uint64_t *out);
+/* Array of non-empty strings (null or absent: empty, if allow_empty);
+ * *out is NULL-terminated with *n_out strings. When valid is given, each
+ * string must pass it ("<why>" names the expected thing). */
+int json_get_strv(struct json_reader *p, const cJSON *j, bool allow_empty,
+		  bool (*valid)(const char *s), const char *why, char ***out, size_t *n_out);

@@ -48,27 +48,6 @@ void n8n_launcher_config_free(struct n8n_launcher_config *c)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-struct lctx {
-	const char *file;
-	struct tj_error *err;
-};
-
-__attribute__((format(printf, 3, 4)))
-static int lerr(struct lctx *p, const char *path, const char *fmt, ...)
-{
-	char why[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return tj_error_setx(p->err, EINVAL, "launcher config %s: %s: %s", p->file, path, why);
-}
-
-static int nomem(struct lctx *p)
-{
-	return tj_error_set(p->err, ENOMEM, "launcher config %s", p->file);
-}
-
 uint16_t n8n_default_health_port(const char *runner_type)
 {
 	if (runner_type && strcmp(runner_type, "python") == 0)
@@ -76,104 +55,103 @@ uint16_t n8n_default_health_port(const char *runner_type)
 	return 5681;
 }
 
-static int get_string(struct lctx *p, const cJSON *v, const char *path, bool abs_path,
-		      char **out)
+static int get_string(struct json_reader *p, const cJSON *v, bool abs_path, char **out)
 {
 	if (!cJSON_IsString(v))
-		return lerr(p, path, "expected a string");
+		return json_fail(p, "expected a string");
 	if (abs_path && v->valuestring[0] != '/')
-		return lerr(p, path, "'%s' is not an absolute path (the sandbox has its own PATH view)",
+		return json_fail(p, "'%s' is not an absolute path (the sandbox has its own PATH view)",
 			    v->valuestring);
 	if (!abs_path && v->valuestring[0] == '\0')
-		return lerr(p, path, "must not be empty");
+		return json_fail(p, "must not be empty");
 	if (!(*out = strdup(v->valuestring)))
-		return nomem(p);
+		return json_oom(p);
 	return 0;
 }
 
-static int get_strv(struct lctx *p, const cJSON *v, const char *path, bool env_names,
-		    char ***out, size_t *n_out)
+static int get_strv(struct json_reader *p, const cJSON *v, bool env_names, char ***out,
+		    size_t *n_out)
 {
 	if (!cJSON_IsArray(v))
-		return lerr(p, path, env_names ? "expected an array of variable names"
+		return json_fail(p, env_names ? "expected an array of variable names"
 					       : "expected an array of strings");
 	int n = cJSON_GetArraySize(v);
 	char **a = calloc((size_t)n + 1, sizeof(*a));
 	if (!a)
-		return nomem(p);
+		return json_oom(p);
 	*out = a;
 	*n_out = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		char epath[160];
-		snprintf(epath, sizeof(epath), "%s[%zu]", path, *n_out);
+		size_t o = json_push_idx(p, *n_out);
+		int r = 0;
 		if (!cJSON_IsString(e))
-			return lerr(p, epath, "expected a string");
-		if (env_names && !util_env_name_valid(e->valuestring, strlen(e->valuestring)))
-			return lerr(p, epath, "'%s' is not a variable name", e->valuestring);
-		if (!(a[*n_out] = strdup(e->valuestring)))
-			return nomem(p);
+			r = json_fail(p, "expected a string");
+		else if (env_names && !util_env_name_valid(e->valuestring, strlen(e->valuestring)))
+			r = json_fail(p, "'%s' is not a variable name", e->valuestring);
+		else if (!(a[*n_out] = strdup(e->valuestring)))
+			r = json_oom(p);
+		json_pop(p, o);
+		if (r < 0)
+			return r;
 		(*n_out)++;
 	}
 	return 0;
 }
 
-static int get_port(struct lctx *p, const cJSON *v, const char *path, uint16_t *out)
+static int get_port(struct json_reader *p, const cJSON *v, uint16_t *out)
 {
 	/* n8n's file writes the port as a string ("5681"); accept a number too. */
 	uint64_t port;
 	if (cJSON_IsString(v)) {
 		if (util_parse_uint(v->valuestring, 1, 65535, &port) < 0)
-			return lerr(p, path, "'%s' is not a port number (1-65535)", v->valuestring);
+			return json_fail(p, "'%s' is not a port number (1-65535)", v->valuestring);
 	} else if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 65535 &&
 		   v->valuedouble == (double)(int)v->valuedouble) {
 		port = (uint64_t)v->valuedouble;
 	} else {
-		return lerr(p, path, "expected a port number (1-65535)");
+		return json_fail(p, "expected a port number (1-65535)");
 	}
 	if (port == N8N_PORT_MAIN || port == N8N_PORT_BROKER || port == N8N_PORT_LAUNCHER)
-		return lerr(p, path, "port %u is reserved (5678 n8n, 5679 broker, 5680 launcher)",
+		return json_fail(p, "port %u is reserved (5678 n8n, 5679 broker, 5680 launcher)",
 			    (unsigned)port);
 	*out = (uint16_t)port;
 	return 0;
 }
 
-static int get_overrides(struct lctx *p, const cJSON *v, const char *path, struct n8n_runner *r)
+static int get_overrides(struct json_reader *p, const cJSON *v, struct n8n_runner *r)
 {
 	if (!cJSON_IsObject(v))
-		return lerr(p, path, "expected an object of NAME: \"value\"");
+		return json_fail(p, "expected an object of NAME: \"value\"");
 	int n = cJSON_GetArraySize(v);
 	r->overrides = calloc((size_t)n + 1, sizeof(*r->overrides));
 	if (!r->overrides)
-		return nomem(p);
+		return json_oom(p);
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		char epath[200];
-		snprintf(epath, sizeof(epath), "%s.%s", path, e->string);
 		if (!util_env_name_valid(e->string, strlen(e->string)))
-			return lerr(p, epath, "invalid variable name");
+			return json_fail_key(p, e->string, "invalid variable name");
 		if (!cJSON_IsString(e))
-			return lerr(p, epath, "expected a string");
+			return json_fail_key(p, e->string, "expected a string");
 		struct n8n_kv *kv = &r->overrides[r->n_overrides];
 		kv->name = strdup(e->string);
 		kv->value = strdup(e->valuestring);
 		r->n_overrides++; /* counted even if half-filled: runner_free copes */
 		if (!kv->name || !kv->value)
-			return nomem(p);
+			return json_oom(p);
 	}
 	return 0;
 }
 
-static int parse_runner(struct lctx *p, const cJSON *obj, const char *path, struct n8n_runner *r)
+static int parse_runner(struct json_reader *p, const cJSON *obj, struct n8n_runner *r)
 {
 	if (!cJSON_IsObject(obj))
-		return lerr(p, path, "expected an object");
+		return json_fail(p, "expected an object");
 	const cJSON *e;
 	int r_ = 0;
 	cJSON_ArrayForEach(e, obj) {
-		char fpath[160];
-		snprintf(fpath, sizeof(fpath), "%s.%s", path, e->string);
 		const char *k = e->string;
+		size_t o = json_push_key(p, k);
 		char **dst = NULL;
 		bool absolute = false;
 		if (strcmp(k, "runner-type") == 0)
@@ -184,34 +162,35 @@ static int parse_runner(struct lctx *p, const cJSON *obj, const char *path, stru
 			dst = &r->command, absolute = true;
 		if (dst) {
 			if (*dst)
-				return lerr(p, fpath, "given twice");
-			r_ = get_string(p, e, fpath, absolute, dst);
+				return json_fail(p, "given twice");
+			r_ = get_string(p, e, absolute, dst);
 		} else if (strcmp(k, "args") == 0) {
 			if (r->args)
-				return lerr(p, fpath, "given twice");
-			r_ = get_strv(p, e, fpath, false, &r->args, &r->n_args);
+				return json_fail(p, "given twice");
+			r_ = get_strv(p, e, false, &r->args, &r->n_args);
 		} else if (strcmp(k, "allowed-env") == 0) {
 			if (r->allowed_env)
-				return lerr(p, fpath, "given twice");
-			r_ = get_strv(p, e, fpath, true, &r->allowed_env, &r->n_allowed_env);
+				return json_fail(p, "given twice");
+			r_ = get_strv(p, e, true, &r->allowed_env, &r->n_allowed_env);
 		} else if (strcmp(k, "env-overrides") == 0) {
 			if (r->overrides)
-				return lerr(p, fpath, "given twice");
-			r_ = get_overrides(p, e, fpath, r);
+				return json_fail(p, "given twice");
+			r_ = get_overrides(p, e, r);
 		} else if (strcmp(k, "health-check-server-port") == 0) {
-			r_ = get_port(p, e, fpath, &r->health_port);
+			r_ = get_port(p, e, &r->health_port);
 			r->health_port_set = r_ == 0;
 		}
 		/* Other keys: ignored, as the launcher's decoder does. */
+		json_pop(p, o);
 		if (r_ < 0)
 			return r_;
 	}
 	if (!r->runner_type)
-		return lerr(p, path, "missing \"runner-type\"");
+		return json_fail(p, "missing \"runner-type\"");
 	if (!r->command)
-		return lerr(p, path, "missing \"command\"");
+		return json_fail(p, "missing \"command\"");
 	if (!r->workdir)
-		return lerr(p, path, "missing \"workdir\"");
+		return json_fail(p, "missing \"workdir\"");
 	if (!r->health_port_set)
 		r->health_port = n8n_default_health_port(r->runner_type);
 	return 0;
@@ -220,7 +199,8 @@ static int parse_runner(struct lctx *p, const cJSON *obj, const char *path, stru
 int n8n_parse_launcher_config(const char *json, size_t len, const char *file,
 			      struct n8n_launcher_config *out, struct tj_error *err)
 {
-	struct lctx p = { .file = file, .err = err };
+	struct json_reader p;
+	json_reader_init(&p, "launcher config", file, err);
 	memset(out, 0, sizeof(*out));
 	cJSON *root = NULL;
 	int r = json_parse_strict(json, len, "launcher config", file, &root, err);
@@ -228,55 +208,56 @@ int n8n_parse_launcher_config(const char *json, size_t len, const char *file,
 		return r;
 	const cJSON *list = NULL;
 	if (!cJSON_IsObject(root)) {
-		r = lerr(&p, "$", "expected an object");
+		r = json_fail(&p, "expected an object");
 		goto fail;
 	}
 	list = cJSON_GetObjectItemCaseSensitive(root, "task-runners");
 	if (!list) {
-		r = lerr(&p, "$", "missing \"task-runners\"");
+		r = json_fail(&p, "missing \"task-runners\"");
 		goto fail;
 	}
+	json_push_key(&p, "task-runners");
 	if (!cJSON_IsArray(list)) {
-		r = lerr(&p, "$.task-runners", "expected an array");
+		r = json_fail(&p, "expected an array");
 		goto fail;
 	}
 	int n = cJSON_GetArraySize(list);
 	if (n == 0) {
-		r = lerr(&p, "$.task-runners", "no runners defined");
+		r = json_fail(&p, "no runners defined");
 		goto fail;
 	}
 	out->file = strdup(file);
 	out->runners = calloc((size_t)n, sizeof(*out->runners));
 	if (!out->file || !out->runners) {
-		r = nomem(&p);
+		r = json_oom(&p);
 		goto fail;
 	}
 	const cJSON *e;
 	cJSON_ArrayForEach(e, list) {
-		char path[64];
 		size_t i = out->n_runners;
-		snprintf(path, sizeof(path), "$.task-runners[%zu]", i);
+		size_t o = json_push_idx(&p, i);
 		out->n_runners++;
-		r = parse_runner(&p, e, path, &out->runners[i]);
+		r = parse_runner(&p, e, &out->runners[i]);
 		if (r < 0)
 			goto fail;
 		for (size_t j = 0; j < i; j++) {
 			const struct n8n_runner *a = &out->runners[j], *b = &out->runners[i];
 			if (strcmp(a->runner_type, b->runner_type) == 0) {
-				r = lerr(&p, path, "runner-type '%s' already defined at $.task-runners[%zu]",
+				r = json_fail(&p, "runner-type '%s' already defined at $.task-runners[%zu]",
 					 b->runner_type, j);
 				goto fail;
 			}
 			/* With several runners each needs its own health port, as
 			 * the launcher's validateRunnerPorts demands. */
 			if (a->health_port == b->health_port) {
-				r = lerr(&p, path, "health-check-server-port %u already used by $.task-runners[%zu]%s",
+				r = json_fail(&p, "health-check-server-port %u already used by $.task-runners[%zu]%s",
 					 b->health_port, j,
 					 b->health_port_set && a->health_port_set ? "" :
 					 " (set health-check-server-port for each runner)");
 				goto fail;
 			}
 		}
+		json_pop(&p, o);
 	}
 	cJSON_Delete(root);
 	return 0;

@@ -196,105 +196,6 @@ bool policy_rule_applies(const struct policy_rule *r, const char *native_name,
 
 /* ---- parser ---------------------------------------------------------- */
 
-struct parse {
-	const char *file;
-	struct tj_error *err;
-	char path[256];
-};
-
-static int vfail(struct parse *p, const char *fmt, va_list ap)
-{
-	char why[512];
-	vsnprintf(why, sizeof(why), fmt, ap);
-	return tj_error_setx(p->err, EINVAL, "policy %s: %s: %s", p->file,
-			     p->path[0] ? p->path : "(top level)", why);
-}
-
-__attribute__((format(printf, 2, 3)))
-static int fail(struct parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vfail(p, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-/* fail() for the member KEY of the current object. */
-__attribute__((format(printf, 3, 4)))
-static int fail_key(struct parse *p, const char *key, const char *fmt, ...)
-{
-	size_t old = strlen(p->path);
-	snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vfail(p, fmt, ap);
-	va_end(ap);
-	p->path[old] = '\0';
-	return r;
-}
-
-static int oom(struct parse *p)
-{
-	return tj_error_set(p->err, ENOMEM, "policy %s", p->file);
-}
-
-/* Path bookkeeping: push appends ".key" or "[i]", pop restores. */
-static size_t path_push_key(struct parse *p, const char *key)
-{
-	size_t old = strlen(p->path);
-	snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
-	return old;
-}
-
-static size_t path_push_idx(struct parse *p, size_t i)
-{
-	size_t old = strlen(p->path);
-	snprintf(p->path + old, sizeof(p->path) - old, "[%zu]", i);
-	return old;
-}
-
-static void path_pop(struct parse *p, size_t old)
-{
-	p->path[old] = '\0';
-}
-
-static const char *json_type(const cJSON *j)
-{
-	if (cJSON_IsObject(j))
-		return "an object";
-	if (cJSON_IsArray(j))
-		return "an array";
-	if (cJSON_IsString(j))
-		return "a string";
-	if (cJSON_IsNumber(j))
-		return "a number";
-	if (cJSON_IsBool(j))
-		return "a boolean";
-	if (cJSON_IsNull(j))
-		return "null";
-	return "invalid";
-}
-
-/* Rejects keys the format does not define: a misspelt "args" would turn
- * a conditional allow into an unconditional one, so silence is unsafe. */
-static int check_keys(struct parse *p, const cJSON *obj, const char *const *known)
-{
-	const cJSON *it;
-	cJSON_ArrayForEach(it, obj) {
-		bool ok = false;
-		for (size_t i = 0; known[i]; i++)
-			ok |= strcmp(known[i], it->string) == 0;
-		if (!ok) {
-			size_t o = path_push_key(p, it->string);
-			int r = fail(p, "unknown key");
-			path_pop(p, o);
-			return r;
-		}
-	}
-	return 0;
-}
-
 /* Whole number test without libm: values beyond +-2^62 are rejected by
  * the callers' range checks anyway. */
 static bool is_integral(double d)
@@ -303,114 +204,56 @@ static bool is_integral(double d)
 	       d == (double)(int64_t)d;
 }
 
-/* Non-negative integral JSON number that a double holds exactly. */
-static int get_u64(struct parse *p, const cJSON *j, uint64_t max, uint64_t *out)
-{
-	if (!cJSON_IsNumber(j))
-		return fail(p, "must be a number, not %s", json_type(j));
-	double d = j->valuedouble;
-	if (d != d || d < 0 || (d <= 9007199254740992.0 && !is_integral(d)))
-		return fail(p, "must be a non-negative integer");
-	/* cJSON keeps numbers as doubles: above 2^53 the value we would
-	 * compare against is not the one written. Refuse rather than guess. */
-	if (d > 9007199254740992.0)
-		return fail(p, "%.0f is above 2^53 and cannot be read exactly", d);
-	if ((uint64_t)d > max)
-		return fail(p, "%.0f is out of range (max %" PRIu64 ")", d, max);
-	*out = (uint64_t)d;
-	return 0;
-}
-
-static int get_errno(struct parse *p, const cJSON *j, int *out)
+static int get_errno(struct json_reader *p, const cJSON *j, int *out)
 {
 	uint64_t v = 0;
 	if (!cJSON_IsNumber(j))
-		return fail(p, "errno must be a number, not %s", json_type(j));
+		return json_fail(p, "errno must be a number, not %s", json_type_name(j));
 	if (j->valuedouble < 0 || j->valuedouble > POLICY_MAX_ERRNO ||
 	    !is_integral(j->valuedouble))
-		return fail(p, "bad errno %g (must be an integer in 0..%d)",
+		return json_fail(p, "bad errno %g (must be an integer in 0..%d)",
 			    j->valuedouble, POLICY_MAX_ERRNO);
-	int r = get_u64(p, j, POLICY_MAX_ERRNO, &v);
+	int r = json_get_u64(p, j, POLICY_MAX_ERRNO, &v);
 	if (r < 0)
 		return r;
 	*out = (int)v;
 	return 0;
 }
 
-static int get_errno_name(struct parse *p, const cJSON *j, int *out)
+static int get_errno_name(struct json_reader *p, const cJSON *j, int *out)
 {
 	if (!cJSON_IsString(j))
-		return fail(p, "must be an errno name, not %s", json_type(j));
+		return json_fail(p, "must be an errno name, not %s", json_type_name(j));
 	int e = policy_errno_from_name(j->valuestring);
 	if (e < 0)
-		return fail(p, "unknown errno name \"%s\"", j->valuestring);
+		return json_fail(p, "unknown errno name \"%s\"", j->valuestring);
 	*out = e;
 	return 0;
 }
 
-/* Array of strings (null = empty). */
-static int get_strv(struct parse *p, const cJSON *j, bool allow_empty,
-		    char ***out, size_t *n_out)
-{
-	if (!j || cJSON_IsNull(j)) {
-		if (!allow_empty)
-			return fail(p, "must be a non-empty array of strings");
-		return 0;
-	}
-	if (!cJSON_IsArray(j))
-		return fail(p, "must be an array of strings, not %s", json_type(j));
-	size_t n = (size_t)cJSON_GetArraySize(j);
-	if (n == 0 && !allow_empty)
-		return fail(p, "must not be empty");
-	char **v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return oom(p);
-	size_t i = 0;
-	const cJSON *it;
-	cJSON_ArrayForEach(it, j) {
-		if (!cJSON_IsString(it) || !it->valuestring[0]) {
-			size_t o = path_push_idx(p, i);
-			int r = fail(p, "must be a non-empty string, not %s",
-				     cJSON_IsString(it) ? "\"\"" : json_type(it));
-			path_pop(p, o);
-			util_strv_free_n(v, i);
-			return r;
-		}
-		v[i] = strdup(it->valuestring);
-		if (!v[i]) {
-			util_strv_free_n(v, i);
-			return oom(p);
-		}
-		i++;
-	}
-	*out = v;
-	*n_out = n;
-	return 0;
-}
-
-static int parse_action(struct parse *p, const cJSON *j, enum policy_action *out)
+static int parse_action(struct json_reader *p, const cJSON *j, enum policy_action *out)
 {
 	if (!j)
-		return fail(p, "missing");
+		return json_fail(p, "missing");
 	if (!cJSON_IsString(j))
-		return fail(p, "must be a string, not %s", json_type(j));
+		return json_fail(p, "must be a string, not %s", json_type_name(j));
 	for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
 		if (strcmp(action_names[i].name, j->valuestring) == 0) {
 			*out = action_names[i].act;
 			return 0;
 		}
-	return fail(p, "unknown action \"%s\"", j->valuestring);
+	return json_fail(p, "unknown action \"%s\"", j->valuestring);
 }
 
-static int parse_min_kernel(struct parse *p, const cJSON *j, struct policy_cond *c)
+static int parse_min_kernel(struct json_reader *p, const cJSON *j, struct policy_cond *c)
 {
 	if (!cJSON_IsString(j))
-		return fail(p, "must be a string like \"4.8\", not %s", json_type(j));
+		return json_fail(p, "must be a string like \"4.8\", not %s", json_type_name(j));
 	unsigned maj = 0, min = 0;
 	int n = 0;
 	if (sscanf(j->valuestring, "%u.%u%n", &maj, &min, &n) != 2 ||
 	    j->valuestring[n] != '\0' || !isdigit((unsigned char)j->valuestring[0]))
-		return fail(p, "bad kernel version \"%s\" (want MAJOR.MINOR)",
+		return json_fail(p, "bad kernel version \"%s\" (want MAJOR.MINOR)",
 			    j->valuestring);
 	c->has_min_kernel = true;
 	c->min_kernel_major = maj;
@@ -424,93 +267,93 @@ static void cond_free(struct policy_cond *c)
 	util_strv_free_n(c->arches, c->n_arches);
 }
 
-static int parse_cond(struct parse *p, const cJSON *j, struct policy_cond *c)
+static int parse_cond(struct json_reader *p, const cJSON *j, struct policy_cond *c)
 {
 	static const char *const keys[] = { "caps", "arches", "minKernel", NULL };
 	if (!j || cJSON_IsNull(j))
 		return 0;
 	if (!cJSON_IsObject(j))
-		return fail(p, "must be an object, not %s", json_type(j));
-	int r = check_keys(p, j, keys);
+		return json_fail(p, "must be an object, not %s", json_type_name(j));
+	int r = json_check_keys(p, j, keys);
 	if (r < 0)
 		return r;
 	const cJSON *it;
 	size_t o;
 	if ((it = cJSON_GetObjectItemCaseSensitive(j, "caps"))) {
-		o = path_push_key(p, "caps");
-		r = get_strv(p, it, true, &c->caps, &c->n_caps);
-		path_pop(p, o);
+		o = json_push_key(p, "caps");
+		r = json_get_strv(p, it, true, NULL, NULL, &c->caps, &c->n_caps);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(j, "arches"))) {
-		o = path_push_key(p, "arches");
-		r = get_strv(p, it, true, &c->arches, &c->n_arches);
-		path_pop(p, o);
+		o = json_push_key(p, "arches");
+		r = json_get_strv(p, it, true, NULL, NULL, &c->arches, &c->n_arches);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(j, "minKernel")) && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "minKernel");
+		o = json_push_key(p, "minKernel");
 		r = parse_min_kernel(p, it, c);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int parse_arg(struct parse *p, const cJSON *j, struct policy_arg *a)
+static int parse_arg(struct json_reader *p, const cJSON *j, struct policy_arg *a)
 {
 	static const char *const keys[] = { "index", "value", "valueTwo", "op", NULL };
 	if (!cJSON_IsObject(j))
-		return fail(p, "must be an object, not %s", json_type(j));
-	int r = check_keys(p, j, keys);
+		return json_fail(p, "must be an object, not %s", json_type_name(j));
+	int r = json_check_keys(p, j, keys);
 	if (r < 0)
 		return r;
 	const cJSON *it;
 	uint64_t v = 0;
 	size_t o;
 
-	o = path_push_key(p, "index");
+	o = json_push_key(p, "index");
 	it = cJSON_GetObjectItemCaseSensitive(j, "index");
 	if (!it)
-		r = fail(p, "missing");
+		r = json_fail(p, "missing");
 	else if (!cJSON_IsNumber(it))
-		r = fail(p, "must be a number, not %s", json_type(it));
+		r = json_fail(p, "must be a number, not %s", json_type_name(it));
 	else if (it->valuedouble < 0 || it->valuedouble > 5 ||
 		 !is_integral(it->valuedouble))
-		r = fail(p, "index %g out of range (a syscall has arguments 0..5)",
+		r = json_fail(p, "index %g out of range (a syscall has arguments 0..5)",
 			 it->valuedouble);
 	else
-		r = get_u64(p, it, 5, &v);
-	path_pop(p, o);
+		r = json_get_u64(p, it, 5, &v);
+	json_pop(p, o);
 	if (r < 0)
 		return r;
 	a->index = (unsigned)v;
 
-	o = path_push_key(p, "value");
+	o = json_push_key(p, "value");
 	it = cJSON_GetObjectItemCaseSensitive(j, "value");
-	r = it ? get_u64(p, it, UINT64_MAX, &a->value) : fail(p, "missing");
-	path_pop(p, o);
+	r = it ? json_get_u64(p, it, UINT64_MAX, &a->value) : json_fail(p, "missing");
+	json_pop(p, o);
 	if (r < 0)
 		return r;
 
 	it = cJSON_GetObjectItemCaseSensitive(j, "valueTwo");
 	if (it && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "valueTwo");
-		r = get_u64(p, it, UINT64_MAX, &a->value_two);
-		path_pop(p, o);
+		o = json_push_key(p, "valueTwo");
+		r = json_get_u64(p, it, UINT64_MAX, &a->value_two);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 
-	o = path_push_key(p, "op");
+	o = json_push_key(p, "op");
 	it = cJSON_GetObjectItemCaseSensitive(j, "op");
 	if (!it)
-		r = fail(p, "missing");
+		r = json_fail(p, "missing");
 	else if (!cJSON_IsString(it))
-		r = fail(p, "must be a string, not %s", json_type(it));
+		r = json_fail(p, "must be a string, not %s", json_type_name(it));
 	else {
 		r = -1;
 		for (size_t i = 0; i < ELEMENTSOF(op_names); i++)
@@ -519,18 +362,18 @@ static int parse_arg(struct parse *p, const cJSON *j, struct policy_arg *a)
 				r = 0;
 			}
 		if (r < 0)
-			r = fail(p, "unknown op \"%s\"", it->valuestring);
+			r = json_fail(p, "unknown op \"%s\"", it->valuestring);
 	}
-	path_pop(p, o);
+	json_pop(p, o);
 	return r;
 }
 
 /* errnoRet and defaultErrnoRet go with ERRNO and TRACE only. */
-static int check_ret_action(struct parse *p, const char *key, enum policy_action a, bool set)
+static int check_ret_action(struct json_reader *p, const char *key, enum policy_action a, bool set)
 {
 	if (!set || a == POLICY_ACT_ERRNO || a == POLICY_ACT_TRACE)
 		return 0;
-	return fail_key(p, key, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+	return json_fail_key(p, key, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
 			policy_action_name(a));
 }
 
@@ -545,26 +388,26 @@ static void rule_free(struct policy_rule *r)
 
 /* errnoRet (number) and Podman's errno (name) must agree when both are
  * given; either alone sets the value. */
-static int parse_ret(struct parse *p, const cJSON *num, const char *num_key,
+static int parse_ret(struct json_reader *p, const cJSON *num, const char *num_key,
 		     const cJSON *name, const char *name_key, int *ret, bool *set)
 {
 	int r, a = -1, b = -1;
 	size_t o;
 	if (num && !cJSON_IsNull(num)) {
-		o = path_push_key(p, num_key);
+		o = json_push_key(p, num_key);
 		r = get_errno(p, num, &a);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	if (name && !cJSON_IsNull(name) &&
 	    !(cJSON_IsString(name) && !name->valuestring[0])) {
-		o = path_push_key(p, name_key);
+		o = json_push_key(p, name_key);
 		r = get_errno_name(p, name, &b);
 		if (r == 0 && a >= 0 && a != b)
-			r = fail(p, "%s is %d but %s says %d", name->valuestring,
+			r = json_fail(p, "%s is %d but %s says %d", name->valuestring,
 				 b, num_key, a);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
@@ -575,14 +418,14 @@ static int parse_ret(struct parse *p, const cJSON *num, const char *num_key,
 	return 0;
 }
 
-static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
+static int parse_rule(struct json_reader *p, const cJSON *j, struct policy_rule *rule)
 {
 	static const char *const keys[] = { "names", "name", "action", "errnoRet",
 					    "errno", "args", "includes", "excludes",
 					    "comment", NULL };
 	if (!cJSON_IsObject(j))
-		return fail(p, "must be an object, not %s", json_type(j));
-	int r = check_keys(p, j, keys);
+		return json_fail(p, "must be an object, not %s", json_type_name(j));
+	int r = json_check_keys(p, j, keys);
 	if (r < 0)
 		return r;
 	const cJSON *it, *names = cJSON_GetObjectItemCaseSensitive(j, "names");
@@ -590,30 +433,30 @@ static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
 	size_t o;
 
 	if (names && !cJSON_IsNull(names)) {
-		o = path_push_key(p, "names");
-		r = get_strv(p, names, false, &rule->names, &rule->n_names);
-		path_pop(p, o);
+		o = json_push_key(p, "names");
+		r = json_get_strv(p, names, false, NULL, NULL, &rule->names, &rule->n_names);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	} else if (name && !cJSON_IsNull(name)) {
 		/* Docker before 1.12 wrote one "name" per rule. */
-		o = path_push_key(p, "name");
+		o = json_push_key(p, "name");
 		if (!cJSON_IsString(name) || !name->valuestring[0])
-			r = fail(p, "must be a non-empty string");
-		path_pop(p, o);
+			r = json_fail(p, "must be a non-empty string");
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 		rule->names = calloc(2, sizeof(char *));
 		if (!rule->names || !(rule->names[0] = strdup(name->valuestring)))
-			return oom(p);
+			return json_oom(p);
 		rule->n_names = 1;
 	} else {
-		return fail_key(p, "names", "missing");
+		return json_fail_key(p, "names", "missing");
 	}
 
-	o = path_push_key(p, "action");
+	o = json_push_key(p, "action");
 	r = parse_action(p, cJSON_GetObjectItemCaseSensitive(j, "action"), &rule->action);
-	path_pop(p, o);
+	json_pop(p, o);
 	if (r < 0)
 		return r;
 
@@ -627,25 +470,25 @@ static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
 
 	it = cJSON_GetObjectItemCaseSensitive(j, "args");
 	if (it && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "args");
+		o = json_push_key(p, "args");
 		if (!cJSON_IsArray(it)) {
-			r = fail(p, "must be an array, not %s", json_type(it));
-			path_pop(p, o);
+			r = json_fail(p, "must be an array, not %s", json_type_name(it));
+			json_pop(p, o);
 			return r;
 		}
 		size_t n = (size_t)cJSON_GetArraySize(it);
 		rule->args = calloc(n ? n : 1, sizeof(*rule->args));
 		if (!rule->args) {
-			path_pop(p, o);
-			return oom(p);
+			json_pop(p, o);
+			return json_oom(p);
 		}
 		const cJSON *a;
 		cJSON_ArrayForEach(a, it) {
-			size_t o2 = path_push_idx(p, rule->n_args);
+			size_t o2 = json_push_idx(p, rule->n_args);
 			r = parse_arg(p, a, &rule->args[rule->n_args]);
 			if (r < 0) {
-				path_pop(p, o2);
-				path_pop(p, o);
+				json_pop(p, o2);
+				json_pop(p, o);
 				return r;
 			}
 			/* libseccomp cannot AND two comparisons of one
@@ -653,110 +496,110 @@ static int parse_rule(struct parse *p, const cJSON *j, struct policy_rule *rule)
 			 * allow into a wider one. Refuse instead. */
 			for (size_t k = 0; k < rule->n_args; k++)
 				if (rule->args[k].index == rule->args[rule->n_args].index) {
-					r = fail(p, "argument %u is already compared in this rule "
+					r = json_fail(p, "argument %u is already compared in this rule "
 						 "(write one rule per comparison)",
 						 rule->args[k].index);
-					path_pop(p, o2);
-					path_pop(p, o);
+					json_pop(p, o2);
+					json_pop(p, o);
 					return r;
 				}
-			path_pop(p, o2);
+			json_pop(p, o2);
 			rule->n_args++;
 		}
-		path_pop(p, o);
+		json_pop(p, o);
 	}
 
-	o = path_push_key(p, "includes");
+	o = json_push_key(p, "includes");
 	r = parse_cond(p, cJSON_GetObjectItemCaseSensitive(j, "includes"), &rule->includes);
-	path_pop(p, o);
+	json_pop(p, o);
 	if (r < 0)
 		return r;
-	o = path_push_key(p, "excludes");
+	o = json_push_key(p, "excludes");
 	r = parse_cond(p, cJSON_GetObjectItemCaseSensitive(j, "excludes"), &rule->excludes);
-	path_pop(p, o);
+	json_pop(p, o);
 	if (r < 0)
 		return r;
 
 	it = cJSON_GetObjectItemCaseSensitive(j, "comment");
 	if (it && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "comment");
+		o = json_push_key(p, "comment");
 		if (!cJSON_IsString(it))
-			r = fail(p, "must be a string, not %s", json_type(it));
-		path_pop(p, o);
+			r = json_fail(p, "must be a string, not %s", json_type_name(it));
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 		if (it->valuestring[0] && !(rule->comment = strdup(it->valuestring)))
-			return oom(p);
+			return json_oom(p);
 	}
 	return 0;
 }
 
-static int check_arch(struct parse *p, char **v, size_t n)
+static int check_arch(struct json_reader *p, char **v, size_t n)
 {
 	char buf[32];
 	for (size_t i = 0; i < n; i++)
 		if (policy_arch_scmp_name(v[i], buf, sizeof(buf)) < 0) {
-			size_t o = path_push_idx(p, i);
-			int r = fail(p, "unknown architecture \"%s\"", v[i]);
-			path_pop(p, o);
+			size_t o = json_push_idx(p, i);
+			int r = json_fail(p, "unknown architecture \"%s\"", v[i]);
+			json_pop(p, o);
 			return r;
 		}
 	return 0;
 }
 
-static int parse_archmap(struct parse *p, const cJSON *j, struct policy *pol)
+static int parse_archmap(struct json_reader *p, const cJSON *j, struct policy *pol)
 {
 	static const char *const keys[] = { "architecture", "subArchitectures", NULL };
 	if (!cJSON_IsArray(j))
-		return fail(p, "must be an array, not %s", json_type(j));
+		return json_fail(p, "must be an array, not %s", json_type_name(j));
 	size_t n = (size_t)cJSON_GetArraySize(j);
 	pol->archmap = calloc(n ? n : 1, sizeof(*pol->archmap));
 	if (!pol->archmap)
-		return oom(p);
+		return json_oom(p);
 	const cJSON *it;
 	int r = 0;
 	cJSON_ArrayForEach(it, j) {
-		size_t o = path_push_idx(p, pol->n_archmap);
+		size_t o = json_push_idx(p, pol->n_archmap);
 		struct policy_archmap *m = &pol->archmap[pol->n_archmap++];
 		if (!cJSON_IsObject(it)) {
-			r = fail(p, "must be an object, not %s", json_type(it));
+			r = json_fail(p, "must be an object, not %s", json_type_name(it));
 			goto out;
 		}
-		if ((r = check_keys(p, it, keys)) < 0)
+		if ((r = json_check_keys(p, it, keys)) < 0)
 			goto out;
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "architecture");
-		size_t o2 = path_push_key(p, "architecture");
+		size_t o2 = json_push_key(p, "architecture");
 		char buf[32];
 		if (!a)
-			r = fail(p, "missing");
+			r = json_fail(p, "missing");
 		else if (!cJSON_IsString(a))
-			r = fail(p, "must be a string, not %s", json_type(a));
+			r = json_fail(p, "must be a string, not %s", json_type_name(a));
 		else if (policy_arch_scmp_name(a->valuestring, buf, sizeof(buf)) < 0)
-			r = fail(p, "unknown architecture \"%s\"", a->valuestring);
+			r = json_fail(p, "unknown architecture \"%s\"", a->valuestring);
 		else if (!(m->arch = strdup(a->valuestring)))
-			r = oom(p);
-		path_pop(p, o2);
+			r = json_oom(p);
+		json_pop(p, o2);
 		if (r < 0)
 			goto out;
-		o2 = path_push_key(p, "subArchitectures");
-		r = get_strv(p, cJSON_GetObjectItemCaseSensitive(it, "subArchitectures"),
-			     true, &m->subs, &m->n_subs);
+		o2 = json_push_key(p, "subArchitectures");
+		r = json_get_strv(p, cJSON_GetObjectItemCaseSensitive(it, "subArchitectures"),
+				  true, NULL, NULL, &m->subs, &m->n_subs);
 		if (r == 0)
 			r = check_arch(p, m->subs, m->n_subs);
-		path_pop(p, o2);
+		json_pop(p, o2);
 out:
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int parse_flags(struct parse *p, const cJSON *j, unsigned *flags)
+static int parse_flags(struct json_reader *p, const cJSON *j, unsigned *flags)
 {
 	char **v = NULL;
 	size_t n = 0;
-	int r = get_strv(p, j, true, &v, &n);
+	int r = json_get_strv(p, j, true, NULL, NULL, &v, &n);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && r == 0; i++) {
@@ -767,33 +610,33 @@ static int parse_flags(struct parse *p, const cJSON *j, unsigned *flags)
 		else if (strcmp(v[i], "SECCOMP_FILTER_FLAG_TSYNC") == 0)
 			; /* the runner is single-threaded when it installs */
 		else {
-			size_t o = path_push_idx(p, i);
-			r = fail(p, "unknown or unsupported flag \"%s\"", v[i]);
-			path_pop(p, o);
+			size_t o = json_push_idx(p, i);
+			r = json_fail(p, "unknown or unsupported flag \"%s\"", v[i]);
+			json_pop(p, o);
 		}
 	}
 	util_strv_free_n(v, n);
 	return r;
 }
 
-static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
+static int parse_top(struct json_reader *p, const cJSON *root, struct policy *pol)
 {
 	static const char *const keys[] = { "defaultAction", "defaultErrnoRet",
 					    "defaultErrno", "architectures", "archMap",
 					    "flags", "syscalls", "listenerPath",
 					    "listenerMetadata", "comment", NULL };
 	if (!cJSON_IsObject(root))
-		return fail(p, "a policy must be a JSON object, not %s", json_type(root));
-	int r = check_keys(p, root, keys);
+		return json_fail(p, "a policy must be a JSON object, not %s", json_type_name(root));
+	int r = json_check_keys(p, root, keys);
 	if (r < 0)
 		return r;
 	const cJSON *it;
 	size_t o;
 
-	o = path_push_key(p, "defaultAction");
+	o = json_push_key(p, "defaultAction");
 	r = parse_action(p, cJSON_GetObjectItemCaseSensitive(root, "defaultAction"),
 			 &pol->default_action);
-	path_pop(p, o);
+	json_pop(p, o);
 	if (r < 0)
 		return r;
 
@@ -808,25 +651,25 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 		return r;
 
 	if ((it = cJSON_GetObjectItemCaseSensitive(root, "architectures"))) {
-		o = path_push_key(p, "architectures");
-		r = get_strv(p, it, true, &pol->arches, &pol->n_arches);
+		o = json_push_key(p, "architectures");
+		r = json_get_strv(p, it, true, NULL, NULL, &pol->arches, &pol->n_arches);
 		if (r == 0)
 			r = check_arch(p, pol->arches, pol->n_arches);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(root, "archMap")) && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "archMap");
+		o = json_push_key(p, "archMap");
 		r = parse_archmap(p, it, pol);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
 	if ((it = cJSON_GetObjectItemCaseSensitive(root, "flags"))) {
-		o = path_push_key(p, "flags");
+		o = json_push_key(p, "flags");
 		r = parse_flags(p, it, &pol->flags);
-		path_pop(p, o);
+		json_pop(p, o);
 		if (r < 0)
 			return r;
 	}
@@ -834,45 +677,45 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 	 * own supervisor is the only listener a task gets. */
 	it = cJSON_GetObjectItemCaseSensitive(root, "listenerPath");
 	if (it && !cJSON_IsNull(it) && !(cJSON_IsString(it) && !it->valuestring[0]))
-		return fail_key(p, "listenerPath",
+		return json_fail_key(p, "listenerPath",
 				"not supported (taskjail's supervisor is the only seccomp listener)");
 	it = cJSON_GetObjectItemCaseSensitive(root, "listenerMetadata");
 	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it))
-		return fail_key(p, "listenerMetadata", "must be a string, not %s", json_type(it));
+		return json_fail_key(p, "listenerMetadata", "must be a string, not %s", json_type_name(it));
 
 	/* A top-level "comment" is our extension (Docker and runc ignore
 	 * unknown keys, so a taskjail policy still loads there). */
 	it = cJSON_GetObjectItemCaseSensitive(root, "comment");
 	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it))
-		return fail_key(p, "comment", "must be a string, not %s", json_type(it));
+		return json_fail_key(p, "comment", "must be a string, not %s", json_type_name(it));
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
 	if (it && !cJSON_IsNull(it)) {
-		o = path_push_key(p, "syscalls");
+		o = json_push_key(p, "syscalls");
 		if (!cJSON_IsArray(it)) {
-			r = fail(p, "must be an array, not %s", json_type(it));
-			path_pop(p, o);
+			r = json_fail(p, "must be an array, not %s", json_type_name(it));
+			json_pop(p, o);
 			return r;
 		}
 		size_t n = (size_t)cJSON_GetArraySize(it);
 		pol->rules = calloc(n ? n : 1, sizeof(*pol->rules));
 		if (!pol->rules) {
-			path_pop(p, o);
-			return oom(p);
+			json_pop(p, o);
+			return json_oom(p);
 		}
 		const cJSON *rj;
 		cJSON_ArrayForEach(rj, it) {
-			size_t o2 = path_push_idx(p, pol->n_rules);
+			size_t o2 = json_push_idx(p, pol->n_rules);
 			struct policy_rule *rule = &pol->rules[pol->n_rules++];
 			rule->index = pol->n_rules - 1;
 			r = parse_rule(p, rj, rule);
-			path_pop(p, o2);
+			json_pop(p, o2);
 			if (r < 0) {
-				path_pop(p, o);
+				json_pop(p, o);
 				return r;
 			}
 		}
-		path_pop(p, o);
+		json_pop(p, o);
 	}
 	return 0;
 }
@@ -880,7 +723,8 @@ static int parse_top(struct parse *p, const cJSON *root, struct policy *pol)
 int policy_parse(const char *json, size_t len, const char *file,
 		 struct policy **out, struct tj_error *err)
 {
-	struct parse p = { .file = file ? file : "(inline)", .err = err };
+	struct json_reader p;
+	json_reader_init(&p, "policy", file ? file : "(inline)", err);
 	*out = NULL;
 	cJSON *root = NULL;
 	int r = json_parse_strict(json, len, "policy", p.file, &root, err);
@@ -890,7 +734,7 @@ int policy_parse(const char *json, size_t len, const char *file,
 	if (!pol || !(pol->file = strdup(p.file))) {
 		free(pol);
 		cJSON_Delete(root);
-		return oom(&p);
+		return json_oom(&p);
 	}
 	r = parse_top(&p, root, pol);
 	cJSON_Delete(root);
