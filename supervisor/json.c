@@ -407,3 +407,20 @@ int json_get_strv(struct json_reader *p, const cJSON *j, bool allow_empty,
 	*n_out = n;
 	return 0;
 }
+
+int json_each(struct json_reader *p, const cJSON *j,
+	      int (*read)(struct json_reader *p, const cJSON *e, size_t i, void *ctx), void *ctx)
+{
+	if (!cJSON_IsArray(j))
+		return json_fail(p, "must be an array, not %s", json_type_name(j));
+	size_t i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, j) {
+		size_t o = json_push_idx(p, i);
+		int r = read(p, e, i++, ctx);
+		json_pop(p, o);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -78,3 +78,8 @@ int json_get_u64(struct json_reader *p, const cJSON *j, uint64_t max, uint64_t *
  * string must pass it ("<why>" names the expected thing). */
 int json_get_strv(struct json_reader *p, const cJSON *j, bool allow_empty,
 		  bool (*valid)(const char *s), const char *why, char ***out, size_t *n_out);
+/* Reads each element of the array j (at p->path) with read(p, element,
+ * index, ctx), its index pushed; stops at the first failure. Not an array:
+ * "must be an array, not ...". */
+int json_each(struct json_reader *p, const cJSON *j,
+	      int (*read)(struct json_reader *p, const cJSON *e, size_t i, void *ctx), void *ctx);

@@ -418,6 +418,49 @@ static int parse_ret(struct json_reader *p, const cJSON *num, const char *num_ke
 	return 0;
 }
 
+/* One element of a rule's "args" (json_each). */
+static int read_arg(struct json_reader *p, const cJSON *a, size_t i, void *ctx)
+{
+	struct policy_rule *rule = ctx;
+	(void)i;
+	int r = parse_arg(p, a, &rule->args[rule->n_args]);
+	if (r < 0)
+		return r;
+	/* libseccomp cannot AND two comparisons of one argument; runc then
+	 * ORs them, which turns a range allow into a wider one. Refuse. */
+	for (size_t k = 0; k < rule->n_args; k++)
+		if (rule->args[k].index == rule->args[rule->n_args].index)
+			return json_fail(p, "argument %u is already compared in this rule "
+					 "(write one rule per comparison)", rule->args[k].index);
+	rule->n_args++;
+	return 0;
+}
+
+/* "names" (or Docker's older single "name") of a rule. */
+static int parse_rule_names(struct json_reader *p, const cJSON *j, struct policy_rule *rule)
+{
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+	int r = 0;
+	size_t o;
+	if (names && !cJSON_IsNull(names)) {
+		o = json_push_key(p, "names");
+		r = json_get_strv(p, names, false, NULL, NULL, &rule->names, &rule->n_names);
+		json_pop(p, o);
+		return r;
+	}
+	if (!name || cJSON_IsNull(name))
+		return json_fail_key(p, "names", "missing");
+	/* Docker before 1.12 wrote one "name" per rule. */
+	if (!cJSON_IsString(name) || !name->valuestring[0])
+		return json_fail_key(p, "name", "must be a non-empty string");
+	rule->names = calloc(2, sizeof(char *));
+	if (!rule->names || !(rule->names[0] = strdup(name->valuestring)))
+		return json_oom(p);
+	rule->n_names = 1;
+	return 0;
+}
+
 static int parse_rule(struct json_reader *p, const cJSON *j, struct policy_rule *rule)
 {
 	static const char *const keys[] = { "names", "name", "action", "errnoRet",
@@ -428,31 +471,10 @@ static int parse_rule(struct json_reader *p, const cJSON *j, struct policy_rule 
 	int r = json_check_keys(p, j, keys);
 	if (r < 0)
 		return r;
-	const cJSON *it, *names = cJSON_GetObjectItemCaseSensitive(j, "names");
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+	const cJSON *it;
 	size_t o;
-
-	if (names && !cJSON_IsNull(names)) {
-		o = json_push_key(p, "names");
-		r = json_get_strv(p, names, false, NULL, NULL, &rule->names, &rule->n_names);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	} else if (name && !cJSON_IsNull(name)) {
-		/* Docker before 1.12 wrote one "name" per rule. */
-		o = json_push_key(p, "name");
-		if (!cJSON_IsString(name) || !name->valuestring[0])
-			r = json_fail(p, "must be a non-empty string");
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-		rule->names = calloc(2, sizeof(char *));
-		if (!rule->names || !(rule->names[0] = strdup(name->valuestring)))
-			return json_oom(p);
-		rule->n_names = 1;
-	} else {
-		return json_fail_key(p, "names", "missing");
-	}
+	if ((r = parse_rule_names(p, j, rule)) < 0)
+		return r;
 
 	o = json_push_key(p, "action");
 	r = parse_action(p, cJSON_GetObjectItemCaseSensitive(j, "action"), &rule->action);
@@ -470,43 +492,14 @@ static int parse_rule(struct json_reader *p, const cJSON *j, struct policy_rule 
 
 	it = cJSON_GetObjectItemCaseSensitive(j, "args");
 	if (it && !cJSON_IsNull(it)) {
-		o = json_push_key(p, "args");
-		if (!cJSON_IsArray(it)) {
-			r = json_fail(p, "must be an array, not %s", json_type_name(it));
-			json_pop(p, o);
-			return r;
-		}
-		size_t n = (size_t)cJSON_GetArraySize(it);
-		rule->args = calloc(n ? n : 1, sizeof(*rule->args));
-		if (!rule->args) {
-			json_pop(p, o);
+		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 0;
+		if (!(rule->args = calloc(n ? n : 1, sizeof(*rule->args))))
 			return json_oom(p);
-		}
-		const cJSON *a;
-		cJSON_ArrayForEach(a, it) {
-			size_t o2 = json_push_idx(p, rule->n_args);
-			r = parse_arg(p, a, &rule->args[rule->n_args]);
-			if (r < 0) {
-				json_pop(p, o2);
-				json_pop(p, o);
-				return r;
-			}
-			/* libseccomp cannot AND two comparisons of one
-			 * argument; runc then ORs them, which turns a range
-			 * allow into a wider one. Refuse instead. */
-			for (size_t k = 0; k < rule->n_args; k++)
-				if (rule->args[k].index == rule->args[rule->n_args].index) {
-					r = json_fail(p, "argument %u is already compared in this rule "
-						 "(write one rule per comparison)",
-						 rule->args[k].index);
-					json_pop(p, o2);
-					json_pop(p, o);
-					return r;
-				}
-			json_pop(p, o2);
-			rule->n_args++;
-		}
+		o = json_push_key(p, "args");
+		r = json_each(p, it, read_arg, rule);
 		json_pop(p, o);
+		if (r < 0)
+			return r;
 	}
 
 	o = json_push_key(p, "includes");
@@ -619,6 +612,15 @@ static int parse_flags(struct json_reader *p, const cJSON *j, unsigned *flags)
 	return r;
 }
 
+/* One element of "syscalls" (json_each). */
+static int read_rule(struct json_reader *p, const cJSON *rj, size_t i, void *ctx)
+{
+	struct policy *pol = ctx;
+	struct policy_rule *rule = &pol->rules[pol->n_rules++];
+	rule->index = i;
+	return parse_rule(p, rj, rule);
+}
+
 static int parse_top(struct json_reader *p, const cJSON *root, struct policy *pol)
 {
 	static const char *const keys[] = { "defaultAction", "defaultErrnoRet",
@@ -691,31 +693,14 @@ static int parse_top(struct json_reader *p, const cJSON *root, struct policy *po
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
 	if (it && !cJSON_IsNull(it)) {
-		o = json_push_key(p, "syscalls");
-		if (!cJSON_IsArray(it)) {
-			r = json_fail(p, "must be an array, not %s", json_type_name(it));
-			json_pop(p, o);
-			return r;
-		}
-		size_t n = (size_t)cJSON_GetArraySize(it);
-		pol->rules = calloc(n ? n : 1, sizeof(*pol->rules));
-		if (!pol->rules) {
-			json_pop(p, o);
+		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 0;
+		if (!(pol->rules = calloc(n ? n : 1, sizeof(*pol->rules))))
 			return json_oom(p);
-		}
-		const cJSON *rj;
-		cJSON_ArrayForEach(rj, it) {
-			size_t o2 = json_push_idx(p, pol->n_rules);
-			struct policy_rule *rule = &pol->rules[pol->n_rules++];
-			rule->index = pol->n_rules - 1;
-			r = parse_rule(p, rj, rule);
-			json_pop(p, o2);
-			if (r < 0) {
-				json_pop(p, o);
-				return r;
-			}
-		}
+		o = json_push_key(p, "syscalls");
+		r = json_each(p, it, read_rule, pol);
 		json_pop(p, o);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
