@@ -156,54 +156,37 @@ static void remove_stale(const char *parent)
 	closedir(d);
 }
 
-static int set_v2(const char *dir, enum limits_res res, uint64_t max)
+/* Writes one limit into a v2 or v1 cgroup directory. */
+static int set_limit(const char *dir, enum limits_res res, uint64_t max, bool v2)
 {
 	char v[64];
 	int r;
+	uint64_t q = max * CPU_PERIOD_US / 1000;
+	if (q < CPU_QUOTA_MIN_US)
+		q = CPU_QUOTA_MIN_US;
 	switch (res) {
 	case LIMITS_MEMORY:
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)max);
-		if ((r = cg_write(dir, "memory.max", v)) < 0)
+		if ((r = cg_write(dir, v2 ? "memory.max" : "memory.limit_in_bytes", v)) < 0)
 			return r;
-		/* No swap: the limit is on memory, not on memory + swap. */
-		r = cg_write(dir, "memory.swap.max", "0");
+		/* No swap: v2 caps swap at 0, v1 caps memory + swap at the
+		 * same value (files absent without swap accounting). */
+		r = v2 ? cg_write(dir, "memory.swap.max", "0")
+		       : cg_write(dir, "memory.memsw.limit_in_bytes", v);
 		return r == -ENOENT ? 0 : r;
 	case LIMITS_PIDS:
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)max);
 		return cg_write(dir, "pids.max", v);
-	default: {
-		uint64_t q = max * CPU_PERIOD_US / 1000;
-		snprintf(v, sizeof(v), "%llu %d", (unsigned long long)(q < CPU_QUOTA_MIN_US ? CPU_QUOTA_MIN_US : q),
-			 CPU_PERIOD_US);
-		return cg_write(dir, "cpu.max", v);
-	}
-	}
-}
-
-static int set_v1(const char *dir, enum limits_res res, uint64_t max)
-{
-	char v[64];
-	int r;
-	switch (res) {
-	case LIMITS_MEMORY:
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)max);
-		if ((r = cg_write(dir, "memory.limit_in_bytes", v)) < 0)
-			return r;
-		/* memory + swap at the same value: no swap (absent without
-		 * swap accounting). */
-		r = cg_write(dir, "memory.memsw.limit_in_bytes", v);
-		return r == -ENOENT ? 0 : r;
-	case LIMITS_PIDS:
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)max);
-		return cg_write(dir, "pids.max", v);
-	default: {
-		uint64_t q = max * CPU_PERIOD_US / 1000;
+	default:
+		if (v2) {
+			snprintf(v, sizeof(v), "%llu %d", (unsigned long long)q, CPU_PERIOD_US);
+			return cg_write(dir, "cpu.max", v);
+		}
 		snprintf(v, sizeof(v), "%d", CPU_PERIOD_US);
 		if ((r = cg_write(dir, "cpu.cfs_period_us", v)) < 0)
 			return r;
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)(q < CPU_QUOTA_MIN_US ? CPU_QUOTA_MIN_US : q));
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)q);
 		return cg_write(dir, "cpu.cfs_quota_us", v);
-	}
 	}
 }
 
@@ -277,7 +260,7 @@ static int try_v2(struct tj_limits *l, pid_t tag, struct tj_error *err)
 	for (int i = 0; i < LIMITS_N; i++) {
 		if (!want[i])
 			continue;
-		if ((r = set_v2(dir, (enum limits_res)i, l->max[i])) < 0)
+		if ((r = set_limit(dir, (enum limits_res)i, l->max[i], true)) < 0)
 			return tj_error_set(err, -r, "cgroup v2 %s: set the %s limit", dir, limits_res_names[i]);
 		l->by[i] = LIMITS_BY_CGROUP_V2;
 	}
@@ -303,7 +286,7 @@ static int try_v1(struct tj_limits *l, enum limits_res res, pid_t tag, struct tj
 		rmdir(dir);
 		return tj_error_set(err, ENOMEM, "cgroup path");
 	}
-	int r = set_v1(dir, res, l->max[res]);
+	int r = set_limit(dir, res, l->max[res], false);
 	if (r < 0)
 		return tj_error_set(err, -r, "cgroup v1 %s: set the %s limit", dir, limits_res_names[res]);
 	l->by[res] = LIMITS_BY_CGROUP_V1;

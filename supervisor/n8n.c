@@ -460,15 +460,11 @@ static void warnf(const struct n8n_env_in *in, const char *fmt, ...)
 	in->warn(in->warn_ctx, msg);
 }
 
-int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
-		  char ***out, size_t *n_out, struct tj_error *err)
+/* Step 1: the caller's variables that the launcher passes on, copied in
+ * the caller's order, so the result does not depend on the file's. */
+static int env_copy_caller(struct envb *b, const struct n8n_runner *r, const struct n8n_env_in *in)
 {
-	struct envb b = { .err = err };
-	int ret = 0;
 	static const char *const always[] = { "LANG", "PATH", "TZ", "TERM" };
-
-	/* 1. caller's variables that the launcher passes on: copied in the
-	 *    caller's order, so the result does not depend on the file's. */
 	for (char *const *e = in->caller_env; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq || eq == *e)
@@ -487,28 +483,16 @@ int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
 			      (int)nl, *e);
 			continue;
 		}
-		if ((ret = envb_set(&b, *e, nl, eq + 1)) < 0)
-			goto fail;
+		int ret = envb_set(b, *e, nl, eq + 1);
+		if (ret < 0)
+			return ret;
 	}
+	return 0;
+}
 
-	/* 2. profile env */
-	for (size_t i = 0; i < in->n_base; i++) {
-		const char *eq = strchr(in->base[i], '=');
-		if (!eq || eq == in->base[i])
-			continue;
-		if ((ret = envb_set(&b, in->base[i], (size_t)(eq - in->base[i]), eq + 1)) < 0)
-			goto fail;
-	}
-
-	/* 3. legacy values the launcher always passes (its defaults: 15 / 60) */
-	const char *v = env_get(in->caller_env, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT");
-	if ((ret = envb_set(&b, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", 33, v ? v : "15")) < 0)
-		goto fail;
-	v = env_get(in->caller_env, "N8N_RUNNERS_TASK_TIMEOUT");
-	if ((ret = envb_set(&b, "N8N_RUNNERS_TASK_TIMEOUT", 24, v ? v : "60")) < 0)
-		goto fail;
-
-	/* 4. env-overrides, except for what the runner must get */
+/* Step 4: env-overrides, except for what the runner must get. */
+static int env_overrides(struct envb *b, const struct n8n_runner *r, const struct n8n_env_in *in)
+{
 	for (size_t i = 0; i < r->n_overrides; i++) {
 		const struct n8n_kv *kv = &r->overrides[i];
 		if (is_required(kv->name)) {
@@ -520,40 +504,67 @@ int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
 			      kv->name);
 			continue;
 		}
-		if ((ret = envb_set(&b, kv->name, strlen(kv->name), kv->value)) < 0)
-			goto fail;
+		int ret = envb_set(b, kv->name, strlen(kv->name), kv->value);
+		if (ret < 0)
+			return ret;
 	}
+	return 0;
+}
 
-	/* 5. required runtime variables */
+/* Step 5: the variables the runner must get. */
+static int env_required(struct envb *b, const struct n8n_runner *r, const struct n8n_env_in *in)
+{
 	const char *broker = in->broker_uri;
 	if (!broker)
 		broker = env_get(in->caller_env, "N8N_RUNNERS_TASK_BROKER_URI");
 	if (!broker || !*broker)
 		broker = N8N_DEFAULT_BROKER_URI;
 	const char *grant = env_get(in->caller_env, "N8N_RUNNERS_GRANT_TOKEN");
-	if (!grant || !*grant) {
-		ret = tj_error_setx(err, EINVAL,
-				    "N8N_RUNNERS_GRANT_TOKEN is not set: the runner needs a grant token "
-				    "(POST <broker>/runners/auth with the auth token, as the launcher does)");
-		goto fail;
-	}
+	if (!grant || !*grant)
+		return tj_error_setx(b->err, EINVAL,
+				     "N8N_RUNNERS_GRANT_TOKEN is not set: the runner needs a grant token "
+				     "(POST <broker>/runners/auth with the auth token, as the launcher does)");
 	char port[8];
 	snprintf(port, sizeof(port), "%u", r->health_port);
-	if ((ret = envb_set(&b, "N8N_RUNNERS_TASK_BROKER_URI", 27, broker)) < 0 ||
-	    (ret = envb_set(&b, "N8N_RUNNERS_GRANT_TOKEN", 23, grant)) < 0 ||
-	    (ret = envb_set(&b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED", 39, "true")) < 0 ||
-	    (ret = envb_set(&b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT", 36, port)) < 0)
-		goto fail;
+	int ret;
+	if ((ret = envb_set(b, "N8N_RUNNERS_TASK_BROKER_URI", 27, broker)) < 0 ||
+	    (ret = envb_set(b, "N8N_RUNNERS_GRANT_TOKEN", 23, grant)) < 0 ||
+	    (ret = envb_set(b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED", 39, "true")) < 0 ||
+	    (ret = envb_set(b, "N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT", 36, port)) < 0)
+		return ret;
+	return 0;
+}
 
+int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
+		  char ***out, size_t *n_out, struct tj_error *err)
+{
+	struct envb b = { .err = err };
+	int ret = env_copy_caller(&b, r, in);
+	/* 2. profile env */
+	for (size_t i = 0; i < in->n_base && ret == 0; i++) {
+		const char *eq = strchr(in->base[i], '=');
+		if (eq && eq != in->base[i])
+			ret = envb_set(&b, in->base[i], (size_t)(eq - in->base[i]), eq + 1);
+	}
+	/* 3. legacy values the launcher always passes (its defaults: 15 / 60) */
+	const char *shut = env_get(in->caller_env, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT");
+	const char *task = env_get(in->caller_env, "N8N_RUNNERS_TASK_TIMEOUT");
+	if (ret == 0)
+		ret = envb_set(&b, "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", 33, shut ? shut : "15");
+	if (ret == 0)
+		ret = envb_set(&b, "N8N_RUNNERS_TASK_TIMEOUT", 24, task ? task : "60");
+	if (ret == 0)
+		ret = env_overrides(&b, r, in);
+	if (ret == 0)
+		ret = env_required(&b, r, in);
+	if (ret < 0) {
+		util_strv_free_n(b.v, b.n);
+		return ret;
+	}
 	*out = b.v;
 	if (n_out)
 		*n_out = b.n;
 	return 0;
-fail:
-	for (size_t i = 0; i < b.n; i++)
-		free(b.v[i]);
-	free(b.v);
-	return ret;
 }
 
 int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extra,

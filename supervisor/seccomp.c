@@ -321,6 +321,43 @@ static bool policy_has_action(const struct policy *pol, enum policy_action a)
 	return false;
 }
 
+/* The program to install and the policy's own answers ("shadow"). */
+static int compile_programs(struct build *b, struct tj_seccomp *s, bool *taken, struct tj_error *err)
+{
+	/* Logged denials become NOTIFY; the supervisor then needs the
+	 * policy's own answer ("shadow"), without the extra rules: a lookup
+	 * asks what the policy says, not what procguard does. Without
+	 * logging (and without NOTIFY in the policy) no lookup can ask, and
+	 * the installed program serves; each compile costs about 1 ms. */
+	bool logging = b->o->log_denials && policy_has_action(b->pol, POLICY_ACT_ERRNO);
+	bool need_shadow = logging || policy_has_action(b->pol, POLICY_ACT_NOTIFY);
+	int r;
+	if (!logging && !b->o->extra_rules) {
+		r = compile(b, &s->prog, &s->len, NULL, err);
+		if (r < 0)
+			return r;
+		s->shadow = s->prog;
+		s->shadow_len = s->len;
+	} else {
+		if (need_shadow) {
+			if ((r = compile(b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
+				return r;
+			b->warn = false;
+		}
+		b->taken = taken;
+		b->n_taken = taken ? SECCOMP_NAME_TABLE : 0;
+		b->notify = logging;
+		b->with_extra = true;
+		if ((r = compile(b, &s->prog, &s->len, NULL, err)) < 0)
+			return r;
+		if (!need_shadow) {
+			s->shadow = s->prog;
+			s->shadow_len = s->len;
+		}
+	}
+	return 0;
+}
+
 int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 		    struct tj_seccomp **out, struct tj_error *err)
 {
@@ -366,36 +403,8 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 			goto fail;
 	}
 
-	/* Logged denials become NOTIFY; the supervisor then needs the
-	 * policy's own answer ("shadow"), without the extra rules: a lookup
-	 * asks what the policy says, not what procguard does. Without
-	 * logging (and without NOTIFY in the policy) no lookup can ask, and
-	 * the installed program serves; each compile costs about 1 ms. */
-	bool logging = o->log_denials && policy_has_action(pol, POLICY_ACT_ERRNO);
-	bool need_shadow = logging || policy_has_action(pol, POLICY_ACT_NOTIFY);
-	if (!logging && !o->extra_rules) {
-		r = compile(&b, &s->prog, &s->len, NULL, err);
-		if (r < 0)
-			goto fail;
-		s->shadow = s->prog;
-		s->shadow_len = s->len;
-	} else {
-		if (need_shadow) {
-			if ((r = compile(&b, &s->shadow, &s->shadow_len, NULL, err)) < 0)
-				goto fail;
-			b.warn = false;
-		}
-		b.taken = taken;
-		b.n_taken = taken ? SECCOMP_NAME_TABLE : 0;
-		b.notify = logging;
-		b.with_extra = true;
-		if ((r = compile(&b, &s->prog, &s->len, NULL, err)) < 0)
-			goto fail;
-		if (!need_shadow) {
-			s->shadow = s->prog;
-			s->shadow_len = s->len;
-		}
-	}
+	if ((r = compile_programs(&b, s, taken, err)) < 0)
+		goto fail;
 
 	s->needs_listener = bpfsim_has_action(s->prog, s->len, SECCOMP_RET_USER_NOTIF);
 	if (pol && (pol->flags & POLICY_FLAG_LOG))

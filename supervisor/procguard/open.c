@@ -75,10 +75,119 @@ static int walk_req(struct pg_req *rq, int start, const char *path)
 	return pg_walk_path(rq, start, rq->pg->root_fd, false, path);
 }
 
-/* Returns the fd to inject or -errno. */
-static int pg_open(struct pg_req *rq, int dirfd, const char *path)
+/* The start directory of a relative or scoped lookup: the task's dirfd
+ * or cwd, which must be a directory. */
+static int open_start(struct pg_req *rq, int dirfd, int *start)
+{
+	int r = pg_open_task_dir(rq->tid, dirfd, start);
+	if (r < 0)
+		return r;
+	if (!pg_notif_valid(rq))
+		return -ESRCH;
+	struct stat st;
+	if (fstat(*start, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+/* open_fast() could not answer: the walker decides. */
+#define PG_WALK 1
+
+/* Fast path: one openat2 that cannot pass a procfs symlink or magic link.
+ * Returns an fd that is not on procfs, the task's answer (-errno), or
+ * PG_WALK. */
+static int open_fast(struct pg_req *rq, int start, const char *path)
 {
 	struct procguard *pg = rq->pg;
+	bool absolute = path[0] == '/';
+	rq->nonblock_added = rq->want_block;
+	struct open_how how = {
+		.flags = (uint64_t)(rq->flags | O_CLOEXEC | (rq->want_block ? O_NONBLOCK : 0)),
+		.mode = rq->mode,
+		.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS : RESOLVE_NO_SYMLINKS};
+	int fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
+	if (fd >= 0) {
+		struct statfs sfs;
+		int r = fstatfs(fd, &sfs) < 0 ? -errno : 0;
+		if (r == 0 && sfs.f_type != PROC_SUPER_MAGIC) {
+			pg->st.fast++;
+			return fd;
+		}
+		close(fd);
+		return r < 0 ? r : PG_WALK;
+	}
+	/* An error is the task's answer only if no procfs "self" can have
+	 * been on the way: "self" is the guard here (its non-dumpable pid
+	 * answers EACCES where the task's own would open). Relative paths
+	 * were tried without any symlink. An absolute one is tried again
+	 * with symlinks refused: the same error means none was met (ELOOP
+	 * means one was: the walker decides). The FIFO and crossing errors
+	 * always go to the walker. */
+	int r = -errno;
+	if (r == -ELOOP || r == -EXDEV || r == -EAGAIN || r == -ENXIO)
+		return PG_WALK;
+	if (!absolute)
+		return r;
+	if (PG_WILL_CREATE(rq->flags))
+		return PG_WALK;
+	how.resolve |= RESOLVE_NO_SYMLINKS;
+	int fd2 = (int)sys_openat2(pg->root_fd, path, &how);
+	if (fd2 >= 0) {
+		close(fd2); /* there meanwhile: walk */
+		return PG_WALK;
+	}
+	return -errno == r ? r : PG_WALK;
+}
+
+/* The last checks on an opened fd; returns it, -EINPROGRESS when a FIFO
+ * worker answers, or -errno (fd closed). */
+static int open_finish(struct pg_req *rq, int fd)
+{
+	struct stat st;
+	int r = 0;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	/* /dev/tty (5:0) is the opener's controlling terminal. The guard has
+	 * none, so the kernel answers ENXIO already, as it does to the task
+	 * (a new session); refused here too, whatever the kernel does. */
+	else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0))
+		r = -ENXIO;
+	else if (rq->nonblock_added && S_ISFIFO(st.st_mode) &&
+		 (r = pg_start_fifo_worker(rq, fd)) == 0)
+		return -EINPROGRESS; /* the worker answers; it owns fd */
+	/* F_SETFL sets exactly these five flags; the task's own value of the
+	 * other four is what open() left in the file. */
+	else if (rq->nonblock_added && !S_ISFIFO(st.st_mode) &&
+		 fcntl(fd, F_SETFL, rq->flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)) < 0)
+		r = -errno;
+	if (r == 0)
+		return fd;
+	close(fd);
+	return r;
+}
+
+/* A FIFO opened for writing without a reader answers ENXIO to a
+ * non-blocking open; the task asked to wait for one. Resolves the path
+ * again (the object is checked again too) and hands a FIFO to a worker. */
+static int open_blocking_fifo(struct pg_req *rq, int start, const char *path)
+{
+	int saved = rq->flags;
+	rq->flags = O_PATH | (saved & O_NOFOLLOW);
+	rq->want_block = false;
+	int pfd = walk_req(rq, start, path);
+	rq->flags = saved;
+	struct stat st;
+	if (pfd >= 0 && pg_check_opened(rq, pfd) == 0 && fstat(pfd, &st) == 0 &&
+	    S_ISFIFO(st.st_mode) && pg_start_fifo_worker(rq, pfd) == 0)
+		return -EINPROGRESS;
+	if (pfd >= 0)
+		close(pfd);
+	return -ENXIO;
+}
+
+/* Returns the fd to inject, -EINPROGRESS (a FIFO worker answers) or -errno. */
+static int pg_open(struct pg_req *rq, int dirfd, const char *path)
+{
 	_cleanup_close_ int start = -1;
 	bool absolute = path[0] == '/';
 	bool scoped = rq->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
@@ -86,17 +195,8 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 
 	if (!*path)
 		return -ENOENT;
-	if (!absolute || scoped) {
-		if ((r = pg_open_task_dir(rq->tid, dirfd, &start)) < 0)
-			return r;
-		if (!pg_notif_valid(rq))
-			return -ESRCH;
-		struct stat st;
-		if (fstat(start, &st) < 0)
-			return -errno;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-	}
+	if ((!absolute || scoped) && (r = open_start(rq, dirfd, &start)) < 0)
+		return r;
 	if (PG_WILL_CREATE(rq->flags)) {
 		mode_t um = 0;
 		if ((r = pg_task_umask(rq, &um)) < 0)
@@ -109,114 +209,23 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 	if (!(rq->flags & O_PATH))
 		rq->flags |= O_NOCTTY;
 
-	int fd = -1;
-	/* Fast path: one openat2 that cannot pass a procfs symlink or magic
-	 * link. Paths under /proc would only come back here, skip it. */
+	/* Paths under /proc would only come back from the fast path. */
 	bool fast = rq->resolve == 0 && (absolute ? strncmp(path, "/proc/", 6) != 0
 						  : !has_dotdot(path));
-	if (fast) {
-		rq->nonblock_added = rq->want_block;
-		struct open_how how = {
-			.flags = (uint64_t)(rq->flags | O_CLOEXEC |
-					    (rq->want_block ? O_NONBLOCK : 0)),
-			.mode = rq->mode,
-			.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
-					    : RESOLVE_NO_SYMLINKS};
-		fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
-		if (fd < 0) {
-			/* An error is the task's answer only if no procfs "self"
-			 * can have been on the way: "self" is the guard here
-			 * (its non-dumpable pid answers EACCES where the task's
-			 * own would open). Relative paths were tried without
-			 * any symlink. An absolute one is tried again with
-			 * symlinks refused: the same error means none was met
-			 * (ELOOP means one was: the walker decides). The FIFO
-			 * and crossing errors always go to the walker. */
-			r = -errno;
-			bool settled = r != -ELOOP && r != -EXDEV && r != -EAGAIN && r != -ENXIO;
-			if (settled && absolute) {
-				settled = false;
-				if (!PG_WILL_CREATE(rq->flags)) {
-					how.resolve |= RESOLVE_NO_SYMLINKS;
-					int fd2 = (int)sys_openat2(pg->root_fd, path, &how);
-					if (fd2 >= 0)
-						close(fd2); /* there meanwhile: walk */
-					else
-						settled = -errno == r;
-				}
-			}
-			if (settled)
-				goto out;
-		} else {
-			struct statfs sfs;
-			if (fstatfs(fd, &sfs) < 0) {
-				r = -errno;
-				goto out;
-			}
-			if (sfs.f_type != PROC_SUPER_MAGIC) {
-				pg->st.fast++;
-				goto opened;
-			}
+	int fd = fast ? open_fast(rq, start, path) : PG_WALK;
+	if (fd == PG_WALK) {
+		rq->pg->st.slow++;
+		fd = walk_req(rq, start, path);
+		if (fd >= 0 && (r = pg_check_opened(rq, fd)) < 0) {
 			close(fd);
-			fd = -1;
+			fd = r;
 		}
 	}
-	pg->st.slow++;
-	fd = walk_req(rq, start, path);
-	if (fd < 0) {
-		r = fd;
-		goto out;
-	}
-	if ((r = pg_check_opened(rq, fd)) < 0)
-		goto out;
-opened:;
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	/* /dev/tty (5:0) is the opener's controlling terminal. The guard has
-	 * none, so the kernel answers ENXIO already, as it does to the task
-	 * (a new session); refused here too, whatever the kernel does. */
-	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0)) {
-		r = -ENXIO;
-		goto out;
-	}
-	if (rq->nonblock_added) {
-		if (S_ISFIFO(st.st_mode)) {
-			if ((r = pg_start_fifo_worker(rq, fd)) == 0)
-				return -EINPROGRESS; /* the worker answers */
-			goto out;
-		}
-		/* F_SETFL sets exactly these five flags; the task's own value
-		 * of the other four is what open() left in the file. */
-		if (fcntl(fd, F_SETFL, rq->flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)) < 0) {
-			r = -errno;
-			goto out;
-		}
-	}
-	return fd;
-out:
 	if (fd >= 0)
-		close(fd);
-	/* A FIFO opened for writing without a reader answers ENXIO to a
-	 * non-blocking open; the task asked to wait for one. */
-	if (r == -ENXIO && rq->want_block && (rq->flags & O_ACCMODE) != O_RDONLY) {
-		int saved = rq->flags;
-		rq->flags = O_PATH | (saved & O_NOFOLLOW);
-		rq->want_block = false;
-		int pfd = walk_req(rq, start, path);
-		rq->flags = saved;
-		struct stat st;
-		/* a second resolution: the object is checked again too */
-		if (pfd >= 0 && pg_check_opened(rq, pfd) == 0 &&
-		    fstat(pfd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-		    pg_start_fifo_worker(rq, pfd) == 0)
-			return -EINPROGRESS;
-		if (pfd >= 0)
-			close(pfd);
-	}
-	return r;
+		fd = open_finish(rq, fd);
+	if (fd == -ENXIO && rq->want_block && (rq->flags & O_ACCMODE) != O_RDONLY)
+		return open_blocking_fifo(rq, start, path);
+	return fd;
 }
 
 static int read_open_how(struct pg_req *rq, uint64_t addr, size_t size)
@@ -277,47 +286,72 @@ static int normalise_open_flags(struct pg_req *rq)
 	return 0;
 }
 
+/* The path, dirfd, flags and mode of an open, openat, creat or openat2
+ * (openat2's flags and mode come from its struct open_how later). */
+static uint64_t decode_args(struct pg_req *rq, const struct seccomp_notif *n, int *dirfd)
+{
+	const __u64 *a = n->data.args;
+	*dirfd = AT_FDCWD;
+#ifdef __NR_open
+	if (n->data.nr == __NR_open) {
+		rq->flags = (int)a[1];
+		rq->mode = (mode_t)a[2];
+		return a[0];
+	}
+#endif
+#ifdef __NR_creat
+	if (n->data.nr == __NR_creat) {
+		rq->flags = O_CREAT | O_WRONLY | O_TRUNC;
+		rq->mode = (mode_t)a[1];
+		return a[0];
+	}
+#endif
+	*dirfd = (int)a[0];
+	if (n->data.nr == __NR_openat) {
+		rq->flags = (int)a[2];
+		rq->mode = (mode_t)a[3];
+	}
+	return a[1];
+}
+
+/* Refuses the open with -r, noting a guard denial and a gone task. */
+static void answer_error(struct pg_req *rq, int r, struct procguard_result *res)
+{
+	struct procguard *pg = rq->pg;
+	/* ESRCH: a /proc/<tid> file vanished under us. If the notification is
+	 * still valid the task is alive and gets a plain refusal; if not, the
+	 * answer below fails with ENOENT and nothing happens. */
+	if (r == -ESRCH)
+		r = -EACCES;
+	res->err = -r;
+	res->denied = rq->denied;
+	if (rq->denied) {
+		pg->st.denied++;
+		if (pg_req_nspids(rq) == 0)
+			res->nspid = rq->nstid;
+	}
+	if (pg_send_error(rq, -r) == -ENOENT) {
+		res->task_gone = true;
+		pg->st.stale++;
+	}
+}
+
 void procguard_handle(struct procguard *pg, int listener,
 		      const struct seccomp_notif *n, struct procguard_result *res)
 {
 	struct pg_req rq = {.pg = pg, .n = n, .listener = listener,
 			    .tid = (pid_t)n->pid};
-	const __u64 *a = n->data.args;
-	uint64_t path_addr;
-	int dirfd = AT_FDCWD;
+	int dirfd;
+	uint64_t path_addr = decode_args(&rq, n, &dirfd);
 	int r;
 
 	memset(res, 0, offsetof(struct procguard_result, path) + 1);
 	pg->st.handled++;
-#ifdef __NR_open
-	if (n->data.nr == __NR_open) {
-		path_addr = a[0];
-		rq.flags = (int)a[1];
-		rq.mode = (mode_t)a[2];
-	} else
-#endif
-#ifdef __NR_creat
-	if (n->data.nr == __NR_creat) {
-		path_addr = a[0];
-		rq.flags = O_CREAT | O_WRONLY | O_TRUNC;
-		rq.mode = (mode_t)a[1];
-	} else
-#endif
-	if (n->data.nr == __NR_openat) {
-		dirfd = (int)a[0];
-		path_addr = a[1];
-		rq.flags = (int)a[2];
-		rq.mode = (mode_t)a[3];
-	} else {
-		dirfd = (int)a[0];
-		path_addr = a[1];
-	}
-
 	/* Flag validation comes first, as in the kernel (build_open_how()
 	 * runs before the path is copied). */
 	r = 0;
 	if (n->data.nr == __NR_openat2)
-		r = read_open_how(&rq, a[2], (size_t)a[3]);
+		r = read_open_how(&rq, n->data.args[2], (size_t)n->data.args[3]);
 	else
 		r = normalise_open_flags(&rq);
 	int len = pg_read_task_string(rq.tid, path_addr, res->path, sizeof(res->path));
@@ -356,22 +390,7 @@ void procguard_handle(struct procguard *pg, int listener,
 		}
 	}
 answer:
-	/* ESRCH: a /proc/<tid> file vanished under us. If the notification is
-	 * still valid the task is alive and gets a plain refusal; if not, the
-	 * answer below fails with ENOENT and nothing happens. */
-	if (r == -ESRCH)
-		r = -EACCES;
-	res->err = -r;
-	res->denied = rq.denied;
-	if (rq.denied) {
-		pg->st.denied++;
-		if (pg_req_nspids(&rq) == 0)
-			res->nspid = rq.nstid;
-	}
-	if (pg_send_error(&rq, -r) == -ENOENT) {
-		res->task_gone = true;
-		pg->st.stale++;
-	}
+	answer_error(&rq, r, res);
 }
 
 
