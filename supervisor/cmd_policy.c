@@ -98,6 +98,26 @@ static const char *native_name(void)
 	}
 }
 
+/* " ACTION if a0 == 0x1 && ... | ACTION if ..." for the conditional rules
+ * of one syscall. */
+static void print_conditions(const struct policy_rule *const *cond, size_t n_cond)
+{
+	for (size_t i = 0; i < n_cond; i++) {
+		char ra[64];
+		format_rule_action(ra, sizeof(ra), cond[i]);
+		printf("%s %s if", i ? " |" : "", ra);
+		for (size_t a = 0; a < cond[i]->n_args; a++) {
+			const struct policy_arg *pa = &cond[i]->args[a];
+			if (pa->op == POLICY_OP_MASKED_EQ)
+				printf("%s (a%u & 0x%llx) == 0x%llx", a ? " &&" : "", pa->index,
+				       (unsigned long long)pa->value, (unsigned long long)pa->value_two);
+			else
+				printf("%s a%u %s 0x%llx", a ? " &&" : "", pa->index,
+				       op_symbol(pa->op), (unsigned long long)pa->value);
+		}
+	}
+}
+
 static int explain(const char *path)
 {
 	struct tj_error err = { 0 };
@@ -158,21 +178,7 @@ static int explain(const char *path)
 			continue;
 		}
 		printf("%-24s %4d *", name, nr);
-		for (size_t i = 0; i < n_cond; i++) {
-			char ra[64];
-			format_rule_action(ra, sizeof(ra), cond[i]);
-			printf("%s %s if", i ? " |" : "", ra);
-			for (size_t a = 0; a < cond[i]->n_args; a++) {
-				const struct policy_arg *pa = &cond[i]->args[a];
-				if (pa->op == POLICY_OP_MASKED_EQ)
-					printf("%s (a%u & 0x%llx) == 0x%llx", a ? " &&" : "", pa->index,
-					       (unsigned long long)pa->value,
-					       (unsigned long long)pa->value_two);
-				else
-					printf("%s a%u %s 0x%llx", a ? " &&" : "", pa->index,
-					       op_symbol(pa->op), (unsigned long long)pa->value);
-			}
-		}
+		print_conditions(cond, n_cond);
 		d.nr = 100000;
 		format_ret(act, sizeof(act), bpfsim_run(prog, len, &d));
 		printf(" | otherwise %s\n", act);
