@@ -424,3 +424,15 @@ int json_each(struct json_reader *p, const cJSON *j,
 	}
 	return 0;
 }
+
+int json_key_strv(struct json_reader *p, const cJSON *obj, const char *key, char ***out,
+		  size_t *n_out)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!it)
+		return 0;
+	size_t o = json_push_key(p, key);
+	int r = json_get_strv(p, it, true, NULL, NULL, out, n_out);
+	json_pop(p, o);
+	return r;
+}

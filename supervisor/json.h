@@ -83,3 +83,7 @@ int json_get_strv(struct json_reader *p, const cJSON *j, bool allow_empty,
  * "must be an array, not ...". */
 int json_each(struct json_reader *p, const cJSON *j,
 	      int (*read)(struct json_reader *p, const cJSON *e, size_t i, void *ctx), void *ctx);
+/* json_get_strv(allow_empty, no validator) of the member key of obj, with
+ * key on the path; an absent member leaves *out alone and returns 0. */
+int json_key_strv(struct json_reader *p, const cJSON *obj, const char *key, char ***out,
+		  size_t *n_out);

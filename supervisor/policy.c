@@ -279,20 +279,10 @@ static int parse_cond(struct json_reader *p, const cJSON *j, struct policy_cond 
 		return r;
 	const cJSON *it;
 	size_t o;
-	if ((it = cJSON_GetObjectItemCaseSensitive(j, "caps"))) {
-		o = json_push_key(p, "caps");
-		r = json_get_strv(p, it, true, NULL, NULL, &c->caps, &c->n_caps);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	}
-	if ((it = cJSON_GetObjectItemCaseSensitive(j, "arches"))) {
-		o = json_push_key(p, "arches");
-		r = json_get_strv(p, it, true, NULL, NULL, &c->arches, &c->n_arches);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	}
+	if ((r = json_key_strv(p, j, "caps", &c->caps, &c->n_caps)) < 0)
+		return r;
+	if ((r = json_key_strv(p, j, "arches", &c->arches, &c->n_arches)) < 0)
+		return r;
 	if ((it = cJSON_GetObjectItemCaseSensitive(j, "minKernel")) && !cJSON_IsNull(it)) {
 		o = json_push_key(p, "minKernel");
 		r = parse_min_kernel(p, it, c);
@@ -652,15 +642,13 @@ static int parse_top(struct json_reader *p, const cJSON *root, struct policy *po
 				  pol->default_ret_set)) < 0)
 		return r;
 
-	if ((it = cJSON_GetObjectItemCaseSensitive(root, "architectures"))) {
-		o = json_push_key(p, "architectures");
-		r = json_get_strv(p, it, true, NULL, NULL, &pol->arches, &pol->n_arches);
-		if (r == 0)
-			r = check_arch(p, pol->arches, pol->n_arches);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	}
+	if ((r = json_key_strv(p, root, "architectures", &pol->arches, &pol->n_arches)) < 0)
+		return r;
+	o = json_push_key(p, "architectures");
+	r = check_arch(p, pol->arches, pol->n_arches);
+	json_pop(p, o);
+	if (r < 0)
+		return r;
 	if ((it = cJSON_GetObjectItemCaseSensitive(root, "archMap")) && !cJSON_IsNull(it)) {
 		o = json_push_key(p, "archMap");
 		r = parse_archmap(p, it, pol);
