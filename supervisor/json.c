@@ -436,3 +436,21 @@ int json_key_strv(struct json_reader *p, const cJSON *obj, const char *key, char
 	json_pop(p, o);
 	return r;
 }
+
+int json_key_each(struct json_reader *p, const cJSON *obj, const char *key,
+		  int (*read)(struct json_reader *p, const cJSON *e, size_t i, void *ctx), void *ctx)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	size_t o = json_push_key(p, key);
+	int r = json_each(p, it, read, ctx);
+	json_pop(p, o);
+	return r;
+}
+
+size_t json_array_len(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 0;
+}

@@ -87,3 +87,9 @@ int json_each(struct json_reader *p, const cJSON *j,
  * key on the path; an absent member leaves *out alone and returns 0. */
 int json_key_strv(struct json_reader *p, const cJSON *obj, const char *key, char ***out,
 		  size_t *n_out);
+/* json_each() over the member key of obj, with key on the path; an absent
+ * or null member reads nothing. json_array_len(): elements of an array
+ * member, 0 for anything else (to size what json_key_each fills). */
+int json_key_each(struct json_reader *p, const cJSON *obj, const char *key,
+		  int (*read)(struct json_reader *p, const cJSON *e, size_t i, void *ctx), void *ctx);
+size_t json_array_len(const cJSON *obj, const char *key);

@@ -480,17 +480,11 @@ static int parse_rule(struct json_reader *p, const cJSON *j, struct policy_rule 
 	if ((r = check_ret_action(p, "errnoRet", rule->action, rule->ret_set)) < 0)
 		return r;
 
-	it = cJSON_GetObjectItemCaseSensitive(j, "args");
-	if (it && !cJSON_IsNull(it)) {
-		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 0;
-		if (!(rule->args = calloc(n ? n : 1, sizeof(*rule->args))))
-			return json_oom(p);
-		o = json_push_key(p, "args");
-		r = json_each(p, it, read_arg, rule);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	}
+	size_t n_args = json_array_len(j, "args");
+	if (!(rule->args = calloc(n_args ? n_args : 1, sizeof(*rule->args))))
+		return json_oom(p);
+	if ((r = json_key_each(p, j, "args", read_arg, rule)) < 0)
+		return r;
 
 	o = json_push_key(p, "includes");
 	r = parse_cond(p, cJSON_GetObjectItemCaseSensitive(j, "includes"), &rule->includes);
@@ -679,18 +673,10 @@ static int parse_top(struct json_reader *p, const cJSON *root, struct policy *po
 	if (it && !cJSON_IsNull(it) && !cJSON_IsString(it))
 		return json_fail_key(p, "comment", "must be a string, not %s", json_type_name(it));
 
-	it = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
-	if (it && !cJSON_IsNull(it)) {
-		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 0;
-		if (!(pol->rules = calloc(n ? n : 1, sizeof(*pol->rules))))
-			return json_oom(p);
-		o = json_push_key(p, "syscalls");
-		r = json_each(p, it, read_rule, pol);
-		json_pop(p, o);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	size_t n = json_array_len(root, "syscalls");
+	if (!(pol->rules = calloc(n ? n : 1, sizeof(*pol->rules))))
+		return json_oom(p);
+	return json_key_each(p, root, "syscalls", read_rule, pol);
 }
 
 int policy_parse(const char *json, size_t len, const char *file,
