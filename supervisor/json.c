@@ -234,10 +234,15 @@ void json_reader_init(struct json_reader *p, const char *what, const char *file,
 	strcpy(p->path, "$");
 }
 
+void json_reader_bare(struct json_reader *p)
+{
+	p->path[0] = '\0';
+}
+
 size_t json_push_key(struct json_reader *p, const char *key)
 {
 	size_t old = strlen(p->path);
-	snprintf(p->path + old, sizeof(p->path) - old, ".%s", key);
+	snprintf(p->path + old, sizeof(p->path) - old, "%s%s", old ? "." : "", key);
 	return old;
 }
 
@@ -257,7 +262,8 @@ static int vfail(struct json_reader *p, const char *fmt, va_list ap)
 {
 	char why[512];
 	vsnprintf(why, sizeof(why), fmt, ap);
-	return tj_error_setx(p->err, EINVAL, "%s %s: %s: %s", p->what, p->file, p->path, why);
+	return tj_error_setx(p->err, EINVAL, "%s %s: %s: %s", p->what, p->file,
+			     p->path[0] ? p->path : "(top level)", why);
 }
 
 int json_fail(struct json_reader *p, const char *fmt, ...)

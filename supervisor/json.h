@@ -41,11 +41,15 @@ struct json_reader {
 	const char *what; /* "profile", "policy", "launcher config" */
 	const char *file;
 	struct tj_error *err;
-	char path[256];   /* "$", "$.syscalls[3].names" */
+	char path[256];   /* "$", "$.env.HOME"; "" or "syscalls[3].names" (bare) */
 };
 
 void json_reader_init(struct json_reader *p, const char *what, const char *file,
 		      struct tj_error *err);
+/* Paths without the "$" root ("syscalls[0].action"; the root itself is
+ * "(top level)"): the style policy messages have always had, which
+ * readers of runc's and Docker's seccomp errors know. */
+void json_reader_bare(struct json_reader *p);
 /* Path bookkeeping: push appends ".key" or "[i]" and returns what pop
  * restores. */
 size_t json_push_key(struct json_reader *p, const char *key);

@@ -684,6 +684,7 @@ int policy_parse(const char *json, size_t len, const char *file,
 {
 	struct json_reader p;
 	json_reader_init(&p, "policy", file ? file : "(inline)", err);
+	json_reader_bare(&p);
 	*out = NULL;
 	cJSON *root = NULL;
 	int r = json_parse_strict(json, len, "policy", p.file, &root, err);

@@ -40,7 +40,7 @@ static const struct bad_case bad[] = {
 	  "duplicate key (each key may appear once)" },
 	{ RULE("{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"action\":\"SCMP_ACT_KILL\"}"),
 	  "$.syscalls[1].action", "duplicate key" },
-	{ "[1,2]", "$: ", "must be a JSON object, not an array" },
+	{ "[1,2]", "(top level)", "must be a JSON object, not an array" },
 	{ "{}", "defaultAction", "missing" },
 	{ "{\"defaultAction\":1}", "defaultAction", "must be a string, not a number" },
 	{ "{\"defaultAction\":\"SCMP_ACT_MAYBE\"}", "defaultAction", "unknown action \"SCMP_ACT_MAYBE\"" },
