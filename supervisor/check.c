@@ -232,10 +232,20 @@ static void probe_fail(struct item *it, const struct diag_facts *h0, enum diag_p
 	if (h.seccomp_mode == 2 && (e == EPERM || e == EACCES || e == ENOSYS))
 		h.filter_refuses = filter_refuses(p, flags);
 	it->st = ST_FAIL;
+	struct diag_finding f;
+	diagnose_probe(&h, p, e, &f);
+	/* One cause refusing several probes (a filter or AppArmor refusing
+	 * every namespace type) is one finding: the same fix is the same. */
+	for (size_t i = 0; i < n_findings; i++)
+		if (strcmp(findings[i].fix, f.fix) == 0) {
+			snprintf(it->detail, sizeof(it->detail), "refused (%s): same cause as %s", errname(e),
+				 finding_check[i]);
+			return;
+		}
 	/* The errno's name only: its strerror ("No space left on device"
 	 * for a namespace limit) misleads; the finding says what it means. */
 	snprintf(it->detail, sizeof(it->detail), "refused (%s): see the finding below", errname(e));
-	diagnose_probe(&h, p, e, add_finding(it->name));
+	*add_finding(it->name) = f;
 }
 
 static void skip(struct item *it, const char *why)
@@ -271,21 +281,22 @@ static bool probe_kernel(const struct diag_facts *h)
 	struct item *pr = add(diag_probe_names[DIAG_PROC], true);
 	struct item *tm = add(diag_probe_names[DIAG_TMPFS], true);
 	struct item *dm = add(diag_probe_names[DIAG_DETACHED_MOUNT], true);
-	if (!pid_ok || !mnt_ok) {
-		const char *why = !userns ? "needs a user namespace" : "needs pid and mount namespaces";
-		skip(pr, why);
-		skip(tm, mnt_ok ? why : !userns ? why : "needs a mount namespace");
-		skip(dm, mnt_ok ? why : !userns ? why : "needs a mount namespace");
-	}
-	if (pid_ok && mnt_ok && (e = try_in_child(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS, mount_proc)))
+	if (!pid_ok || !mnt_ok)
+		skip(pr, !userns ? "needs a user namespace" : "needs pid and mount namespaces");
+	else if ((e = try_in_child(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS, mount_proc)))
 		probe_fail(pr, h, DIAG_PROC, 0, e);
-	if (mnt_ok && (e = try_in_child(CLONE_NEWUSER | CLONE_NEWNS, mount_tmpfs)))
-		probe_fail(tm, h, DIAG_TMPFS, 0, e);
-	/* A mount refused above is refused here for the same cause. */
-	if (mnt_ok && tm->st != ST_OK)
-		skip(dm, "needs a tmpfs mount");
-	else if (mnt_ok && (e = try_in_child(CLONE_NEWUSER | CLONE_NEWNS, detached_mount)))
-		probe_fail(dm, h, DIAG_DETACHED_MOUNT, 0, e);
+	if (!mnt_ok) {
+		skip(tm, !userns ? "needs a user namespace" : "needs a mount namespace");
+		skip(dm, !userns ? "needs a user namespace" : "needs a mount namespace");
+	} else {
+		if ((e = try_in_child(CLONE_NEWUSER | CLONE_NEWNS, mount_tmpfs)))
+			probe_fail(tm, h, DIAG_TMPFS, 0, e);
+		/* A mount refused above is refused here for the same cause. */
+		if (tm->st != ST_OK)
+			skip(dm, "needs a tmpfs mount");
+		else if ((e = try_in_child(CLONE_NEWUSER | CLONE_NEWNS, detached_mount)))
+			probe_fail(dm, h, DIAG_DETACHED_MOUNT, 0, e);
+	}
 	for (size_t i = 0; i < n_items; i++) {
 		if (items[i].st == ST_OK && !items[i].detail[0])
 			snprintf(items[i].detail, sizeof(items[i].detail), "ok");

@@ -140,9 +140,9 @@ static void finding_ns(const struct diag_facts *h, enum diag_probe p, int e, str
 	case EPERM:
 	case EACCES:
 		if (h->filter_refuses) {
-			SET(f, cause, "a seccomp filter around taskjail refuses a %s namespace "
-			    "(/proc/self/status: Seccomp: %d, %d filters)", ns_word[p], h->seccomp_mode,
-			    h->seccomp_filters);
+			SET(f, cause, "a seccomp filter around taskjail refuses namespace creation "
+			    "(/proc/self/status: Seccomp: %d, %d filters; first refused: %s)", h->seccomp_mode,
+			    h->seccomp_filters, diag_probe_names[p]);
 			fix_seccomp(h, f);
 			return;
 		}

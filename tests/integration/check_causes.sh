@@ -78,6 +78,29 @@ else
 	like "... though a filter is there" "$out" '"seccomp":2'
 fi
 
+# 2b. A filter that lets user namespaces through but refuses pid and
+# network namespaces: two refused probes, one cause, one finding.
+cat > "$TJ_WORK/nsfilter.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [
+  {"names": ["clone"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+   "args": [{"index": 0, "value": 536870912, "valueTwo": 536870912, "op": "SCMP_CMP_MASKED_EQ"}]},
+  {"names": ["clone"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+   "args": [{"index": 0, "value": 1073741824, "valueTwo": 1073741824, "op": "SCMP_CMP_MASKED_EQ"}]},
+  {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}
+J
+out=$("$EXEC" --quiet "$TJ_WORK/nsfilter.json" -- "$TASKJAIL" check --json); rc=$?
+is "filter refusing pid and net namespaces: check exits 1" "$rc" 1
+IFS='|' read -r n chk cause fix fails tier abi okv <<<"$(printf '%s' "$out" | summary)"
+is "... exactly one finding" "$n" 1
+is "... both refused probes fail" "$fails" "pid namespace,network namespace"
+like "... names the seccomp filter" "$cause" "seccomp filter around taskjail refuses namespace creation"
+unlike "... no wrong fix (kernel config)" "$fix" "CONFIG_"
+like "... the mount probes that need them are not tried" "$out" '"name":"mount a fresh procfs","status":"skip"'
+like "... those that do not are" "$out" '"name":"mount a tmpfs","status":"ok"'
+out=$("$EXEC" --quiet "$TJ_WORK/nsfilter.json" -- "$TASKJAIL" run -- /bin/true 2>&1); rc=$?
+is "... and run fails there (125)" "$rc" 125
+
 # 3. A masked /proc (what a container runtime does to /proc/kcore,
 # /proc/keys, ...): a file of /proc over-mounted in a throwaway mount
 # namespace; the sandbox's new user namespace sees it locked.
