@@ -459,11 +459,18 @@ static int inside(int argc, char **argv)
 	} else {
 		skipped("the launcher's auth token (N8N_RUNNERS_AUTH_TOKEN) not readable", "no token given (bare run)");
 	}
-	if (datadir)
-		result(stat(datadir, &st) < 0, "n8n's data dir of the caller not visible", "%s%s", datadir,
-		       stat(datadir, &st) == 0 ? " is visible" : "");
-	else
-		skipped("n8n's data dir of the caller not visible", "no data dir given (bare run)");
+	/* The caller's, and n8n's image's (user node), wherever n8n runs. */
+	if (datadir) {
+		const char *dd[] = { datadir, "/home/node/.n8n" };
+		const char *vis = NULL;
+		for (size_t i = 0; i < ELEMENTSOF(dd) && !vis; i++)
+			if (stat(dd[i], &st) == 0)
+				vis = dd[i];
+		result(!vis, "n8n's data dir not visible", "%s%s", vis ? vis : datadir,
+		       vis ? " is visible" : " and /home/node/.n8n absent");
+	} else {
+		skipped("n8n's data dir not visible", "no data dir given (bare run)");
+	}
 	if (runtime) {
 		char which[128] = "";
 		int code = run_runtime(runtime, which, sizeof(which));

@@ -91,7 +91,7 @@ out=$(cd "$TJ_WORK" && N8N_RUNNERS_AUTH_TOKEN=a1b2c3d4e5f6 sh -c 'env -u N8N_RUN
 like "auth token: bare, FAIL from the launcher's /proc/<pid>/environ" "$out" \
 	"not ok [0-9]+ - $name .*: in /proc/[0-9]+/environ"
 
-name="n8n's data dir of the caller not visible"
+name="n8n's data dir not visible"
 # Outside /tmp (the sandbox's /tmp is its own tmpfs) and not under a
 # directory the minimal profile binds.
 home=$(mktemp -d /var/tmp/tj-home.XXXXXX) && chmod 755 "$home" && mkdir "$home/.n8n"
