@@ -572,12 +572,19 @@ static void print_text(const struct diag_facts *h, const char *tier, int landloc
 		if (it->st == ST_NO && it->fix)
 			printf("     fix: %s\n", it->fix);
 	}
-	printf("host: container %s; %s; user.max_user_namespaces=%ld; kernel.unprivileged_userns_clone=%d; "
-	       "kernel.apparmor_restrict_unprivileged_userns=%d; Seccomp: %d (%d filters); NoNewPrivs: %d; "
+	char v[3][24];
+	long vals[3] = { h->max_user_namespaces, h->unprivileged_userns_clone, h->apparmor_restrict_userns };
+	for (int i = 0; i < 3; i++)
+		if (vals[i] < 0)
+			snprintf(v[i], sizeof(v[i]), "absent");
+		else
+			snprintf(v[i], sizeof(v[i]), "%ld", vals[i]);
+	printf("host: container %s; %s; user.max_user_namespaces %s; kernel.unprivileged_userns_clone %s; "
+	       "kernel.apparmor_restrict_unprivileged_userns %s; Seccomp: %d (%d filters); NoNewPrivs: %d; "
 	       "/proc: %d masked path%s\n",
 	       diag_container_names[h->container], h->privileged ? "CAP_SYS_ADMIN" : "unprivileged",
-	       h->max_user_namespaces, h->unprivileged_userns_clone, h->apparmor_restrict_userns,
-	       h->seccomp_mode, h->seccomp_filters, h->no_new_privs, h->proc_masked, h->proc_masked == 1 ? "" : "s");
+	       v[0], v[1], v[2], h->seccomp_mode, h->seccomp_filters, h->no_new_privs, h->proc_masked,
+	       h->proc_masked == 1 ? "" : "s");
 	for (size_t i = 0; i < n_findings; i++)
 		printf("finding: %s\n     fix: %s\n", findings[i].cause, findings[i].fix);
 	if (strcmp(tier, "full") == 0)
