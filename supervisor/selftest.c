@@ -310,9 +310,8 @@ static void report(const char *format, const char *profile, int passed, int fail
 	} else {
 		printf("# taskjail selftest: profile %s\n", profile);
 		for (int i = 0; i < n_checks; i++)
-			printf("%s %d - %s%s%s%s\n", outcome_tap[checks[i].o], i + 1, checks[i].name,
-			       checks[i].o == SKIP ? " # SKIP " : checks[i].detail[0] ? ": " : "", checks[i].detail,
-			       "");
+			printf("%s %d - %s%s%s\n", outcome_tap[checks[i].o], i + 1, checks[i].name,
+			       checks[i].o == SKIP ? " # SKIP " : checks[i].detail[0] ? ": " : "", checks[i].detail);
 		printf("1..%d\n# selftest: %d passed, %d failed, %d skipped, %d checks: %s\n", n_checks, passed, failed,
 		       skips, n_checks, failed ? "FAIL" : "PASS");
 	}
