@@ -10,8 +10,8 @@
 const char cli_usage_text[] =
 	"Usage: taskjail run [OPTION]... -- COMMAND [ARG]...\n"
 	"       taskjail policy explain|check POLICY | --profile NAME\n"
-	"       taskjail check [--json]\n"
-	"       taskjail selftest [RUN OPTION]...\n"
+	"       taskjail check [--json] [--profile NAME|FILE]\n"
+	"       taskjail selftest [--format tap|json|junit] [RUN OPTION]...\n"
 	"       taskjail --version | --help\n"
 	"\n"
 	"Runs COMMAND in new user, pid, mount, network, ipc, uts and cgroup\n"

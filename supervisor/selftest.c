@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `taskjail selftest [RUN OPTION]...`: a security regression check of this
- * machine and profile. It runs taskjail itself inside a sandbox built with
- * the given options (default profile: minimal) as `selftest --inside`, and
- * that process attempts, for real, what a hostile task would: become root,
- * leave its namespaces, mount, trace, read secrets in /proc, write outside
- * /tmp, reach the network. Each attempt that succeeds is a failure. Output
- * is TAP; exit 0 when every check passes, 1 otherwise, 125 on setup errors. */
+/* `taskjail selftest [--format tap|json|junit] [RUN OPTION]...`: a
+ * security regression check of this machine and profile for CI. It runs
+ * taskjail itself inside a sandbox built with the given options (default
+ * profile: minimal) as `selftest --inside`, and that process attempts, for
+ * real, what a hostile task would: become root, leave its namespaces,
+ * mount, trace, read secrets in /proc, write outside /tmp, reach the
+ * network, the cloud metadata address, a Kubernetes service-account token,
+ * the launcher's auth token, n8n's data dir. Each attempt that succeeds is
+ * a failure. Every check is reported, those that do not apply to the
+ * options as skipped with the reason, then a summary; exit 0 when every
+ * applicable check passes, 1 otherwise, 125 on setup errors. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +25,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,20 +43,43 @@
 
 #define SELFTEST_PATH "/.taskjail-selftest"
 
-static int n_checks, n_failed;
+enum outcome { PASS, FAIL, SKIP };
 
-__attribute__((format(printf, 2, 3)))
-static void result(bool ok, const char *fmt, ...)
+struct check {
+	char name[96];
+	enum outcome o;
+	char detail[256];
+};
+
+#define MAX_CHECKS 64
+static struct check checks[MAX_CHECKS];
+static int n_checks;
+
+static struct check *next_check(const char *name)
 {
-	char what[256];
+	struct check *c = &checks[n_checks < MAX_CHECKS ? n_checks++ : MAX_CHECKS - 1];
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->detail[0] = '\0';
+	return c;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void result(bool ok, const char *name, const char *fmt, ...)
+{
+	struct check *c = next_check(name);
+	c->o = ok ? PASS : FAIL;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
-	n_checks++;
-	if (!ok)
-		n_failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n_checks, what);
+}
+
+/* A check that does not apply to these options: reported, with why. */
+static void skipped(const char *name, const char *why)
+{
+	struct check *c = next_check(name);
+	c->o = SKIP;
+	snprintf(c->detail, sizeof(c->detail), "%s", why);
 }
 
 /* An attempt that must fail; ok when it does, with its errno shown. It runs
@@ -66,7 +98,7 @@ static void result(bool ok, const char *fmt, ...)
 			_e = -1;                                               \
 		else                                                           \
 			_e = WEXITSTATUS(_ws);                                 \
-		result(_e > 0, "%s: %s", what,                                 \
+		result(_e > 0, what, "%s",                                     \
 		       _e > 0 ? strerrorname_np(_e) : _e == 0 ? "SUCCEEDED" : "child died"); \
 	} while (0)
 
@@ -132,9 +164,164 @@ static long try_io_uring(void)
 	return syscall(SYS_io_uring_setup, 1, &pr);
 }
 
+/* Whether a route to addr exists: connect(2) on a UDP socket looks the
+ * route up and sends nothing. */
+static int route_to(const char *addr)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(80) };
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	int e = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+	close(fd);
+	return e;
+}
+
+/* The launcher's auth token arrives as the nibbles' complement, so this
+ * process's own argv never holds it; "" when none was given. */
+static void decode_token(const char *enc, char *out, size_t size)
+{
+	size_t i = 0;
+	static const char hex[] = "0123456789abcdef";
+	for (; enc[i] && i + 1 < size; i++) {
+		const char *h = strchr(hex, enc[i]);
+		out[i] = h ? hex[15 - (h - hex)] : '?';
+	}
+	out[i] = '\0';
+}
+
+/* Where the token is: "" when in no environment this process can read. */
+static void find_token(const char *token, char *where, size_t size)
+{
+	extern char **environ;
+	where[0] = '\0';
+	for (char **e = environ; e && *e; e++)
+		if (strstr(*e, token)) {
+			snprintf(where, size, "in this process's environment (%.*s)",
+				 (int)(strchr(*e, '=') ? strchr(*e, '=') - *e : 0), *e);
+			return;
+		}
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%s/environ", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		char buf[65536];
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (ssize_t i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = '\n';
+		buf[n] = '\0';
+		if (strstr(buf, token)) {
+			snprintf(where, size, "in %s", path);
+			break;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The profile's runtime starts in here: RUNTIME --version, or RUNTIME3
+ * ("python" is python3 in most images). Returns the exit status or -errno. */
+static int run_runtime(const char *rt, char *which, size_t size)
+{
+	for (int k = 0; k < 2; k++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s%s", rt, k ? "3" : "");
+		pid_t p = fork();
+		if (p < 0)
+			return -errno;
+		if (p == 0) {
+			int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+			dup2(nul, 1);
+			dup2(nul, 2);
+			execlp(name, name, "--version", (char *)NULL);
+			_exit(errno == ENOENT ? 127 : 126);
+		}
+		int ws = 0;
+		waitpid(p, &ws, 0);
+		int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		snprintf(which, size, "%s --version: exit %d", name, code);
+		if (code != 127)
+			return code;
+	}
+	snprintf(which, size, "neither %s nor %s3 is in the sandbox's PATH", rt, rt);
+	return 127;
+}
+
+static const char *const outcome_tap[] = { "ok", "not ok", "ok" };
+static const char *const outcome_word[] = { "pass", "fail", "skip" };
+
+static void xml_escape(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+	for (; *s && o + 7 < size; s++) {
+		const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
+				*s == '"' ? "&quot;" : NULL;
+		if (r) {
+			memcpy(out + o, r, strlen(r));
+			o += strlen(r);
+		} else if ((unsigned char)*s >= 0x20 || *s == '\t') {
+			out[o++] = *s;
+		}
+	}
+	out[o] = '\0';
+}
+
+static void report(const char *format, const char *profile, int passed, int failed, int skips)
+{
+	char a[600], b[600], pr[300];
+	if (strcmp(format, "json") == 0) {
+		util_json_escape(pr, sizeof(pr), profile);
+		printf("{\"profile\":\"%s\",\"ok\":%s,\"summary\":{\"total\":%d,\"passed\":%d,\"failed\":%d,"
+		       "\"skipped\":%d},\"checks\":[", pr, failed ? "false" : "true", n_checks, passed, failed, skips);
+		for (int i = 0; i < n_checks; i++) {
+			util_json_escape(a, sizeof(a), checks[i].name);
+			util_json_escape(b, sizeof(b), checks[i].detail);
+			printf("%s{\"name\":\"%s\",\"status\":\"%s\",\"detail\":\"%s\"}", i ? "," : "", a,
+			       outcome_word[checks[i].o], b);
+		}
+		printf("]}\n");
+	} else if (strcmp(format, "junit") == 0) {
+		xml_escape(pr, sizeof(pr), profile);
+		printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		       "<testsuites name=\"taskjail selftest\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n"
+		       "  <testsuite name=\"taskjail selftest: profile %s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
+		       n_checks, failed, skips, pr, n_checks, failed, skips);
+		for (int i = 0; i < n_checks; i++) {
+			xml_escape(a, sizeof(a), checks[i].name);
+			xml_escape(b, sizeof(b), checks[i].detail);
+			printf("    <testcase classname=\"taskjail.selftest.%s\" name=\"%s\"", pr, a);
+			if (checks[i].o == PASS)
+				printf("><system-out>%s</system-out></testcase>\n", b);
+			else
+				printf("><%s message=\"%s\"/></testcase>\n", checks[i].o == FAIL ? "failure" : "skipped", b);
+		}
+		printf("  </testsuite>\n</testsuites>\n");
+	} else {
+		printf("# taskjail selftest: profile %s\n", profile);
+		for (int i = 0; i < n_checks; i++)
+			printf("%s %d - %s%s%s\n", outcome_tap[checks[i].o], i + 1, checks[i].name,
+			       checks[i].o == SKIP ? " # SKIP " : checks[i].detail[0] ? ": " : "", checks[i].detail);
+		printf("1..%d\n# selftest: %d passed, %d failed, %d skipped, %d checks: %s\n", n_checks, passed, failed,
+		       skips, n_checks, failed ? "FAIL" : "PASS");
+	}
+}
+
 static int inside(int argc, char **argv)
 {
 	bool strict = false, seccomp = true, net_host = false;
+	const char *format = "tap", *profile = "(bare)", *runtime = NULL, *datadir = NULL;
+	char token[80] = "";
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "strict") == 0)
 			strict = true;
@@ -142,23 +329,36 @@ static int inside(int argc, char **argv)
 			seccomp = false;
 		else if (strcmp(argv[i], "net-host") == 0)
 			net_host = true;
+		else if (strncmp(argv[i], "format=", 7) == 0)
+			format = argv[i] + 7;
+		else if (strncmp(argv[i], "profile=", 8) == 0)
+			profile = argv[i] + 8;
+		else if (strncmp(argv[i], "runtime=", 8) == 0)
+			runtime = argv[i] + 8;
+		else if (strncmp(argv[i], "datadir=", 8) == 0)
+			datadir = argv[i] + 8;
+		else if (strncmp(argv[i], "token=", 6) == 0)
+			decode_token(argv[i] + 6, token, sizeof(token));
 	}
+	const char *no_policy = "--seccomp none: no policy refuses it";
 
-	result(getuid() == TJ_SANDBOX_UID && geteuid() == TJ_SANDBOX_UID, "runs as uid 65532 (uid %u)", getuid());
-	result(getgid() == TJ_SANDBOX_GID, "runs as gid 65532 (gid %u)", getgid());
+	result(getuid() == TJ_SANDBOX_UID && geteuid() == TJ_SANDBOX_UID, "runs as uid 65532", "uid %u", getuid());
+	result(getgid() == TJ_SANDBOX_GID, "runs as gid 65532", "gid %u", getgid());
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { 0 };
 	bool nocaps = syscall(SYS_capget, &h, d) == 0 && !d[0].effective && !d[1].effective &&
 		      !d[0].permitted && !d[1].permitted && !d[0].inheritable && !d[1].inheritable;
-	result(nocaps, "no effective, permitted or inheritable capability");
+	result(nocaps, "no effective, permitted or inheritable capability", "%s", "");
 	bool nobound = true;
 	for (int c = 0; c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			nobound = false;
-	result(nobound, "empty capability bounding set");
-	result(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "no_new_privs is set");
+	result(nobound, "empty capability bounding set", "%s", "");
+	result(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "no_new_privs is set", "%s", "");
 	if (seccomp)
-		result(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2, "a seccomp filter is installed");
+		result(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2, "a seccomp filter is installed", "%s", "");
+	else
+		skipped("a seccomp filter is installed", "--seccomp none");
 
 	/* Every attempt is harmless when it succeeds (the unprotected case, or
 	 * `selftest --inside` run bare as root): each runs in a child and undoes
@@ -169,13 +369,15 @@ static int inside(int argc, char **argv)
 	REFUSED(unshare(CLONE_NEWUSER), "a new user namespace refused");
 	if (have_dir)
 		REFUSED(try_mount(tmpdir), "mount refused");
+	else
+		skipped("mount refused", "no directory to mount on: mkdtemp in /tmp failed");
 	REFUSED(chroot("/tmp"), "chroot refused");
 	REFUSED(ptrace(PTRACE_TRACEME, 0, NULL, NULL), "ptrace refused");
 	REFUSED(try_create("/.taskjail-selftest"), "write to / refused");
 	REFUSED(try_create("/etc/.taskjail-selftest"), "write to /etc refused");
 	REFUSED(open("/etc/shadow", O_RDONLY | O_CLOEXEC), "/etc/shadow not readable");
 	int fd = open("/tmp/.taskjail-selftest", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	result(fd >= 0 && write(fd, "x", 1) == 1, "/tmp is writable");
+	result(fd >= 0 && write(fd, "x", 1) == 1, "/tmp is writable", "%s", fd < 0 ? strerrorname_np(errno) : "");
 	if (fd >= 0) {
 		close(fd);
 		unlink("/tmp/.taskjail-selftest");
@@ -185,6 +387,11 @@ static int inside(int argc, char **argv)
 		REFUSED(try_bpf(), "bpf refused");
 		REFUSED(try_perf(), "perf_event_open refused");
 		REFUSED(try_io_uring(), "io_uring refused");
+	} else {
+		skipped("keyctl refused", no_policy);
+		skipped("bpf refused", no_policy);
+		skipped("perf_event_open refused", no_policy);
+		skipped("io_uring refused", no_policy);
 	}
 	if (have_dir)
 		rmdir(tmpdir);
@@ -197,52 +404,198 @@ static int inside(int argc, char **argv)
 			pids++;
 	if (dir)
 		closedir(dir);
-	result(pids > 0 && pids <= 3, "only the sandbox's processes are visible (%d)", pids);
-	result(!readable("/proc/1/environ"), "pid 1's environ is not readable");
-	if (strict) {
-		static const char *const secret[] = {
-			"/proc/self/environ", "/proc/self/mounts", "/proc/self/mountinfo",
-			"/proc/thread-self/environ", "/proc/mounts",
-		};
-		for (size_t i = 0; i < ELEMENTSOF(secret); i++)
-			result(!readable(secret[i]), "%s not readable (proc_guard strict)", secret[i]);
-		result(readable("/proc/self/status"), "/proc/self/status still readable");
+	result(pids > 0 && pids <= 3, "only the sandbox's processes are visible", "%d", pids);
+	result(!readable("/proc/1/environ"), "pid 1's environ is not readable", "%s", "");
+	static const char *const secret[] = {
+		"/proc/self/environ", "/proc/self/mounts", "/proc/self/mountinfo",
+		"/proc/thread-self/environ", "/proc/mounts",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(secret); i++) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s not readable (proc_guard strict)", secret[i]);
+		if (strict)
+			result(!readable(secret[i]), name, "%s", "");
+		else
+			skipped(name, "proc_guard namespace");
 	}
+	if (strict)
+		result(readable("/proc/self/status"), "/proc/self/status still readable", "%s", "");
+	else
+		skipped("/proc/self/status still readable", "proc_guard namespace");
 	if (!net_host) {
 		struct if_nameindex *ni = if_nameindex();
 		int other = 0;
+		char first[IF_NAMESIZE + 1] = "";
 		for (struct if_nameindex *p = ni; p && p->if_name; p++)
-			if (strcmp(p->if_name, "lo") != 0)
-				other++;
+			if (strcmp(p->if_name, "lo") != 0 && other++ == 0)
+				snprintf(first, sizeof(first), "%s", p->if_name);
 		if (ni)
 			if_freenameindex(ni);
-		result(ni && other == 0, "no network interface but lo");
+		result(ni && other == 0, "no network interface but lo", "%s", other ? first : "");
+	} else {
+		skipped("no network interface but lo", "--net host");
 	}
-	printf("1..%d\n", n_checks);
-	return n_failed ? 1 : 0;
+
+	/* What n8n operators care about. The cloud metadata service hands out
+	 * the node's credentials to whoever reaches it; --net host reaches it
+	 * wherever the host does, so it is checked there too. */
+	int re = route_to("169.254.169.254");
+	result(re != 0, "cloud metadata address 169.254.169.254 unreachable", "%s",
+	       re ? strerrorname_np(re) : "a route exists");
+	static const char *const sa[] = {
+		"/var/run/secrets/kubernetes.io/serviceaccount", "/run/secrets/kubernetes.io/serviceaccount",
+	};
+	const char *seen = NULL;
+	struct stat st;
+	for (size_t i = 0; i < ELEMENTSOF(sa) && !seen; i++)
+		if (stat(sa[i], &st) == 0)
+			seen = sa[i];
+	result(!seen, "Kubernetes service-account token not visible", "%s", seen ? seen : "");
+	if (token[0]) {
+		char where[160];
+		find_token(token, where, sizeof(where));
+		result(!where[0], "the launcher's auth token (N8N_RUNNERS_AUTH_TOKEN) not readable", "%s", where);
+	} else {
+		skipped("the launcher's auth token (N8N_RUNNERS_AUTH_TOKEN) not readable", "no token given (bare run)");
+	}
+	/* The caller's, and n8n's image's (user node), wherever n8n runs. */
+	if (datadir) {
+		const char *dd[] = { datadir, "/home/node/.n8n" };
+		const char *vis = NULL;
+		for (size_t i = 0; i < ELEMENTSOF(dd) && !vis; i++)
+			if (stat(dd[i], &st) == 0)
+				vis = dd[i];
+		result(!vis, "n8n's data dir not visible", "%s%s", vis ? vis : datadir,
+		       vis ? " is visible" : " and /home/node/.n8n absent");
+	} else {
+		skipped("n8n's data dir not visible", "no data dir given (bare run)");
+	}
+	if (runtime) {
+		char which[128] = "";
+		int code = run_runtime(runtime, which, sizeof(which));
+		result(code == 0, "the profile's runtime runs in the sandbox", "%s", which);
+	} else {
+		skipped("the profile's runtime runs in the sandbox", "the profile names no runtime");
+	}
+
+	int passed = 0, failed = 0, skips = 0;
+	for (int i = 0; i < n_checks; i++) {
+		passed += checks[i].o == PASS;
+		failed += checks[i].o == FAIL;
+		skips += checks[i].o == SKIP;
+	}
+	report(format, profile, passed, failed, skips);
+	return failed ? 1 : 0;
+}
+
+/* ~/.n8n of the caller, as n8n finds it: $N8N_USER_FOLDER/.n8n, else
+ * $HOME/.n8n, else the passwd entry's home. */
+static char *n8n_datadir(void)
+{
+	const char *base = getenv("N8N_USER_FOLDER");
+	if (!base || !*base)
+		base = getenv("HOME");
+	struct passwd *pw = NULL;
+	if ((!base || !*base) && (pw = getpwuid(getuid())))
+		base = pw->pw_dir;
+	char *out = NULL;
+	if (!base || asprintf(&out, "%s/.n8n", strcmp(base, "/") == 0 ? "" : base) < 0)
+		return NULL;
+	return out;
+}
+
+/* Starts taskjail again as a launcher would: with the launcher's auth
+ * token in its initial environment (where /proc/<pid>/environ reads it),
+ * here a fresh random one replacing the caller's (which is never shown to
+ * the sandbox). The inside gets it as its nibbles' complement, so only a
+ * leak can put it where the check looks. */
+static int exec_with_token(int argc, char **argv, char **envp)
+{
+	unsigned char rnd[16];
+	char token[33], enc[33];
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+		fprintf(stderr, "taskjail: selftest: getrandom: %s\n", strerror(errno));
+		return TJ_EXIT_SETUP;
+	}
+	for (size_t i = 0; i < sizeof(rnd); i++) {
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+		snprintf(enc + 2 * i, 3, "%02x", 0xffu ^ rnd[i]);
+	}
+	size_t ne = 0;
+	while (envp[ne])
+		ne++;
+	_cleanup_free_ char **env = calloc(ne + 2, sizeof(char *));
+	_cleanup_free_ char **av = calloc((size_t)argc + 4, sizeof(char *));
+	char tokvar[64];
+	snprintf(tokvar, sizeof(tokvar), "N8N_RUNNERS_AUTH_TOKEN=%s", token);
+	if (!env || !av) {
+		fprintf(stderr, "taskjail: selftest: %s\n", strerror(ENOMEM));
+		return TJ_EXIT_SETUP;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < ne; i++)
+		if (strncmp(envp[i], "N8N_RUNNERS_AUTH_TOKEN=", 23) != 0)
+			env[m++] = envp[i];
+	env[m] = tokvar;
+	av[0] = "taskjail";
+	av[1] = "selftest";
+	av[2] = "--launcher-token";
+	av[3] = enc;
+	for (int i = 1; i < argc; i++)
+		av[i + 3] = argv[i];
+	fflush(stdout);
+	execve("/proc/self/exe", av, env);
+	fprintf(stderr, "taskjail: selftest: exec /proc/self/exe: %s\n", strerror(errno));
+	return TJ_EXIT_SETUP;
 }
 
 int cmd_selftest(int argc, char **argv, char **envp)
 {
 	if (argc >= 2 && strcmp(argv[1], "--inside") == 0)
 		return inside(argc - 2, argv + 2);
+	if (argc < 3 || strcmp(argv[1], "--launcher-token") != 0)
+		return exec_with_token(argc, argv, envp);
+	const char *enc = argv[2];
+	argv[2] = argv[0];
+	argc -= 2;
+	argv += 2;
 
-	/* Learn what the options configure, to know what to expect inside. */
+	/* --format is selftest's own; the rest configure the sandbox. */
+	const char *format = "tap";
 	int n = argc + 8;
 	char **rargv = calloc((size_t)n, sizeof(char *));
 	if (!rargv)
 		return TJ_EXIT_SETUP;
 	int k = 0;
 	rargv[k++] = "run";
-	for (int i = 1; i < argc; i++)
-		rargv[k++] = argv[i];
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			format = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			format = argv[i] + 9;
+		else
+			rargv[k++] = argv[i];
+	}
+	if (strcmp(format, "tap") != 0 && strcmp(format, "json") != 0 && strcmp(format, "junit") != 0) {
+		fprintf(stderr, "taskjail: selftest: --format '%s': expected tap, json or junit\n", format);
+		free(rargv);
+		return TJ_EXIT_SETUP;
+	}
 	rargv[k++] = "--";
 	rargv[k++] = SELFTEST_PATH;
 	struct tj_config cfg;
 	struct tj_error err = { 0 };
+	_cleanup_free_ char *datadir = n8n_datadir();
 	int r = config_from_args(k, rargv, envp, &cfg, &err);
 	if (r == 1) {
-		printf("Usage: taskjail selftest [RUN OPTION]...\n");
+		printf("Usage: taskjail selftest [--format tap|json|junit] [RUN OPTION]...\n"
+		       "Runs the security checks inside a sandbox built with the RUN OPTIONs (see\n"
+		       "taskjail run --help; default profile minimal). Every check is reported, those\n"
+		       "that do not apply to the options as skipped with the reason, then a summary.\n"
+		       "Exit status: 0 when every applicable check passes, 1 when one fails, 125 when\n"
+		       "the sandbox could not be built.\n");
 		config_free(&cfg);
 		free(rargv);
 		return 0;
@@ -259,11 +612,12 @@ int cmd_selftest(int argc, char **argv, char **envp)
 	exe[l] = '\0';
 	if ((r = config_add_bind(&cfg, exe, SELFTEST_PATH, false, false, &err)) < 0)
 		goto fail;
+
 	/* The command: taskjail selftest --inside FLAGS... */
 	for (size_t i = 0; i < cfg.argc; i++)
 		free(cfg.argv[i]);
 	free(cfg.argv);
-	const char *in[8] = { SELFTEST_PATH, "selftest", "--inside" };
+	char *in[16] = { SELFTEST_PATH, "selftest", "--inside" };
 	size_t m = 3;
 	if (cfg.proc_guard == TJ_PROC_GUARD_STRICT)
 		in[m++] = "strict";
@@ -271,6 +625,21 @@ int cmd_selftest(int argc, char **argv, char **envp)
 		in[m++] = "no-seccomp";
 	if (cfg.net == TJ_NET_HOST)
 		in[m++] = "net-host";
+	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200];
+	snprintf(f_format, sizeof(f_format), "format=%s", format);
+	snprintf(f_profile, sizeof(f_profile), "profile=%s", cfg.profile_name);
+	snprintf(f_token, sizeof(f_token), "token=%s", enc);
+	in[m++] = f_format;
+	in[m++] = f_profile;
+	in[m++] = f_token;
+	if (cfg.runtime) {
+		snprintf(f_runtime, sizeof(f_runtime), "runtime=%s", cfg.runtime);
+		in[m++] = f_runtime;
+	}
+	if (datadir) {
+		snprintf(f_datadir, sizeof(f_datadir), "datadir=%s", datadir);
+		in[m++] = f_datadir;
+	}
 	cfg.argc = m;
 	cfg.argv = calloc(m + 1, sizeof(char *));
 	if (!cfg.argv) {
@@ -282,7 +651,6 @@ int cmd_selftest(int argc, char **argv, char **envp)
 			tj_error_set(&err, ENOMEM, "selftest");
 			goto fail;
 		}
-	printf("# taskjail selftest: profile %s\n", cfg.profile_name);
 	fflush(stdout);
 	int code = TJ_EXIT_SETUP;
 	if (sandbox_run(&cfg, NULL, envp, -1, &code, &err) < 0)

@@ -6,6 +6,8 @@ set -eu
 pkgs=(meson ninja-build pkg-config gcc clang
       libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
       util-linux procps iproute2 bubblewrap strace curl)
+# tests/integration/ci_docs.sh parses the CI examples of docs/ci-selftest.md.
+pkgs+=(python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

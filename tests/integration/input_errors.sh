@@ -128,7 +128,7 @@ exited "/ as the command" 126 "taskjail: exec /: is a directory, not a program" 
 out=$("$TASKJAIL" check --help 2>&1); rc=$?
 is "check --help: exit 0" "$rc" 0
 like "... prints the usage" "$out" "^Usage: taskjail check \[--json\]"
-exited "check --bogus" 125 "taskjail: check: unknown argument '--bogus' (usage: taskjail check [--json])" check --bogus
+exited "check --bogus" 125 "taskjail: check: unknown argument '--bogus' (usage: taskjail check [--json] [--profile NAME|FILE])" check --bogus
 
 out=$("$TASKJAIL" run --seccomp none -- /bin/true 2>&1); rc=$?
 is "--seccomp none: exit 0" "$rc" 0
