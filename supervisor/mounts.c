@@ -37,26 +37,6 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
-/* mkdir -p relative to NEWROOT; the final component too. */
-static int mkdir_p(const char *path, mode_t mode, struct tj_error *err)
-{
-	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return tj_error_setx(err, ENAMETOOLONG, "path too long: %s", path);
-	for (char *p = buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return tj_error_set(err, errno, "mkdir %s", buf);
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	return 0;
-}
-
 static int sys_openat2(int dfd, const char *path, struct open_how *how)
 {
 	return (int)syscall(SYS_openat2, dfd, path, how, sizeof(*how));
@@ -242,19 +222,30 @@ static int mount_tmpfs(const char *where, const char *opts, unsigned long flags,
 	return 0;
 }
 
-static int bind_node(const char *src, const char *dst, unsigned long extra, struct tj_error *err)
+/* A directory right below NEWROOT (or below one made here): one mkdir,
+ * not mkdir_p's walk from "/". */
+static int mkdir_one(const char *path, mode_t mode, struct tj_error *err)
 {
-	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0)
-		return tj_error_set(err, errno, "create %s", dst);
-	close(fd);
-	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-		return tj_error_set(err, errno, "bind %s on %s", src, dst);
-	if (extra && mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0)
-		return tj_error_set(err, errno, "remount %s", dst);
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return tj_error_set(err, errno, "mkdir %s", path);
 	return 0;
 }
 
+/* An empty file on the /dev tmpfs (mknod of a regular file: one syscall,
+ * no fd) with the host's node bound on it. */
+static int bind_node(const char *src, const char *dst, struct tj_error *err)
+{
+	if (mknod(dst, S_IFREG | 0644, 0) < 0 && errno != EEXIST)
+		return tj_error_set(err, errno, "create %s", dst);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		return tj_error_set(err, errno, "bind %s on %s", src, dst);
+	return 0;
+}
+
+/* /dev in one pass: one tmpfs, the six node binds, then nosuid,noexec on
+ * the tmpfs and every bind under it with one recursive mount_setattr
+ * (instead of a remount per node), then shm and devpts with their own
+ * flags, then the tmpfs itself read-only. */
 static int setup_dev(const struct tj_config *cfg, struct tj_error *err)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -266,7 +257,7 @@ static int setup_dev(const struct tj_config *cfg, struct tj_error *err)
 	char p[PATH_MAX];
 	int r;
 
-	r = mkdir_p(NEWROOT "/dev", 0755, err);
+	r = mkdir_one(NEWROOT "/dev", 0755, err);
 	if (r < 0)
 		return r;
 	r = mount_tmpfs(NEWROOT "/dev", "mode=0755,size=64k,nr_inodes=64", MS_NOSUID | MS_NOEXEC, err);
@@ -276,21 +267,25 @@ static int setup_dev(const struct tj_config *cfg, struct tj_error *err)
 		char src[32];
 		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
 		snprintf(p, sizeof(p), NEWROOT "/dev/%s", nodes[i]);
-		/* Device nodes need a mount without nodev; nosuid/noexec stay. */
-		r = bind_node(src, p, MS_NOSUID | MS_NOEXEC, err);
+		r = bind_node(src, p, err);
 		if (r < 0)
 			return r;
 	}
+	/* Device nodes need a mount without nodev; nosuid/noexec on all of
+	 * them (and again on the tmpfs) in one call. */
+	struct mount_attr na = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+	if (sys_mount_setattr(AT_FDCWD, NEWROOT "/dev", AT_RECURSIVE, &na) < 0)
+		return tj_error_set(err, errno, "/dev: mount_setattr(nosuid,noexec) on the device nodes");
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		snprintf(p, sizeof(p), NEWROOT "/dev/%s", links[i][1]);
 		if (symlink(links[i][0], p) < 0)
 			return tj_error_set(err, errno, "symlink /dev/%s", links[i][1]);
 	}
-	if ((r = mkdir_p(NEWROOT "/dev/shm", 01777, err)) < 0 ||
+	if ((r = mkdir_one(NEWROOT "/dev/shm", 01777, err)) < 0 ||
 	    (r = mount_tmpfs(NEWROOT "/dev/shm", "mode=1777,size=16m",
 				   MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
 		return r;
-	if ((r = mkdir_p(NEWROOT "/dev/pts", 0755, err)) < 0)
+	if ((r = mkdir_one(NEWROOT "/dev/pts", 0755, err)) < 0)
 		return r;
 	if (mount("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=620") < 0)
@@ -310,10 +305,12 @@ static const char *const proc_masked_files[] = {
 };
 static const char *const proc_masked_dirs[] = { "acpi", "scsi", "asound", "firmware" };
 
+/* Each mask is one mount attempt, no access()/stat() first: a name this
+ * kernel lacks fails the lookup (ENOENT) and is skipped. */
 static int setup_proc(struct tj_error *err)
 {
 	char p[PATH_MAX];
-	int r = mkdir_p(NEWROOT "/proc", 0555, err);
+	int r = mkdir_one(NEWROOT "/proc", 0555, err);
 	if (r < 0)
 		return r;
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -322,19 +319,14 @@ static int setup_proc(struct tj_error *err)
 				    "Kubernetes needs procMount: Unmasked; run 'taskjail check')");
 	for (size_t i = 0; i < ELEMENTSOF(proc_masked_files); i++) {
 		snprintf(p, sizeof(p), NEWROOT "/proc/%s", proc_masked_files[i]);
-		if (access(p, F_OK) < 0)
-			continue;
-		if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0)
+		if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0 && errno != ENOENT)
 			return tj_error_set(err, errno, "mask /proc/%s", proc_masked_files[i]);
 	}
 	for (size_t i = 0; i < ELEMENTSOF(proc_masked_dirs); i++) {
 		snprintf(p, sizeof(p), NEWROOT "/proc/%s", proc_masked_dirs[i]);
-		struct stat st;
-		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		r = mount_tmpfs(p, "size=0,mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
-		if (r < 0)
-			return r;
+		if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0,mode=0555") < 0 && errno != ENOENT && errno != ENOTDIR)
+			return tj_error_set(err, errno, "mask /proc/%s (tmpfs)", proc_masked_dirs[i]);
 	}
 	if (mount(NEWROOT "/proc/sys", NEWROOT "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    mount(NULL, NEWROOT "/proc/sys", NULL,
@@ -404,7 +396,7 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 			tmp_bound = true;
 	if (!tmp_bound) {
 		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);
-		if ((r = mkdir_p(NEWROOT "/tmp", 01777, err)) < 0 ||
+		if ((r = mkdir_one(NEWROOT "/tmp", 01777, err)) < 0 ||
 		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
 			return r;
 	}
