@@ -6,7 +6,7 @@ set -eu
 pkgs=(meson ninja-build pkg-config gcc clang
       libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
       util-linux procps iproute2 bubblewrap strace curl
-      debhelper dpkg-dev fakeroot)
+      debhelper dpkg-dev fakeroot python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
