@@ -88,6 +88,23 @@ while IFS= read -r line; do
 	esac
 done <<<"$out"
 
+# The restricted variant's profiles load in this taskjail (once it knows
+# "tier": the restricted tier comes from the tier branch).
+for p in node python; do
+	/usr/bin/python3 -c 'import sys, yaml
+d = [x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x["kind"] == "ConfigMap"][0]
+sys.stdout.write(d["data"][sys.argv[2] + "-auto.json"])' "$RESTR" "$p" >"$TJ_WORK/$p-auto.json"
+	out=$("$TASKJAIL" policy explain --profile "$TJ_WORK/$p-auto.json" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "restricted: $p-auto.json loads (taskjail policy explain --profile)"
+	elif printf '%s' "$out" | grep -q '\$\.tier: unknown key'; then
+		skip "restricted: $p-auto.json loads" "this taskjail has no \"tier\" key yet (tier branch)"
+	else
+		not_ok "restricted: $p-auto.json loads (taskjail policy explain --profile)"
+		diag "$out"
+	fi
+done
+
 # 2. The API's schemas, strictly.
 NT=${TJ_NODE_TOOLS:-/var/cache/taskjail-node-tools}
 if is_root; then
