@@ -27,9 +27,14 @@ like "it installs the binary at that path" "$(grep '^COPY --from=build' "$DF")" 
 like "it builds with meson setup -Dstatic=true" "$(grep 'meson setup' "$DF")" "-Dstatic=true"
 if grep -q "option('static'" "$TJ_SRC/meson_options.txt"; then
 	ok "meson_options.txt has the static option"
+	check "... and subprojects/cjson/fetch.sh, which the Dockerfile runs first, exists" \
+		test -f "$TJ_SRC/subprojects/cjson/fetch.sh"
 else
-	skip "meson_options.txt has the static option" "not on this branch: it comes from the static branch"
+	skip "meson_options.txt has the static option (and subprojects/cjson/fetch.sh)" \
+		"not on this branch: both come from the static branch"
 fi
+like "the build stage runs subprojects/cjson/fetch.sh before meson setup" \
+	"$(grep -A1 '^RUN bash' "$DF")" "subprojects/cjson/fetch.sh .*meson setup build -Dstatic=true"
 
 NT=${TJ_NODE_TOOLS:-/var/cache/taskjail-node-tools}
 is_root && bash "$TJ_SRC/tests/tools/install-node-tools.sh" >"$TJ_WORK/install.log" 2>&1
