@@ -5,10 +5,15 @@
 set -eu
 pkgs=(meson ninja-build pkg-config gcc clang
       libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
-      util-linux procps iproute2 bubblewrap strace curl
-      debhelper dpkg-dev fakeroot python3-yaml)
+      util-linux procps iproute2 bubblewrap strace curl)
 missing=()
 for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+# The Debian package test (tests/package/deb.sh: dpkg-buildpackage with
+# debhelper) and the deploy/ manifest checks (python3-yaml).
+for p in debhelper dpkg-dev fakeroot python3-yaml; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
