@@ -105,6 +105,23 @@ sys.stdout.write(d["data"][sys.argv[2] + "-auto.json"])' "$RESTR" "$p" >"$TJ_WOR
 	fi
 done
 
+# Where the pod has no user namespace of its own and RuntimeDefault seccomp
+# (Docker's default profile stands in for it): the restricted variant's
+# python profile still runs python, in the restricted tier, and says so.
+EXEC=$TJ_HELPERS/seccomp-exec
+D=${TJ_FIXTURES:-/var/cache/taskjail-fixtures}
+if ! "$TASKJAIL" policy explain --profile "$TJ_WORK/python-auto.json" >/dev/null 2>&1; then
+	skip "restricted: python-auto.json under RuntimeDefault seccomp" "the profile does not load here (above)"
+elif [ ! -x "$EXEC" ] || [ ! -r "$D/docker-default.json" ]; then
+	skip "restricted: python-auto.json under RuntimeDefault seccomp" "no seccomp-exec helper or no Docker default profile in $D"
+else
+	out=$("$EXEC" --quiet "$D/docker-default.json" -- "$TASKJAIL" run --profile "$TJ_WORK/python-auto.json" \
+		--log-file "$TJ_WORK/ev.log" -- /usr/bin/python3 -c 'print(6*7)' 2>"$TJ_WORK/err"); rc=$?
+	is "restricted: under Docker's default seccomp profile python-auto.json runs python" "$rc $out" "0 42"
+	like "... in the restricted tier (start event)" "$(head -n 1 "$TJ_WORK/ev.log" 2>/dev/null)" '"event":"start".*"tier":"restricted"'
+	like "... and says so on stderr" "$(cat "$TJ_WORK/err")" "restricted tier"
+fi
+
 # 2. The API's schemas, strictly.
 NT=${TJ_NODE_TOOLS:-/var/cache/taskjail-node-tools}
 if is_root; then
