@@ -12,6 +12,12 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# The Debian package test (tests/package/deb.sh: dpkg-buildpackage with
+# debhelper) and the deploy/ manifest checks (python3-yaml).
+for p in debhelper dpkg-dev fakeroot python3-yaml; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "taskjail: missing packages: ${missing[*]} (run this as root to install them)" >&2
