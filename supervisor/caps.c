@@ -50,6 +50,21 @@ int caps_drop_all(struct tj_error *err)
 	return caps_limit(-1, err);
 }
 
+int caps_clear(struct tj_error *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return tj_error_set(err, errno, "clear ambient capabilities");
+	cap_t c = cap_init();
+	if (!c)
+		return tj_error_set(err, errno, "cap_init");
+	int r = cap_set_proc(c);
+	int e = errno;
+	cap_free(c);
+	if (r < 0)
+		return tj_error_set(err, e, "clear effective/permitted/inheritable capabilities");
+	return 0;
+}
+
 int caps_raise(int cap, bool on)
 {
 	cap_t c = cap_get_proc();

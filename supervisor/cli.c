@@ -35,6 +35,10 @@ const char cli_usage_text[] =
 	"  --proc-guard strict|namespace\n"
 	"                        /proc guard: refuse environ and mount tables of every\n"
 	"                        pid by any path (strict), or pid namespace + masks only\n"
+	"  --tier full|auto|restricted\n"
+	"                        full: namespaces, else exit 125 (default); auto:\n"
+	"                        the restricted tier when namespaces are refused;\n"
+	"                        restricted: no namespaces, Landlock (see README)\n"
 	"  --workdir DIR         working directory inside the sandbox (default /)\n"
 	"  --host-uid UID        root callers: host uid/gid that sandbox uid 65532\n"
 	"                        maps to (default 65532; 0 is refused)\n"
@@ -72,7 +76,7 @@ void cli_print_usage(FILE *f)
 /* Options that take a value; all are "--name VALUE" or "--name=VALUE". */
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
-	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard",
+	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard", "--tier",
 	"--launcher-config", "--runner-type", "--health-addr", "--timeout", "--kill-after",
 	"--memory", "--pids", "--cpu",
 };
@@ -192,6 +196,13 @@ static int apply_opt(struct tj_config *cfg, const struct opt *o, struct tj_error
 		if (i < 0)
 			return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict or namespace", v);
 		cfg->proc_guard = (enum tj_proc_guard)i;
+		return 0;
+	}
+	if (strcmp(n, "--tier") == 0) {
+		int i = config_name_index(config_tier_names, ELEMENTSOF(config_tier_names), v);
+		if (i < 0)
+			return tj_error_setx(err, EINVAL, "--tier '%s': expected full, auto or restricted", v);
+		cfg->tier = (enum tj_tier)i;
 		return 0;
 	}
 	if (strcmp(n, "--net") == 0) {

@@ -423,6 +423,7 @@ static int parse_limits(struct pctx *p, const cJSON *obj, struct tj_config *cfg)
 
 const char *const config_net_names[3] = { "none", "host", "relay" };
 const char *const config_proc_guard_names[2] = { "namespace", "strict" };
+const char *const config_tier_names[3] = { "full", "auto", "restricted" };
 
 int config_name_index(const char *const *names, size_t n, const char *v)
 {
@@ -500,6 +501,11 @@ int config_parse_profile(const char *json, size_t len, const char *file,
 			r = parse_enum(&p, e, path, config_proc_guard_names, ELEMENTSOF(config_proc_guard_names), &v);
 			if (r == 0)
 				cfg->proc_guard = (enum tj_proc_guard)v;
+		} else if (strcmp(k, "tier") == 0) {
+			int v;
+			r = parse_enum(&p, e, path, config_tier_names, ELEMENTSOF(config_tier_names), &v);
+			if (r == 0)
+				cfg->tier = (enum tj_tier)v;
 		} else if (strcmp(k, "workdir") == 0) {
 			r = parse_abs_path(&p, e, path, &cfg->workdir);
 		} else if (strcmp(k, "hostname") == 0) {
