@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "n8n.h"
 #include "util.h"
 
 /* Debian 12's <linux/landlock.h> stops at ABI 3: the later members and
@@ -216,31 +217,54 @@ int restricted_prepare(const struct tj_config *cfg, uid_t uid, gid_t gid,
 	return 0;
 }
 
-int restricted_env(char ***envp, const char *tmpdir, struct tj_error *err)
+static int env_put(char ***envp, const char *name, const char *value, struct tj_error *err)
 {
-	static const char *const names[] = { "HOME", "TMPDIR" };
-	size_t n = 0;
-	while ((*envp)[n])
+	char **e = *envp;
+	size_t n = 0, len = strlen(name), i;
+	while (e[n])
 		n++;
-	char **e = realloc(*envp, (n + ELEMENTSOF(names) + 1) * sizeof(*e));
-	if (!e)
+	char *v = NULL;
+	if (asprintf(&v, "%s=%s", name, value) < 0)
 		return tj_error_set(err, ENOMEM, "restricted tier: environment");
-	*envp = e;
-	for (size_t k = 0; k < ELEMENTSOF(names); k++) {
-		char *v = NULL;
-		if (asprintf(&v, "%s=%s", names[k], tmpdir) < 0)
+	for (i = 0; i < n; i++)
+		if (strncmp(e[i], name, len) == 0 && e[i][len] == '=')
+			break;
+	if (i == n) {
+		e = realloc(e, (n + 2) * sizeof(*e));
+		if (!e) {
+			free(v);
 			return tj_error_set(err, ENOMEM, "restricted tier: environment");
-		size_t len = strlen(names[k]), i;
-		for (i = 0; i < n; i++)
-			if (strncmp(e[i], names[k], len) == 0 && e[i][len] == '=')
-				break;
-		if (i < n)
-			free(e[i]);
-		else
-			e[n++] = NULL;
-		e[i] = v;
+		}
+		*envp = e;
+		e[n + 1] = NULL;
+	} else {
+		free(e[i]);
 	}
-	e[n] = NULL;
+	e[i] = v;
+	return 0;
+}
+
+int restricted_env(const struct tj_config *cfg, char ***envp, const char *tmpdir, struct tj_error *err)
+{
+	int r;
+	if ((r = env_put(envp, "HOME", tmpdir, err)) < 0 ||
+	    (r = env_put(envp, "TMPDIR", tmpdir, err)) < 0)
+		return r;
+	/* net relay pointed the runner at 127.0.0.1 (the relay inside its
+	 * netns); here it shares the host's network: the broker itself. */
+	const char *uri = env_get(*envp, "N8N_RUNNERS_TASK_BROKER_URI");
+	struct n8n_uri u;
+	char buf[600];
+	if (cfg->net != TJ_NET_RELAY || !uri || n8n_parse_uri(uri, &u) < 0)
+		return 0;
+	for (size_t i = 0; i < cfg->n_relay_ports; i++) {
+		const struct tj_relay_port *p = &cfg->relay_ports[i];
+		if (p->inbound || p->sandbox_port != u.port)
+			continue;
+		if (n8n_uri_with_host(&u, p->host_addr, p->host_port, buf, sizeof(buf)) < 0)
+			return tj_error_setx(err, ENAMETOOLONG, "restricted tier: broker URI too long");
+		return env_put(envp, "N8N_RUNNERS_TASK_BROKER_URI", buf, err);
+	}
 	return 0;
 }
 

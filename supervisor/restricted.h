@@ -34,8 +34,9 @@ int restricted_prepare(const struct tj_config *cfg, uid_t uid, gid_t gid,
 		       struct tj_restricted *rs, struct tj_error *err);
 
 /* Points HOME and TMPDIR of a malloc'd environment vector (env_build's) at
- * the private directory. */
-int restricted_env(char ***envp, const char *tmpdir, struct tj_error *err);
+ * the private directory; net relay: the broker URI back at the broker. */
+int restricted_env(const struct tj_config *cfg, char ***envp, const char *tmpdir,
+		   struct tj_error *err);
 
 /* In the runner, after no_new_privs: enforces the ruleset on itself. */
 int restricted_enter(const struct tj_restricted *rs, struct tj_error *err);

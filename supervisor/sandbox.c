@@ -521,7 +521,7 @@ static int prepare_restricted(struct tj_sandbox *sb, struct tj_error *err)
 		fprintf(stderr, "taskjail: warning: restricted tier: denials are not logged (no guard process to "
 			"receive them)\n");
 	if ((r = restricted_prepare(cfg, sb->outer_uid, sb->outer_gid, &sb->rs, err)) < 0 ||
-	    (r = restricted_env(&sb->envp, sb->rs.tmpdir, err)) < 0)
+	    (r = restricted_env(cfg, &sb->envp, sb->rs.tmpdir, err)) < 0)
 		return r;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return tj_error_set(err, errno, "restricted tier: prctl");
