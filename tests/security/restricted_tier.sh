@@ -108,6 +108,13 @@ out=$(SECRET_TOKEN=s3cr3t "$TASKJAIL" run "${R[@]}" --proc-guard namespace --bin
 	/bin/sh -c 'tr "\0" "\n" < /proc/$PPID/environ' 2>&1)
 like "restricted, /proc bound: the supervisor's environ is refused" "$out" "Permission denied"
 unlike "... the caller's secret did not leak" "$out" "s3cr3t"
+SECRET_TOKEN=s3cr3t sleep 5 &
+spid=$!; sleep 0.3
+out=$("$TASKJAIL" run "${R[@]}" --proc-guard namespace --bind-ro /proc -- /bin/sh -c \
+	"tr '\\0' '\\n' < /proc/$spid/environ" 2>&1)
+kill "$spid"; wait "$spid" 2>/dev/null
+like "restricted, /proc bound: another process's environ (the launcher's) is refused" "$out" "Permission denied"
+unlike "... its secret did not leak" "$out" "s3cr3t"
 out=$("$TASKJAIL" run "${R[@]}" --proc-guard strict --bind-ro /proc -- /bin/true 2>&1); rc=$?
 is "restricted: proc_guard strict with /proc bound is refused (no guard): 125" "$rc" 125
 out=$(/bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
