@@ -122,7 +122,9 @@ static int make_tmpdir(struct tj_restricted *rs, uid_t uid, gid_t gid, struct tj
 	if (geteuid() == 0) {
 		_cleanup_close_ int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 || fchown(fd, uid, gid) < 0)
-			return tj_error_set(err, errno, "restricted tier: chown %s to %u", tmpl, (unsigned)uid);
+			return tj_error_set(err, errno, "restricted tier: chown %s to %u%s", tmpl, (unsigned)uid,
+					    errno == EINVAL ? " (host uid for a root caller: it must exist in the "
+							      "caller's user namespace; pick one with --host-uid)" : "");
 	}
 	return 0;
 }

@@ -48,6 +48,15 @@ out=$("$TASKJAIL" run --profile "$TJ_WORK/bad.json" -- /bin/true 2>&1); rc=$?
 is "profile tier 'partial': exit 125" "$rc" 125
 like "... naming the file, the path and the choices" "$out" "bad.json: \\\$.tier: 'partial' is not one of: full, auto, restricted"
 
+# A user namespace limit of 0 (in a throwaway user namespace, where we are
+# its root): ENOSPC, the other refusal.
+out=$(unshare -U -r /bin/sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+is "user.max_user_namespaces=0: tier full exits 125" "$rc" 125
+like "... naming the limit" "$out" "namespace limit reached: raise sysctl user.max_user_namespaces.*No space left on device"
+out=$(unshare -U -r /bin/sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run --tier auto -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+like "... tier auto falls back" "$out" "tier auto: running in the restricted tier instead"
+like "... where root of that namespace has no uid 65532 to become: said, 125" "$rc $out" "^125 .*must exist in the caller's user namespace; pick one with --host-uid"
+
 # --- identity, directory, environment --------------------------------------
 want_uid=$(id -u); is_root && want_uid=65532
 out=$(SECRET_TOKEN=s3cr3t "$TASKJAIL" run "${R[@]}" --setenv GIVEN=yes -- /bin/sh -c \
@@ -195,6 +204,12 @@ out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/sh -c \
 	"ln -s $TJ_WORK/keep link; mkdir -p a/b/c && echo x > a/b/c/f && chmod 000 a/b a; pwd" 2>&1)
 check_not "a tree with a symlink out and a mode-000 directory is removed" test -e "$out"
 is "... the symlink's target is untouched" "$(cat "$TJ_WORK/keep")" keep
+
+# --- timeout, signals ------------------------------------------------------
+out=$(tj "${R[@]}" --timeout 0.5 -- /bin/sleep 30 2>&1); rc=$?
+is "restricted: --timeout stops the runner: 124" "$rc" 124
+out=$(tj "${R[@]}" -- /bin/sh -c 'kill -TERM $$; sleep 5' 2>&1); rc=$?
+is "restricted: the runner's death by signal is 128+N" "$rc" 143
 
 # --- what restricted cannot do -----------------------------------------------
 out=$(tj "${R[@]}" --bind-ro "$TJ_WORK:/data" -- /bin/true 2>&1); rc=$?
