@@ -520,6 +520,7 @@ static int prepare_restricted(struct tj_sandbox *sb, struct tj_error *err)
 	if (cfg->log_denials)
 		fprintf(stderr, "taskjail: warning: restricted tier: denials are not logged (no guard process to "
 			"receive them)\n");
+	sb->limits.nproc_per_uid = true;
 	if ((r = restricted_prepare(cfg, sb->outer_uid, sb->outer_gid, &sb->rs, err)) < 0 ||
 	    (r = restricted_env(cfg, &sb->envp, sb->rs.tmpdir, err)) < 0)
 		return r;

@@ -205,6 +205,10 @@ out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/sh -c \
 check_not "a tree with a symlink out and a mode-000 directory is removed" test -e "$out"
 is "... the symlink's target is untouched" "$(cat "$TJ_WORK/keep")" keep
 
+out=$(tj "${R[@]}" --pids 64 --log-fd 3 -- /bin/true 3>&1 2>&1)
+like "restricted: a pids limit is a cgroup, or an rlimit that says it counts the whole uid" \
+	"$(start_event "$out")" '"pids":\{"max":64,"enforced_by":("cgroup-v[12]","scope":"sandbox"|"rlimit","scope":"uid")\}'
+
 # --- timeout, signals ------------------------------------------------------
 out=$(tj "${R[@]}" --timeout 0.5 -- /bin/sleep 30 2>&1); rc=$?
 is "restricted: --timeout stops the runner: 124" "$rc" 124
