@@ -61,6 +61,16 @@ int caps_drop_all(struct tj_error *err)
 	return caps_limit(-1, err);
 }
 
+int caps_clear(struct tj_error *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return tj_error_set(err, errno, "clear ambient capabilities");
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { 0 };
+	if (sys_capset(d) < 0)
+		return tj_error_set(err, errno, "clear effective/permitted/inheritable capabilities");
+	return 0;
+}
+
 int caps_raise(int cap, bool on)
 {
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];

@@ -18,3 +18,7 @@ int caps_limit(int keep, struct tj_error *err);
 /* Raises (on) or lowers a permitted capability in the effective set.
  * Returns 0 or -errno. */
 int caps_raise(int cap, bool on);
+
+/* Clears ambient, effective, permitted and inheritable: what a process
+ * without CAP_SETPCAP can do (securebits and the bounding set need it). */
+int caps_clear(struct tj_error *err);

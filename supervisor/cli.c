@@ -31,6 +31,10 @@ const char cli_usage_text[] =
 	"  --proc-guard strict|namespace\n"
 	"                        /proc guard: refuse environ and mount tables of every\n"
 	"                        pid by any path (strict), or pid namespace + masks only\n"
+	"  --tier full|auto|restricted\n"
+	"                        full: namespaces, else exit 125 (default); auto:\n"
+	"                        the restricted tier when namespaces are refused;\n"
+	"                        restricted: no namespaces, Landlock (see README)\n"
 	"  --workdir DIR         working directory inside the sandbox (default /)\n"
 	"  --host-uid UID        root callers: host uid/gid that sandbox uid 65532\n"
 	"                        maps to (default 65532; 0 is refused)\n"
@@ -68,7 +72,7 @@ void cli_print_usage(FILE *f)
 /* Options that take a value; all are "--name VALUE" or "--name=VALUE". */
 static const char *const valued[] = {
 	"--profile", "--setenv", "--bind-ro", "--bind-rw", "--tmpfs-size",
-	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard",
+	"--net", "--workdir", "--host-uid", "--log-fd", "--log-file", "--seccomp", "--proc-guard", "--tier",
 	"--launcher-config", "--runner-type", "--health-addr", "--timeout", "--kill-after",
 	"--memory", "--pids", "--cpu",
 };

@@ -12,6 +12,9 @@
 
 enum tj_net_mode { TJ_NET_NONE = 0, TJ_NET_HOST, TJ_NET_RELAY };
 enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT };
+/* full: namespaces or exit 125; auto: full, else restricted when creating
+ * the namespaces is refused; restricted: Landlock, no namespaces (README). */
+enum tj_tier { TJ_TIER_FULL = 0, TJ_TIER_AUTO, TJ_TIER_RESTRICTED };
 
 struct tj_bind {
 	char *src;     /* host path (absolute) */
@@ -84,6 +87,7 @@ struct tj_config {
 	char *policy_path;     /* its file, found by config_resolve(); NULL: none */
 	bool log_denials;
 	enum tj_proc_guard proc_guard;
+	enum tj_tier tier;     /* profile "tier", --tier */
 
 	struct tj_relay_port *relay_ports;
 	size_t n_relay_ports;
@@ -142,6 +146,7 @@ int config_load_profile(const char *path, struct tj_config *cfg,
  * line and the event log all spell them from these. */
 extern const char *const config_net_names[3];
 extern const char *const config_proc_guard_names[2];
+extern const char *const config_tier_names[3];
 /* Index of v in names, or -1. */
 int config_name_index(const char *const *names, size_t n, const char *v);
 

@@ -9,6 +9,7 @@
 #include "tj_limits.h"
 
 struct tj_seccomp;
+struct tj_restricted;
 
 struct init_plan {
 	const struct tj_config *cfg;
@@ -20,6 +21,7 @@ struct init_plan {
 	const struct tj_limits *limits; /* rlimit fallbacks for the runner */
 	char **scrub_argv;              /* the supervisor's original argv/envp: */
 	char **scrub_envp;              /* init zeroes them so /proc/1 shows nothing */
+	const struct tj_restricted *restricted; /* restricted tier: no init, see runner.h */
 };
 
 /* Signals the supervisor forwards to init, and init to the runner. */

@@ -407,9 +407,11 @@ void limits_json(const struct tj_limits *l, char *buf, size_t size)
 		else if (l->max[i])
 			snprintf(max, sizeof(max), "%llu", (unsigned long long)l->max[i]);
 		/* What the limit applies to: an rlimit on memory bounds each
-		 * process, not the sandbox. */
+		 * process, not the sandbox; RLIMIT_NPROC without a user
+		 * namespace counts every process of the host uid. */
 		const char *scope = l->by[i] == LIMITS_BY_NONE ? "none"
 				    : l->by[i] == LIMITS_BY_RLIMIT && i == LIMITS_MEMORY ? "process"
+				    : l->by[i] == LIMITS_BY_RLIMIT && l->nproc_per_uid ? "uid"
 				    : "sandbox";
 		o += (size_t)snprintf(buf + o, size - o, "%s\"%s\":{\"max\":%s,\"enforced_by\":\"%s\",\"scope\":\"%s\"}",
 				      i ? "," : "", limits_res_names[i], max, limits_by_names[l->by[i]], scope);

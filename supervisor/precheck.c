@@ -54,9 +54,9 @@ int precheck_command(const struct tj_config *cfg, struct tj_error *err)
 	const struct tj_bind *b = NULL;
 	size_t n = longest_bind(cfg, p, &b);
 	/* /tmp is mounted after the binds: one below it is covered by the
-	 * tmpfs unless /tmp itself is a bind. */
+	 * tmpfs unless /tmp itself is a bind (no mounts in the restricted tier). */
 	const struct tj_bind *tmp = NULL;
-	if (n > 4 && strncmp(p, "/tmp/", 5) == 0 && longest_bind(cfg, "/tmp", &tmp) == 0)
+	if (n > 4 && cfg->tier != TJ_TIER_RESTRICTED && strncmp(p, "/tmp/", 5) == 0 && longest_bind(cfg, "/tmp", &tmp) == 0)
 		n = 0;
 	if (n == 0) {
 		if (strncmp(p, "/dev/", 5) == 0 || strncmp(p, "/proc/", 6) == 0)

@@ -164,6 +164,15 @@ static int key_proc_guard(struct json_reader *p, const cJSON *e, struct tj_confi
 	return r;
 }
 
+static int key_tier(struct json_reader *p, const cJSON *e, struct tj_config *cfg)
+{
+	int v;
+	int r = get_enum(p, e, config_tier_names, ELEMENTSOF(config_tier_names), &v);
+	if (r == 0)
+		cfg->tier = (enum tj_tier)v;
+	return r;
+}
+
 static int key_workdir(struct json_reader *p, const cJSON *e, struct tj_config *cfg)
 {
 	return json_get_abs_path(p, e, &cfg->workdir);
@@ -389,6 +398,7 @@ static const struct {
 	{ "binds", key_binds },        { "tmpfs_size", key_tmpfs_size },
 	{ "tmp_exec", key_tmp_exec },  { "net", key_net },
 	{ "proc_guard", key_proc_guard }, { "workdir", key_workdir },
+	{ "tier", key_tier },
 	{ "hostname", key_hostname },  { "seccomp", key_seccomp },
 	{ "log_denials", key_log_denials }, { "host_uid", key_host_uid },
 	{ "env", key_env },            { "env_allow", key_env_allow },

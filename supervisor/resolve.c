@@ -66,6 +66,15 @@ static int opt_proc_guard(struct tj_config *cfg, const struct tj_opt *o, struct 
 	return 0;
 }
 
+static int opt_tier(struct tj_config *cfg, const struct tj_opt *o, struct tj_error *err)
+{
+	int i = config_name_index(config_tier_names, ELEMENTSOF(config_tier_names), o->value);
+	if (i < 0)
+		return tj_error_setx(err, EINVAL, "--tier '%s': expected full, auto or restricted", o->value);
+	cfg->tier = (enum tj_tier)i;
+	return 0;
+}
+
 static int opt_net(struct tj_config *cfg, const struct tj_opt *o, struct tj_error *err)
 {
 	int i = config_name_index(config_net_names, ELEMENTSOF(config_net_names), o->value);
@@ -176,6 +185,7 @@ static const struct {
 	{ "--setenv", opt_setenv },         { "--bind-ro", opt_bind },
 	{ "--bind-rw", opt_bind },          { "--tmpfs-size", opt_tmpfs_size },
 	{ "--proc-guard", opt_proc_guard }, { "--net", opt_net },
+	{ "--tier", opt_tier },
 	{ "--workdir", opt_workdir },       { "--host-uid", opt_host_uid },
 	{ "--log-fd", opt_log_fd },         { "--log-file", opt_log_file },
 	{ "--seccomp", opt_seccomp },       { "--timeout", opt_timeout },

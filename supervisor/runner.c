@@ -15,11 +15,13 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 
 #include "caps.h"
 #include "env.h"
 #include "proto.h"
+#include "restricted.h"
 #include "seccomp.h"
 #include "shield.h"
 #include "util.h"
@@ -109,6 +111,37 @@ static int install_filters(const struct init_plan *p, int listener_sock, struct 
 	return 0;
 }
 
+/* A root caller's runner becomes the configured unprivileged host ids
+ * (there is no user namespace to map it): root without capabilities still
+ * owns every root-owned file. Capabilities are kept across the switch only
+ * to drop the bounding set next (that needs CAP_SETPCAP). */
+static int drop_root(const struct tj_config *cfg, struct tj_error *err)
+{
+	if (geteuid() != 0)
+		return 0;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "PR_SET_KEEPCAPS");
+	if (setresgid(cfg->host_gid, cfg->host_gid, cfg->host_gid) < 0)
+		return tj_error_set(err, errno, "setresgid(%u)", (unsigned)cfg->host_gid);
+	if (setresuid(cfg->host_uid, cfg->host_uid, cfg->host_uid) < 0)
+		return tj_error_set(err, errno, "setresuid(%u)", (unsigned)cfg->host_uid);
+	int r = caps_raise(CAP_SETPCAP, true);
+	if (r < 0)
+		return tj_error_set(err, -r, "raise CAP_SETPCAP to drop the bounding set");
+	return 0;
+}
+
+/* Every capability: all of caps_drop_all when we hold CAP_SETPCAP (root
+ * callers, after drop_root). An unprivileged caller has nothing to drop in
+ * the bounding set that it could use: with no_new_privs no execve grants a
+ * capability (file capabilities and set-uid bits are ignored). */
+static int drop_caps_restricted(struct tj_error *err)
+{
+	if (caps_raise(CAP_SETPCAP, true) == 0)
+		return caps_drop_all(err);
+	return caps_clear(err);
+}
+
 static int exec_search(const char *file, char *const argv[], char *const envp[])
 {
 	if (strchr(file, '/')) {
@@ -151,6 +184,41 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    install_filters(p, listener_sock, &err) < 0)
+		init_fail(p, &err);
+
+	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
+	tj_error_set(&err, e, "exec %s", cfg->argv[0]);
+	proto_fail(p->sync_fd, util_exit_code_from_exec_errno(e), &err);
+}
+
+void runner_restricted_main(const struct init_plan *p)
+{
+	const struct tj_config *cfg = p->cfg;
+	struct tj_error err = { 0 };
+	struct proto_msg m;
+	int fd;
+
+	/* The supervisor attaches us to the cgroups first; EOF: it is gone. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (proto_recv(p->sync_fd, &m, &fd, 0) <= 0 || m.type != PROTO_GO)
+		_exit(TJ_EXIT_SETUP);
+	if (fd >= 0)
+		close(fd);
+	close(p->factory_fd);
+	reset_signals();
+	if (new_session(&err) < 0 ||
+	    set_rlimits(p, &err) < 0)
+		init_fail(p, &err);
+	if (chdir(p->restricted->tmpdir) < 0) {
+		tj_error_set(&err, errno, "chdir %s", p->restricted->tmpdir);
+		init_fail(p, &err);
+	}
+	if (cloexec_all(&err) < 0 ||
+	    drop_root(cfg, &err) < 0 ||
+	    drop_caps_restricted(&err) < 0 ||
+	    no_new_privs(&err) < 0 ||
+	    restricted_enter(p->restricted, &err) < 0 ||
+	    install_filters(p, -1, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);

@@ -7,3 +7,9 @@
 /* listener_sock: where the seccomp listener goes to the guard, or -1
  * without one. Never returns: execve, or the error to the supervisor. */
 __attribute__((noreturn)) void runner_main(const struct init_plan *p, int listener_sock);
+
+/* The restricted tier (restricted.h): forked by the supervisor itself, no
+ * namespaces, no init, no guard. Waits for GO, then the steps above with
+ * the private directory as cwd, a root caller's switch to the host ids,
+ * and Landlock before the filters. */
+__attribute__((noreturn)) void runner_restricted_main(const struct init_plan *p);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "seccomp.h"
 #include "relay.h"
+#include "runner.h"
 #include "procguard/procguard.h"
 #include "unotify.h"
 #include "userns.h"
@@ -252,21 +254,30 @@ static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
 static void log_start(const struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
-	char prof[512], cmd[1024], pol[512], lim[512];
+	char prof[512], cmd[1024], pol[512], lim[512], ll[128] = "";
 	limits_json(&sb->limits, lim, sizeof(lim));
 	util_json_escape(prof, sizeof(prof), cfg->profile_name ? cfg->profile_name : "");
 	util_json_escape(cmd, sizeof(cmd), cfg->argv[0]);
 	/* "none" only ever appears when asked for explicitly. */
 	util_json_escape(pol, sizeof(pol), cfg->seccomp ? cfg->seccomp : TJ_DEFAULT_POLICY);
+	const char *ns = cfg->net == TJ_NET_HOST ? "\"user\",\"pid\",\"mnt\",\"ipc\",\"uts\",\"cgroup\""
+						 : "\"user\",\"pid\",\"mnt\",\"net\",\"ipc\",\"uts\",\"cgroup\"";
+	unsigned host_uid = (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid());
+	if (sb->restricted) {
+		/* No user namespace: the runner's uid is the host's. */
+		ns = "";
+		snprintf(ll, sizeof(ll), ",\"landlock\":{\"abi\":%d,\"net\":%s,\"scoped\":%s}",
+			 sb->rs.abi, sb->rs.net_rules ? "true" : "false", sb->rs.scoped ? "true" : "false");
+	}
 	log_event(sb->log_fd,
 		  "\"event\":\"start\",\"schema\":%d,\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
-		  "\"pid\":%d,\"namespaces\":[\"user\",\"pid\",\"mnt\",%s\"ipc\",\"uts\",\"cgroup\"],"
-		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"full\","
+		  "\"pid\":%d,\"namespaces\":[%s],"
+		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"%s\"%s,"
 		  "\"seccomp\":\"%s\",\"log_denials\":%s,\"limits\":{%s}",
-		  LOG_SCHEMA_VERSION, TJ_VERSION, prof, cmd, (int)sb->pid, cfg->net == TJ_NET_HOST ? "" : "\"net\",",
-		  config_net_names[cfg->net], TJ_SANDBOX_UID,
-		  (unsigned)(geteuid() == 0 ? cfg->host_uid : geteuid()), pol,
-		  sb->seccomp && cfg->log_denials ? "true" : "false", lim);
+		  LOG_SCHEMA_VERSION, TJ_VERSION, prof, cmd, (int)sb->pid, ns,
+		  config_net_names[cfg->net], sb->restricted ? host_uid : TJ_SANDBOX_UID,
+		  host_uid, sb->restricted ? "restricted" : "full", ll, pol,
+		  sb->seccomp && cfg->log_denials && !sb->restricted ? "true" : "false", lim);
 }
 
 /* Parses and compiles the policy before clone, so the runner only loads
@@ -275,7 +286,10 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct tj_config *cfg = sb->cfg;
 	const char *path = cfg->policy_path; /* found by config_resolve() */
-	bool strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT;
+	/* The restricted tier has no guard to answer a listener: the policy
+	 * alone, its denials unlogged (Landlock keeps /proc unreadable). */
+	bool strict = cfg->proc_guard == TJ_PROC_GUARD_STRICT && !sb->restricted;
+	bool log_denials = cfg->log_denials && !sb->restricted;
 
 	/* No policy, but the /proc guard still needs its filter: an
 	 * allow-all base with the guard's rules. */
@@ -286,7 +300,7 @@ static int prepare_seccomp(struct tj_sandbox *sb, struct tj_error *err)
 	 * logged denials share it (procguard's rules win for their syscalls). */
 	_cleanup_free_ char *cache = seccomp_cache_dir();
 	struct tj_seccomp_opts o = {
-		.log_denials = cfg->log_denials,
+		.log_denials = log_denials,
 		.extra_rules = strict ? procguard_add_rules : NULL,
 		.extra_data = (void *)&cfg->log_denials,
 		.extra_id = PROCGUARD_RULES_ID,
@@ -391,6 +405,24 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The restricted tier: the runner is the supervisor's own child. */
+static int spawn_restricted(struct tj_sandbox *sb, const struct init_plan *plan, struct tj_error *err)
+{
+	fflush(NULL);
+	sb->pid = clone_sandbox(0, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
+	if (sb->pid < 0)
+		return tj_error_set(err, errno, "fork the runner");
+	if (sb->pid == 0) {
+		close(sb->sync_sv);
+		close(sb->factory_sv);
+		close(sb->sigfd);
+		runner_restricted_main(plan);
+	}
+	close_fd(&sb->sync_child);
+	close_fd(&sb->factory_child);
+	return 0;
+}
+
 static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct init_plan plan = {
@@ -399,7 +431,10 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		.events_fd = sb->events_child,
 		.seccomp = sb->seccomp, .limits = &sb->limits,
 		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
+		.restricted = &sb->rs,
 	};
+	if (sb->restricted)
+		return spawn_restricted(sb, &plan, err);
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	if (sb->cfg->net != TJ_NET_HOST)
@@ -409,8 +444,10 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
 	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
-	if (sb->pid < 0)
+	if (sb->pid < 0) {
+		sb->ns_refused = restricted_ns_refused(errno);
 		return userns_diagnose_clone(errno, err);
+	}
 	if (sb->pid == 0)
 		become_init(sb, &plan);
 	close_fd(&sb->sync_child);
@@ -466,6 +503,26 @@ static int start_relay(struct tj_sandbox *sb, struct tj_error *err)
 	return r;
 }
 
+/* The restricted tier's setup in the supervisor: the private directory and
+ * the Landlock ruleset; the supervisor itself becomes non-dumpable (the
+ * runner has its uid: its /proc/PID/environ and memory become root's) and
+ * the subreaper of whatever the runner leaves behind. */
+static int prepare_restricted(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct tj_config *cfg = sb->cfg;
+	int r;
+	if (cfg->log_denials)
+		fprintf(stderr, "taskjail: warning: restricted tier: denials are not logged (no guard process to "
+			"receive them)\n");
+	sb->limits.nproc_per_uid = true;
+	if ((r = restricted_prepare(cfg, sb->outer_uid, sb->outer_gid, &sb->rs, err)) < 0 ||
+	    (r = restricted_env(cfg, &sb->envp, sb->rs.tmpdir, err)) < 0)
+		return r;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "restricted tier: prctl");
+	return 0;
+}
+
 /* Everything up to the clone; nothing of the sandbox exists before it. */
 static int prepare(struct tj_sandbox *sb, struct tj_error *err)
 {
@@ -477,9 +534,12 @@ static int prepare(struct tj_sandbox *sb, struct tj_error *err)
 	    (r = loop_new(&sb->loop, err)) < 0)
 		return r;
 	/* Before clone: a busy health port or an unknown broker fails here. */
-	if (sb->cfg->net == TJ_NET_RELAY && (r = relay_prepare(sb->cfg, &sb->relay, err)) < 0)
+	if (sb->cfg->net == TJ_NET_RELAY && !sb->restricted &&
+	    (r = relay_prepare(sb->cfg, &sb->relay, err)) < 0)
 		return r;
-	return prepare_limits(sb, err);
+	if ((r = prepare_limits(sb, err)) < 0)
+		return r;
+	return sb->restricted ? prepare_restricted(sb, err) : 0;
 }
 
 /* After clone: init waits for GO, and has not forked yet, so everything of
@@ -488,7 +548,7 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 {
 	struct proto_msg go = { .type = PROTO_GO };
 	int r;
-	if ((r = map_ids(sb, err)) < 0)
+	if (!sb->restricted && (r = map_ids(sb, err)) < 0)
 		return r;
 	fault_point("mapped");
 	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)
@@ -556,6 +616,15 @@ static int wait_and_report(struct tj_sandbox *sb)
 
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb->pidfd, &si, WEXITED);
+	if (sb->restricted) {
+		/* No init to report: the runner's own status. */
+		if (!sb->have_error && !sb->have_exit) {
+			sb->have_exit = true;
+			sb->wstatus = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8
+				    : si.si_code == CLD_DUMPED ? si.si_status | 0x80 : si.si_status;
+		}
+		restricted_kill_leftovers();
+	}
 	/* init sent its last messages before exiting; so did the guard. */
 	if (sb->events_sv >= 0)
 		on_events(sb->loop, sb->events_sv, 0, sb);
@@ -588,6 +657,7 @@ static int wait_and_report(struct tj_sandbox *sb)
 
 static void sandbox_free(struct tj_sandbox *sb)
 {
+	restricted_release(&sb->rs);
 	limits_release(&sb->limits);
 	relay_free(sb->relay); /* the relays end with the sandbox */
 	loop_free(sb->loop);
@@ -604,34 +674,78 @@ static void sandbox_free(struct tj_sandbox *sb)
 	env_free(sb->envp);
 }
 
-int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
-		int log_fd, int *exit_code, struct tj_error *err)
+static int run_tier(struct tj_sandbox *sb, int *exit_code, struct tj_error *err)
 {
-	struct tj_sandbox sb = {
+	int r;
+	sb->t_start_ns = util_now_ns();
+	r = env_build(sb->cfg, environ, &sb->envp, err);
+	if (r < 0)
+		return r;
+	if ((r = prepare(sb, err)) < 0)
+		return r;
+	fault_point("prepared");
+	if ((r = spawn_init(sb, err)) < 0)
+		return r;
+	fault_point("cloned");
+	if ((r = start(sb, err)) < 0) {
+		kill_sandbox(sb);
+		return r;
+	}
+	*exit_code = wait_and_report(sb);
+	return 0;
+}
+
+static void sandbox_init(struct tj_sandbox *sb, const struct tj_config *cfg, bool restricted,
+			 char **scrub_argv, char **scrub_envp, int log_fd)
+{
+	*sb = (struct tj_sandbox){
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
 		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
 		.timerfd = -1, .limits = { .v2_fd = -1 },
+		.restricted = restricted, .rs = { .ruleset_fd = -1 },
 	};
-	int r;
+}
 
-	sb.t_start_ns = util_now_ns();
-	r = env_build(cfg, environ, &sb.envp, err);
-	if (r < 0)
-		return r;
-	if ((r = prepare(&sb, err)) < 0)
-		goto out;
-	fault_point("prepared");
-	if ((r = spawn_init(&sb, err)) < 0)
-		goto out;
-	fault_point("cloned");
-	if ((r = start(&sb, err)) < 0) {
-		kill_sandbox(&sb);
-		goto out;
+/* The host refused the namespaces: say what is likely in the way when this
+ * process already runs under a seccomp filter (a container's profile). */
+static void explain_refusal(struct tj_error *err)
+{
+	char status[4096] = "";
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, status, sizeof(status) - 1);
+		status[n > 0 ? n : 0] = '\0';
+		close(fd);
 	}
-	*exit_code = wait_and_report(&sb);
-	r = 0;
-out:
+	size_t l = strlen(err->msg);
+	if (strstr(status, "\nSeccomp:\t2"))
+		l += (size_t)snprintf(err->msg + l, sizeof(err->msg) - l,
+				      "; taskjail was started under a seccomp filter (Seccomp: 2 in /proc/self/status): "
+				      "the likely cause is a container runtime's seccomp profile");
+	if (l < sizeof(err->msg))
+		snprintf(err->msg + l, sizeof(err->msg) - l,
+			 "; tier full: a profile with \"tier\": \"auto\" (or --tier auto) falls back to the restricted tier");
+}
+
+int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
+		int log_fd, int *exit_code, struct tj_error *err)
+{
+	struct tj_sandbox sb;
+	sandbox_init(&sb, cfg, cfg->tier == TJ_TIER_RESTRICTED, scrub_argv, scrub_envp, log_fd);
+	int r = run_tier(&sb, exit_code, err);
+	if (r < 0 && sb.ns_refused && cfg->tier == TJ_TIER_AUTO) {
+		/* Nothing of the first try is left: no child, no cgroup. */
+		fprintf(stderr, "taskjail: tier auto: %s\n"
+			"taskjail: tier auto: running in the restricted tier instead (no namespaces: Landlock, "
+			"seccomp, rlimits; README says what it does not protect)\n", err->msg);
+		sandbox_free(&sb);
+		sandbox_init(&sb, cfg, true, scrub_argv, scrub_envp, log_fd);
+		*err = (struct tj_error){ 0 };
+		r = run_tier(&sb, exit_code, err);
+	} else if (r < 0 && sb.ns_refused) {
+		explain_refusal(err);
+	}
 	sandbox_free(&sb);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include "tj_limits.h"
 #include "loop.h"
 #include "proto.h"
+#include "restricted.h"
 
 struct tj_seccomp;
 struct tj_relay;
@@ -33,6 +34,10 @@ struct tj_sandbox {
 	struct tj_relay *relay;        /* net relay; NULL otherwise */
 	uid_t outer_uid;               /* the host ids the sandbox's 65532 maps to */
 	gid_t outer_gid;
+
+	bool restricted;               /* the restricted tier (restricted.h): no namespaces */
+	bool ns_refused;               /* clone failed because the host refuses namespaces */
+	struct tj_restricted rs;
 
 	bool have_error;
 	struct proto_msg error;

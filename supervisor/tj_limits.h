@@ -37,6 +37,7 @@ struct tj_limits {
 	int v2_fd;                    /* O_DIRECTORY of the v2 cgroup; -1 */
 	char *v2_dir;
 	bool v2_cloned_into;          /* init was born there (CLONE_INTO_CGROUP) */
+	bool nproc_per_uid;           /* restricted tier: no user ns, RLIMIT_NPROC is per host uid */
 	char *v1_dir[LIMITS_N];       /* v1 cgroups made, per controller */
 	struct tj_rlimit rl[LIMITS_N]; /* fallbacks the runner sets */
 	size_t n_rl;

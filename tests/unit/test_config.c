@@ -164,6 +164,34 @@ static void test_errors(void **s)
 	}
 }
 
+/* "tier": full by default; auto and restricted by name; nothing else. */
+static void test_tier(void **s)
+{
+	(void)s;
+	struct tj_config c;
+	struct tj_error e;
+	static const struct {
+		const char *json;
+		enum tj_tier want;
+	} ok[] = {
+		{ "{}", TJ_TIER_FULL },
+		{ "{\"tier\":\"full\"}", TJ_TIER_FULL },
+		{ "{\"tier\":\"auto\"}", TJ_TIER_AUTO },
+		{ "{\"tier\":\"restricted\"}", TJ_TIER_RESTRICTED },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(parse(ok[i].json, &c, &e), 0);
+		assert_int_equal(c.tier, ok[i].want);
+		config_free(&c);
+	}
+	assert_int_equal(parse("{\"tier\":\"partial\"}", &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "test.json: $.tier: 'partial' is not one of: full, auto, restricted"));
+	config_free(&c);
+	assert_int_equal(parse("{\"tier\":1}", &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "$.tier: expected a string"));
+	config_free(&c);
+}
+
 /* A NUL byte after the value is text after it too (a file of "{}\0..."). */
 static void test_trailing_nul(void **s)
 {
@@ -219,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_full_profile),
 		cmocka_unit_test(test_limits_timeout),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_tier),
 		cmocka_unit_test(test_trailing_nul), cmocka_unit_test(test_env_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

