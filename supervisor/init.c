@@ -115,7 +115,8 @@ static void hide_supervisor(const struct init_plan *p)
 
 /* A root caller's child still has host uid 0 (unmapped here); become 65532,
  * which maps to the unprivileged host id. Changing uids clears the
- * parent-death signal, so set it again. */
+ * parent-death signal and resets "dumpable" to fs.suid_dumpable, so set
+ * both again. */
 static void become_sandbox_user(const struct init_plan *p)
 {
 	struct tj_error err = { 0 };
@@ -124,6 +125,7 @@ static void become_sandbox_user(const struct init_plan *p)
 	if (userns_become_sandbox_user(&err) < 0)
 		init_fail(p, &err);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct pollfd pf = { .fd = p->sync_fd, .events = POLLIN };
 	if (poll(&pf, 1, 0) == 1 && (pf.revents & (POLLHUP | POLLERR)))
 		_exit(TJ_EXIT_SETUP);

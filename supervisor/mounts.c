@@ -303,7 +303,9 @@ static const char *const proc_masked_files[] = {
 	"latency_stats", "timer_stats", "kallsyms", "kpagecount", "kpageflags",
 	"kpagecgroup", "config.gz",
 };
-static const char *const proc_masked_dirs[] = { "acpi", "scsi", "asound", "firmware" };
+static const char *const proc_masked_dirs[] = { "acpi", "scsi", "asound" };
+/* Docker's read-only paths (sysrq-trigger is masked above). */
+static const char *const proc_readonly[] = { "sys", "bus", "fs", "irq" };
 
 /* Each mask is one mount attempt, no access()/stat() first: a name this
  * kernel lacks fails the lookup (ENOENT) and is skipped. */
@@ -328,10 +330,17 @@ static int setup_proc(struct tj_error *err)
 			  "size=0,mode=0555") < 0 && errno != ENOENT && errno != ENOTDIR)
 			return tj_error_set(err, errno, "mask /proc/%s (tmpfs)", proc_masked_dirs[i]);
 	}
-	if (mount(NEWROOT "/proc/sys", NEWROOT "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    mount(NULL, NEWROOT "/proc/sys", NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return tj_error_set(err, errno, "make /proc/sys read-only");
+	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
+		snprintf(p, sizeof(p), NEWROOT "/proc/%s", proc_readonly[i]);
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return tj_error_set(err, errno, "make /proc/%s read-only (bind)", proc_readonly[i]);
+		}
+		if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL) < 0)
+			return tj_error_set(err, errno, "make /proc/%s read-only", proc_readonly[i]);
+	}
 	return 0;
 }
 

@@ -376,11 +376,17 @@ static int inside(int argc, char **argv)
 	REFUSED(try_create("/.taskjail-selftest"), "write to / refused");
 	REFUSED(try_create("/etc/.taskjail-selftest"), "write to /etc refused");
 	REFUSED(open("/etc/shadow", O_RDONLY | O_CLOEXEC), "/etc/shadow not readable");
-	int fd = open("/tmp/.taskjail-selftest", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	result(fd >= 0 && write(fd, "x", 1) == 1, "/tmp is writable", "%s", fd < 0 ? strerrorname_np(errno) : "");
+	/* A new file in the private directory: a fixed name in /tmp would
+	 * follow a link another user planted there (selftest --inside also
+	 * runs bare, as root). */
+	char wfile[sizeof(tmpdir) + 4];
+	snprintf(wfile, sizeof(wfile), "%s/w", tmpdir);
+	int fd = have_dir ? open(wfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
+	result(fd >= 0 && write(fd, "x", 1) == 1, "/tmp is writable", "%s",
+	       !have_dir ? "mkdtemp in /tmp failed" : fd < 0 ? strerrorname_np(errno) : "");
 	if (fd >= 0) {
 		close(fd);
-		unlink("/tmp/.taskjail-selftest");
+		unlink(wfile);
 	}
 	if (seccomp) {
 		REFUSED(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0), "keyctl refused");

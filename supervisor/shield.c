@@ -19,7 +19,10 @@
 #define RET(k) (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k))
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i) + \
 		   (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 0 : 4))
+#define JGE(k, t, f) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), (t), (f))
 #define DENY (SECCOMP_RET_ERRNO | EPERM)
+#define FOREIGN (SECCOMP_RET_ERRNO | ENOSYS)
+#define X32_BIT 0x40000000u /* __X32_SYSCALL_BIT */
 
 /* One block per syscall: "if nr == X: load argument `arg` (low half) and
  * answer DENY when it equals one of vals[] (or, with `deny_other`, when it
@@ -43,9 +46,17 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 {
 	size_t n = 0;
 #ifdef SHIELD_ARCH
+	/* The checks below compare native system call numbers: another ABI
+	 * (i386, x32 on x86_64; a policy may list them as subArchitectures)
+	 * would pass them with its own numbers, so it gets none. */
 	prog[n++] = LD_W(offsetof(struct seccomp_data, arch));
 	prog[n++] = JEQ(SHIELD_ARCH, 1, 0);
-	prog[n++] = RET(SECCOMP_RET_ALLOW); /* the policy kills other ABIs */
+	prog[n++] = RET(FOREIGN);
+#ifdef __x86_64__
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+	prog[n++] = JGE(X32_BIT, 0, 1);
+	prog[n++] = RET(FOREIGN);
+#endif
 	/* prlimit64: only pid 0 (the caller) */
 	static const unsigned zero[] = { 0 };
 	n = block(prog, n, __NR_prlimit64, 0, zero, 1, true);
@@ -80,7 +91,7 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 		prog[n++] = RET(DENY);
 	}
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
-	_Static_assert(3 + 6 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
+	_Static_assert(6 + 6 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
 #else
 	(void)guard;
 	prog[n++] = RET(SECCOMP_RET_ALLOW);

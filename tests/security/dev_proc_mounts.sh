@@ -3,8 +3,8 @@
 # /dev and the /proc masks, as the sandbox sees them, for every shipped
 # profile: the six device nodes are binds with nosuid and noexec (not
 # nodev: they are devices), the /dev tmpfs is read-only, each of Docker's
-# masked /proc files that this kernel has is covered, /proc/sys is
-# read-only. mounts.c sets the nodes' flags with one recursive
+# masked /proc files that this kernel has is covered, /proc/sys, bus, fs
+# and irq are read-only (Docker's readonlyPaths). mounts.c sets the nodes' flags with one recursive
 # mount_setattr and tries each mask without checking first; this pins the
 # result. The attacks are shown working on the host / under plain unshare.
 . "$TJ_SRC/tests/lib.sh"
@@ -34,7 +34,7 @@ fi
 # The masked names a fresh procfs has on this kernel (mounts.c's list).
 masks=""
 for n in kcore keys timer_list sched_debug sysrq-trigger latency_stats timer_stats kallsyms \
-	kpagecount kpageflags kpagecgroup config.gz acpi scsi asound firmware; do
+	kpagecount kpageflags kpagecgroup config.gz acpi scsi asound; do
 	[ -e "/proc/$n" ] && masks="$masks $n"
 done
 
@@ -49,8 +49,11 @@ for n in null zero full random urandom tty; do
 done
 o=$(opt /dev)
 case ",$o," in *,ro,*nosuid*noexec*) ;; *) echo "/dev: $o"; fail=1;; esac
-o=$(opt /proc/sys)
-case ",$o," in *,ro,*) ;; *) echo "/proc/sys: $o"; fail=1;; esac
+for d in sys bus fs irq; do
+	[ -d /proc/$d ] || continue
+	o=$(opt /proc/$d)
+	case ",$o," in *,ro,*) ;; *) echo "/proc/$d not read-only: $o"; fail=1;; esac
+done
 for n in $1; do
 	[ -n "$(opt /proc/$n)" ] || { echo "/proc/$n not masked"; fail=1; }
 	if [ -f /proc/$n ] && [ "$(head -c 1 /proc/$n 2>/dev/null | wc -c)" != 0 ]; then
@@ -68,7 +71,7 @@ for prof in minimal python node; do
 p = json.load(open(sys.argv[1])); p["proc_guard"] = "namespace"
 json.dump(p, open(sys.argv[2], "w"))' "$TJ_SRC/profiles/$prof.json" "$TJ_WORK/$prof-ns.json"
 	out=$(tj --profile "$TJ_WORK/$prof-ns.json" -- /bin/sh -c "$inside" _ "$masks" 2>&1)
-	is "profile $prof (namespace guard): /dev nodes nosuid,noexec, /dev ro, /proc masks ($masks ), /proc/sys ro" "$out" "ALL OK"
+	is "profile $prof (namespace guard): /dev nodes nosuid,noexec, /dev ro, /proc masks ($masks ), /proc/{sys,bus,fs,irq} ro" "$out" "ALL OK"
 	out=$(tj --profile "$prof" --bind-ro "$PY:$PY" -- "$PY" -c "$xmap" 2>&1)
 	like "profile $prof: PROT_EXEC mapping of /dev/zero is refused (noexec)" "$out" "xmap refused 1"
 done
