@@ -34,19 +34,19 @@ static void fix_seccomp(const struct diag_facts *h, struct diag_finding *f)
 	case DIAG_KUBERNETES:
 		SET(f, fix, "give the container a Localhost seccomp profile that allows namespace creation: "
 		    "securityContext.seccompProfile: {type: Localhost, localhostProfile: taskjail-pod-seccomp.json}, "
-		    "the file made by deploy/make-pod-seccomp.sh and installed in the kubelet's seccomp directory "
+		    "deploy/kubernetes/taskjail-pod-seccomp.json installed in the kubelet's seccomp directory "
 		    "(RuntimeDefault refuses clone with namespace flags and unshare)");
 		break;
 	case DIAG_DOCKER:
 	case DIAG_PODMAN:
-		SET(f, fix, "%s run --security-opt seccomp=taskjail-pod-seccomp.json ..., the file made by "
-		    "deploy/make-pod-seccomp.sh (the default profile refuses clone with namespace flags and unshare)",
+		SET(f, fix, "%s run --security-opt seccomp=taskjail-pod-seccomp.json ..., the file "
+		    "deploy/kubernetes/taskjail-pod-seccomp.json (the default profile refuses clone with namespace flags and unshare)",
 		    h->container == DIAG_DOCKER ? "docker" : "podman");
 		break;
 	default:
 		SET(f, fix, "allow clone, clone3 and unshare with namespace flags in the seccomp filter of whatever "
 		    "starts taskjail (a systemd unit's SystemCallFilter=/RestrictNamespaces=, a container runtime's "
-		    "profile: deploy/make-pod-seccomp.sh lists the syscalls)");
+		    "profile: deploy/kubernetes/taskjail-pod-seccomp.json lists the syscalls)");
 	}
 }
 
