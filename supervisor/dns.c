@@ -85,9 +85,9 @@ static bool next_line(const char **p, const char *end, const char *comment, cons
 	const char *e = nl ? nl : end;
 	*ls = *p;
 	*le = *ls;
-	while (*le < e && !strchr(comment, **le))
+	while (*le < e && **le && !strchr(comment, **le))
 		(*le)++;
-	if (memchr(*ls, '\0', (size_t)(*le - *ls))) /* binary junk: nothing on this line */
+	if (*le < e && !**le) /* a NUL: binary junk, nothing on this line */
 		*le = *ls;
 	*p = nl ? nl + 1 : end;
 	return true;
