@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The pure half of the relay's host-name resolver (resolver.c does the
  * I/O): /etc/hosts and /etc/resolv.conf parsing, the search-list order,
- * DNS A/AAAA query building and answer parsing. A static binary cannot use
- * glibc's getaddrinfo for names (it dlopens NSS modules at run time), and
- * what n8n's broker needs in Kubernetes is a service name answered by
- * /etc/hosts or the cluster DNS. All input here is untrusted: every read
+ * DNS A/AAAA query building and answer parsing. What n8n's broker needs in
+ * Kubernetes is a service name answered by /etc/hosts or the cluster DNS;
+ * see resolver.h for why not getaddrinfo. All input here is untrusted: every read
  * is bounds-checked, name compression pointers may only point backwards. */
 #pragma once
 #include <stdbool.h>
