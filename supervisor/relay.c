@@ -404,8 +404,9 @@ static void on_accept(struct tj_loop *l, int fd, uint32_t events, void *data)
 
 /* ---- setup -------------------------------------------------------------- */
 
-/* Names through resolver.c (hosts, then DNS), not getaddrinfo: a static
- * binary's getaddrinfo needs glibc's NSS modules at run time. */
+/* Names through resolver.c (hosts, then DNS), not getaddrinfo: in the
+ * static binary getaddrinfo would dlopen the host's NSS modules (resolver.h).
+ * Addresses are tried in the order given (/etc/hosts order; DNS: A first). */
 static int resolve(const char *host, uint16_t port, struct target *out, size_t max, size_t *n,
 		   struct tj_error *err)
 {
