@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdbool.h>
@@ -15,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "resolver.h"
 #include "util.h"
 
 #define RELAY_MAX_TARGETS 8
@@ -404,32 +404,35 @@ static void on_accept(struct tj_loop *l, int fd, uint32_t events, void *data)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int resolve(const char *host, uint16_t port, bool passive, struct target *out,
-		   size_t max, size_t *n, struct tj_error *err)
+/* Names through resolver.c (hosts, then DNS), not getaddrinfo: in the
+ * static binary getaddrinfo would dlopen the host's NSS modules (resolver.h).
+ * Addresses are tried in the order given (/etc/hosts order; DNS: A first). */
+static int resolve(const char *host, uint16_t port, struct target *out, size_t max, size_t *n,
+		   struct tj_error *err)
 {
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0),
-	};
-	struct addrinfo *res = NULL;
-	char ps[8];
-	snprintf(ps, sizeof(ps), "%u", port);
-	int g = getaddrinfo(host, ps, &hints, &res);
-	if (g != 0)
-		return tj_error_setx(err, g == EAI_SYSTEM ? errno : EHOSTUNREACH,
-				     "resolve %s: %s", host, gai_strerror(g));
+	struct dns_addr a[RELAY_MAX_TARGETS];
+	size_t na = 0;
+	int r = resolver_lookup(host, a, max < RELAY_MAX_TARGETS ? max : RELAY_MAX_TARGETS, &na, err);
+	if (r < 0)
+		return r;
 	*n = 0;
-	for (struct addrinfo *a = res; a && *n < max; a = a->ai_next) {
-		if (a->ai_addrlen > sizeof(out[0].ss))
-			continue;
-		memcpy(&out[*n].ss, a->ai_addr, a->ai_addrlen);
-		out[*n].len = a->ai_addrlen;
-		(*n)++;
+	for (size_t i = 0; i < na; i++) {
+		struct target *t = &out[(*n)++];
+		memset(t, 0, sizeof(*t));
+		if (a[i].family == AF_INET) {
+			struct sockaddr_in *in = (struct sockaddr_in *)&t->ss;
+			in->sin_family = AF_INET;
+			in->sin_port = htons(port);
+			memcpy(&in->sin_addr, a[i].a, 4);
+			t->len = sizeof(*in);
+		} else {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&t->ss;
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons(port);
+			memcpy(&in6->sin6_addr, a[i].a, 16);
+			t->len = sizeof(*in6);
+		}
 	}
-	freeaddrinfo(res);
-	if (*n == 0)
-		return tj_error_setx(err, EHOSTUNREACH, "resolve %s: no usable address", host);
 	return 0;
 }
 
@@ -483,7 +486,7 @@ int relay_prepare(const struct tj_config *cfg, struct tj_relay **out, struct tj_
 		if (p->inbound) {
 			struct target t;
 			size_t n;
-			ret = resolve(p->host_addr, p->host_port, true, &t, 1, &n, err);
+			ret = resolve(p->host_addr, p->host_port, &t, 1, &n, err);
 			if (ret < 0) {
 				tj_error_wrap(err, "relay %s", lis->what);
 				break;
@@ -498,7 +501,7 @@ int relay_prepare(const struct tj_config *cfg, struct tj_relay **out, struct tj_
 			loopback4(&lis->targets[0], p->sandbox_port);
 			lis->n_targets = 1;
 		} else {
-			ret = resolve(p->host_addr, p->host_port, false, lis->targets,
+			ret = resolve(p->host_addr, p->host_port, lis->targets,
 				      RELAY_MAX_TARGETS, &lis->n_targets, err);
 			if (ret < 0) {
 				tj_error_wrap(err, "relay %s", lis->what);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The whole test suite, as CI runs it: installs the dependencies (as root),
-# builds taskjail twice (release-like, and with ASan+UBSan), runs every
+# builds taskjail (release-like, with ASan+UBSan, fully static), runs every
 # suite (unit, integration and security as root and as an unprivileged
-# user, e2e) and ends with "N passed, N failed, N skipped".
+# user, e2e; a smoke set on the static binary) and ends with
+# "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
 src=$PWD
@@ -46,6 +47,21 @@ if build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=
 else
 	echo "not ok - sanitizer build failed"
 	failed_build build-asan
+fi
+
+# The static binary (-Dstatic=true, what operators install): the smoke
+# tests, the relay, and the resolver in a root without shared objects.
+if build build-static -Dstatic=true; then
+	meson test -C build-static --no-rebuild --print-errorlogs --num-processes 1 \
+		unit/test_dns integration/basics.sh-root integration/basics.sh-user \
+		integration/n8n_relay.sh-root integration/n8n_relay.sh-user \
+		integration/static_resolve.sh-root integration/static_resolve.sh-user \
+		>build-static/test.out 2>&1
+	tail -n 12 build-static/test.out
+	logs+=(build-static/meson-logs/testlog.json)
+else
+	echo "not ok - static build failed"
+	failed_build build-static
 fi
 
 # The parsers' libFuzzer targets, 30 s each (clang, ASan+UBSan), over a

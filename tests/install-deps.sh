@@ -3,18 +3,20 @@
 # Installs everything taskjail needs to build and test on Debian 12, as root.
 # Idempotent; prints nothing when all is there already.
 set -eu
-pkgs=(meson ninja-build pkg-config gcc clang
-      libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
-      util-linux procps iproute2 bubblewrap strace curl)
-# tests/integration/ci_docs.sh parses the CI examples of docs/ci-selftest.md.
-pkgs+=(python3-yaml)
+# libc6-dev, libseccomp-dev and libcap-dev hold the .a files of the static
+# build; dpkg-dev (dpkg-source) unpacks cJSON's source package for it;
+# binutils (readelf) tells the tests a static binary from a dynamic one.
+pkgs=(meson ninja-build pkg-config gcc clang binutils dpkg-dev
+      libc6-dev libseccomp-dev libcap-dev libcjson-dev libcmocka-dev
+      util-linux procps iproute2 bubblewrap strace curl python3)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
 # The Debian package test (tests/package/deb.sh: dpkg-buildpackage with
-# debhelper) and the deploy/ manifest checks (python3-yaml).
+# debhelper) and the deploy/ manifest checks and tests/integration/ci_docs.sh
+# (python3-yaml).
 for p in debhelper dpkg-dev fakeroot python3-yaml; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
@@ -47,3 +49,8 @@ if [ ! -f "$fx/docker-default.json" ] || [ ! -f "$fx/podman-default.json" ]; the
 	chmod -R a+rX "$fx"
 	rm -rf "$t"
 fi
+
+# cJSON's source for -Dstatic=true (Debian ships no libcjson.a): Debian's
+# source package through a private deb-src list, see the script.
+bash "$(dirname "$0")/../subprojects/cjson/fetch.sh" >/dev/null ||
+	{ echo "taskjail: could not fetch cJSON's source (subprojects/cjson/fetch.sh)" >&2; exit 1; }

@@ -7,13 +7,19 @@
  *   probe listen PORT SECS    listen on 127.0.0.1:PORT, print "listening",
  *                             accept one connection or time out
  *   probe unix-abstract NAME  connect to an abstract unix socket
+ *   probe banner ADDR PORT    connect, print the first line the peer sends
+ *   probe gai NAME            getaddrinfo(NAME): the addresses or the error
+ *                             (built static as probe-static: glibc's static
+ *                             getaddrinfo without its NSS modules)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +91,7 @@ static int do_lo(void)
 	return 0;
 }
 
-static int do_connect(const char *addr, int port)
+static int do_connect(const char *addr, int port, bool banner)
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port) };
 	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
@@ -117,7 +123,43 @@ static int do_connect(const char *addr, int port)
 	int e = 0;
 	socklen_t el = sizeof(e);
 	getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el);
-	printf("%s\n", e ? ename(e) : "connected");
+	if (e || !banner) {
+		printf("%s\n", e ? ename(e) : "connected");
+		return 0;
+	}
+	char buf[256];
+	size_t n = 0;
+	struct pollfd r = { .fd = s, .events = POLLIN };
+	while (n < sizeof(buf) - 1 && !memchr(buf, '\n', n) && poll(&r, 1, 3000) == 1) {
+		ssize_t k = read(s, buf + n, sizeof(buf) - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	printf("%s\n", n ? buf : "no banner");
+	return 0;
+}
+
+static int do_gai(const char *name)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int g = getaddrinfo(name, NULL, &hints, &res);
+	if (g) {
+		printf("gai error: %s\n", gai_strerror(g));
+		return 0;
+	}
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		char h[INET6_ADDRSTRLEN] = "?";
+		if (a->ai_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)a->ai_addr)->sin_addr, h, sizeof(h));
+		else if (a->ai_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a->ai_addr)->sin6_addr, h, sizeof(h));
+		printf("%s%s", a == res ? "" : " ", h);
+	}
+	printf("\n");
+	freeaddrinfo(res);
 	return 0;
 }
 
@@ -169,11 +211,15 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "lo") == 0)
 		return do_lo();
 	if (argc >= 4 && strcmp(argv[1], "connect") == 0)
-		return do_connect(argv[2], atoi(argv[3]));
+		return do_connect(argv[2], atoi(argv[3]), false);
+	if (argc >= 4 && strcmp(argv[1], "banner") == 0)
+		return do_connect(argv[2], atoi(argv[3]), true);
+	if (argc >= 3 && strcmp(argv[1], "gai") == 0)
+		return do_gai(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "listen") == 0)
 		return do_listen(atoi(argv[2]), atoi(argv[3]));
 	if (argc >= 3 && strcmp(argv[1], "unix-abstract") == 0)
 		return do_unix_abstract(argv[2]);
-	fprintf(stderr, "usage: probe fds|lo|connect ADDR PORT|listen PORT SECS|unix-abstract NAME\n");
+	fprintf(stderr, "usage: probe fds|lo|connect ADDR PORT|banner ADDR PORT|listen PORT SECS|unix-abstract NAME|gai NAME\n");
 	return 2;
 }
