@@ -305,7 +305,8 @@ static bool probe_kernel(const struct diag_facts *h)
 	return all;
 }
 
-static void probe_optional(int *landlock_abi, bool *seccomp_ok)
+/* seccomp, its user notification, Landlock. */
+static void probe_filters(int *landlock_abi, bool *seccomp_ok)
 {
 	struct item *it = add(diag_probe_names[DIAG_SECCOMP], true);
 	*seccomp_ok = prctl(PR_GET_SECCOMP) >= 0;
@@ -339,6 +340,12 @@ static void probe_optional(int *landlock_abi, bool *seccomp_ok)
 		snprintf(it->detail, sizeof(it->detail), "ABI %ld (the restricted tier can use it)", abi);
 	}
 
+}
+
+/* cgroup v2, and what run would use for each limit. */
+static void probe_limits(void)
+{
+	struct item *it;
 	it = add("cgroup v2", false);
 	struct stat st;
 	const char *cg = NULL;
@@ -374,6 +381,11 @@ static void probe_optional(int *landlock_abi, bool *seccomp_ok)
 		it->st = all ? ST_OK : ST_NO;
 	}
 
+}
+
+static void probe_shipped(void)
+{
+	struct item *it;
 	/* Where run finds the shipped profiles and policies by name: an
 	 * out-of-tree build run from elsewhere finds none. */
 	it = add("shipped profiles and policies found", false);
@@ -403,6 +415,13 @@ static void probe_optional(int *landlock_abi, bool *seccomp_ok)
 			 TJ_DATADIR ")", missing);
 	else
 		snprintf(it->detail, sizeof(it->detail), "%s", found);
+}
+
+static void probe_optional(int *landlock_abi, bool *seccomp_ok)
+{
+	probe_filters(landlock_abi, seccomp_ok);
+	probe_limits();
+	probe_shipped();
 }
 
 /* The host path of sandbox path p through the profile's binds, or NULL. */

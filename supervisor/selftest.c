@@ -317,31 +317,40 @@ static void report(const char *format, const char *profile, int passed, int fail
 	}
 }
 
-static int inside(int argc, char **argv)
+/* What `selftest --inside` was told about the sandbox it runs in. */
+struct inside_opts {
+	bool strict, seccomp, net_host;
+	const char *format, *profile, *runtime, *datadir;
+	char token[80];
+};
+
+static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 {
-	bool strict = false, seccomp = true, net_host = false;
-	const char *format = "tap", *profile = "(bare)", *runtime = NULL, *datadir = NULL;
-	char token[80] = "";
+	*o = (struct inside_opts){ .seccomp = true, .format = "tap", .profile = "(bare)" };
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "strict") == 0)
-			strict = true;
+			o->strict = true;
 		else if (strcmp(argv[i], "no-seccomp") == 0)
-			seccomp = false;
+			o->seccomp = false;
 		else if (strcmp(argv[i], "net-host") == 0)
-			net_host = true;
+			o->net_host = true;
 		else if (strncmp(argv[i], "format=", 7) == 0)
-			format = argv[i] + 7;
+			o->format = argv[i] + 7;
 		else if (strncmp(argv[i], "profile=", 8) == 0)
-			profile = argv[i] + 8;
+			o->profile = argv[i] + 8;
 		else if (strncmp(argv[i], "runtime=", 8) == 0)
-			runtime = argv[i] + 8;
+			o->runtime = argv[i] + 8;
 		else if (strncmp(argv[i], "datadir=", 8) == 0)
-			datadir = argv[i] + 8;
+			o->datadir = argv[i] + 8;
 		else if (strncmp(argv[i], "token=", 6) == 0)
-			decode_token(argv[i] + 6, token, sizeof(token));
+			decode_token(argv[i] + 6, o->token, sizeof(o->token));
 	}
-	const char *no_policy = "--seccomp none: no policy refuses it";
+}
 
+/* The task's identity: uid, gid, capabilities, no_new_privs, a filter. */
+static void check_identity(const struct inside_opts *o)
+{
+	bool seccomp = o->seccomp;
 	result(getuid() == TJ_SANDBOX_UID && geteuid() == TJ_SANDBOX_UID, "runs as uid 65532", "uid %u", getuid());
 	result(getgid() == TJ_SANDBOX_GID, "runs as gid 65532", "gid %u", getgid());
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -360,6 +369,13 @@ static int inside(int argc, char **argv)
 	else
 		skipped("a seccomp filter is installed", "--seccomp none");
 
+}
+
+/* What the task must not be able to do. */
+static void check_refusals(const struct inside_opts *o)
+{
+	bool seccomp = o->seccomp;
+	const char *no_policy = "--seccomp none: no policy refuses it";
 	/* Every attempt is harmless when it succeeds (the unprotected case, or
 	 * `selftest --inside` run bare as root): each runs in a child and undoes
 	 * what it did, and none touches anything it did not create. */
@@ -402,6 +418,12 @@ static int inside(int argc, char **argv)
 	if (have_dir)
 		rmdir(tmpdir);
 
+}
+
+/* What it sees of processes, /proc and the network. */
+static void check_views(const struct inside_opts *o)
+{
+	bool strict = o->strict, net_host = o->net_host;
 	int pids = 0;
 	DIR *dir = opendir("/proc");
 	struct dirent *e;
@@ -442,7 +464,14 @@ static int inside(int argc, char **argv)
 		skipped("no network interface but lo", "--net host");
 	}
 
-	/* What n8n operators care about. The cloud metadata service hands out
+}
+
+/* What n8n operators care about. */
+static void check_operators(const struct inside_opts *o)
+{
+	const char *runtime = o->runtime, *datadir = o->datadir;
+	const char *token = o->token;
+	/* The cloud metadata service hands out
 	 * the node's credentials to whoever reaches it; --net host reaches it
 	 * wherever the host does, so it is checked there too. */
 	int re = route_to("169.254.169.254");
@@ -484,13 +513,23 @@ static int inside(int argc, char **argv)
 		skipped("the profile's runtime runs in the sandbox", "the profile names no runtime");
 	}
 
+}
+
+static int inside(int argc, char **argv)
+{
+	struct inside_opts o;
+	inside_opts_parse(argc, argv, &o);
+	check_identity(&o);
+	check_refusals(&o);
+	check_views(&o);
+	check_operators(&o);
 	int passed = 0, failed = 0, skips = 0;
 	for (int i = 0; i < n_checks; i++) {
 		passed += checks[i].o == PASS;
 		failed += checks[i].o == FAIL;
 		skips += checks[i].o == SKIP;
 	}
-	report(format, profile, passed, failed, skips);
+	report(o.format, o.profile, passed, failed, skips);
 	return failed ? 1 : 0;
 }
 
@@ -553,6 +592,48 @@ static int exec_with_token(int argc, char **argv, char **envp)
 	execve("/proc/self/exe", av, env);
 	fprintf(stderr, "taskjail: selftest: exec /proc/self/exe: %s\n", strerror(errno));
 	return TJ_EXIT_SETUP;
+}
+
+/* The sandbox's command: taskjail selftest --inside FLAGS..., the flags
+ * saying what the configuration sets up (so the inside knows what applies). */
+static int set_inside_command(struct tj_config *cfg, const char *format, const char *enc,
+			      const char *datadir, struct tj_error *err)
+{
+	util_strv_free_n(cfg->argv, cfg->argc);
+	cfg->argv = NULL;
+	cfg->argc = 0;
+	char *in[16] = { SELFTEST_PATH, "selftest", "--inside" };
+	size_t m = 3;
+	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT)
+		in[m++] = "strict";
+	if (cfg->seccomp && strcmp(cfg->seccomp, "none") == 0)
+		in[m++] = "no-seccomp";
+	if (cfg->net == TJ_NET_HOST)
+		in[m++] = "net-host";
+	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200];
+	snprintf(f_format, sizeof(f_format), "format=%s", format);
+	snprintf(f_profile, sizeof(f_profile), "profile=%s", cfg->profile_name);
+	snprintf(f_token, sizeof(f_token), "token=%s", enc);
+	in[m++] = f_format;
+	in[m++] = f_profile;
+	in[m++] = f_token;
+	if (cfg->runtime) {
+		snprintf(f_runtime, sizeof(f_runtime), "runtime=%s", cfg->runtime);
+		in[m++] = f_runtime;
+	}
+	if (datadir) {
+		snprintf(f_datadir, sizeof(f_datadir), "datadir=%s", datadir);
+		in[m++] = f_datadir;
+	}
+	cfg->argv = calloc(m + 1, sizeof(char *));
+	if (!cfg->argv)
+		return tj_error_set(err, ENOMEM, "selftest");
+	for (size_t i = 0; i < m; i++) {
+		if (!(cfg->argv[i] = strdup(in[i])))
+			return tj_error_set(err, ENOMEM, "selftest");
+		cfg->argc++;
+	}
+	return 0;
 }
 
 int cmd_selftest(int argc, char **argv, char **envp)
@@ -619,44 +700,8 @@ int cmd_selftest(int argc, char **argv, char **envp)
 	if ((r = config_add_bind(&cfg, exe, SELFTEST_PATH, false, false, &err)) < 0)
 		goto fail;
 
-	/* The command: taskjail selftest --inside FLAGS... */
-	for (size_t i = 0; i < cfg.argc; i++)
-		free(cfg.argv[i]);
-	free(cfg.argv);
-	char *in[16] = { SELFTEST_PATH, "selftest", "--inside" };
-	size_t m = 3;
-	if (cfg.proc_guard == TJ_PROC_GUARD_STRICT)
-		in[m++] = "strict";
-	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
-		in[m++] = "no-seccomp";
-	if (cfg.net == TJ_NET_HOST)
-		in[m++] = "net-host";
-	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200];
-	snprintf(f_format, sizeof(f_format), "format=%s", format);
-	snprintf(f_profile, sizeof(f_profile), "profile=%s", cfg.profile_name);
-	snprintf(f_token, sizeof(f_token), "token=%s", enc);
-	in[m++] = f_format;
-	in[m++] = f_profile;
-	in[m++] = f_token;
-	if (cfg.runtime) {
-		snprintf(f_runtime, sizeof(f_runtime), "runtime=%s", cfg.runtime);
-		in[m++] = f_runtime;
-	}
-	if (datadir) {
-		snprintf(f_datadir, sizeof(f_datadir), "datadir=%s", datadir);
-		in[m++] = f_datadir;
-	}
-	cfg.argc = m;
-	cfg.argv = calloc(m + 1, sizeof(char *));
-	if (!cfg.argv) {
-		tj_error_set(&err, ENOMEM, "selftest");
+	if ((r = set_inside_command(&cfg, format, enc, datadir, &err)) < 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < m; i++)
-		if (!(cfg.argv[i] = strdup(in[i]))) {
-			tj_error_set(&err, ENOMEM, "selftest");
-			goto fail;
-		}
 	fflush(stdout);
 	int code = TJ_EXIT_SETUP;
 	if (sandbox_run(&cfg, NULL, envp, -1, &code, &err) < 0)
