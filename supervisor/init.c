@@ -84,19 +84,6 @@ static void send_stats(const struct init_plan *p, const struct procguard_stats *
 	proto_send(p->sync_fd, &m, -1);
 }
 
-/* Die with the supervisor from here on; if it is already gone, the GO
- * message never comes and recv returns EOF. */
-static void wait_for_go(const struct init_plan *p)
-{
-	struct proto_msg m;
-	int fd;
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (proto_recv(p->sync_fd, &m, &fd, 0) <= 0 || m.type != PROTO_GO)
-		_exit(TJ_EXIT_SETUP);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Nothing of the supervisor reaches the task through pid 1: its fds, its
  * argv/env memory, its /proc files. */
 static void hide_supervisor(const struct init_plan *p)
@@ -361,7 +348,7 @@ void init_main(const struct init_plan *p)
 	struct procguard_stats *stats;
 	int listener_sock;
 
-	wait_for_go(p);
+	proto_wait_go(p->sync_fd);
 	hide_supervisor(p);
 	build_sandbox(p);
 	int sfd = open_signalfd(p);

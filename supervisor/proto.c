@@ -2,8 +2,10 @@
 #include "proto.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,4 +77,15 @@ void proto_fail(int sock, int exit_code, const struct tj_error *err)
 	m.text[sizeof(m.text) - 1] = '\0';
 	proto_send(sock, &m, -1);
 	_exit(exit_code);
+}
+
+void proto_wait_go(int sock)
+{
+	struct proto_msg m;
+	int fd;
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (proto_recv(sock, &m, &fd, 0) <= 0 || m.type != PROTO_GO)
+		_exit(TJ_EXIT_SETUP);
+	if (fd >= 0)
+		close(fd);
 }

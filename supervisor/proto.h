@@ -40,3 +40,8 @@ ssize_t proto_recv(int sock, struct proto_msg *msg, int *fd, int flags);
 /* In a sandbox child: report err to the supervisor and _exit(exit_code). */
 __attribute__((noreturn))
 void proto_fail(int sock, int exit_code, const struct tj_error *err);
+
+/* In a child of the supervisor: die with it from here on (PDEATHSIG), then
+ * wait for its GO; if it is gone already, recv says EOF and the child
+ * exits 125. */
+void proto_wait_go(int sock);

@@ -195,15 +195,9 @@ void runner_restricted_main(const struct init_plan *p)
 {
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
-	struct proto_msg m;
-	int fd;
 
-	/* The supervisor attaches us to the cgroups first; EOF: it is gone. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (proto_recv(p->sync_fd, &m, &fd, 0) <= 0 || m.type != PROTO_GO)
-		_exit(TJ_EXIT_SETUP);
-	if (fd >= 0)
-		close(fd);
+	/* The supervisor attaches us to the cgroups first. */
+	proto_wait_go(p->sync_fd);
 	close(p->factory_fd);
 	reset_signals();
 	if (new_session(&err) < 0 ||
