@@ -25,9 +25,9 @@ done
 is "no mount left on the host" "$(wc -l < /proc/self/mountinfo)" "$mounts_before"
 "$TASKJAIL" run --pids 64 -- /bin/true # removes cgroups of dead supervisors
 is "a run afterwards works" "$?" 0
+# /proc/PID, not kill -0: as an ordinary user, kill -0 of a live root
+# supervisor (another run beside this one) fails with EPERM.
 is "no cgroup of a dead supervisor left" \
-	# /proc/PID, not kill -0: as an ordinary user, kill -0 of a live root
-	# supervisor (another run beside this one) fails with EPERM.
 	"$(for d in $(find /sys/fs/cgroup -maxdepth 3 -name 'taskjail-*' -type d 2>/dev/null); do
 		p=${d##*taskjail-}; [ -d "/proc/$p" ] || echo "$d"; done)" ""
 done_testing
