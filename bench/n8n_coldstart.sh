@@ -6,7 +6,11 @@
 #   MODES="bare taskjail tj_user" bench/n8n_coldstart.sh 20
 #     taskjail: `taskjail run --launcher-config ... --profile node` as the
 #       caller (root: net relay, strict /proc guard, seccomp policy node);
-#     tj_user: the same with taskjail started as uid/gid 65534.
+#     tj_user: the same with taskjail started as uid/gid 65534;
+#     bare_setsid: bare, but the runner in a session of its own (setsid), as
+#       taskjail's runner is: with sched_autogroup_enabled=1 a new session is
+#       a new scheduling group, which on a loaded machine gets a fair share of
+#       the CPUs of its own (bare shares the caller's group).
 #   OUT=bench/results/NAME.json (default bench/results/n8n_coldstart.json; a
 #     markdown table goes next to it as NAME.md)
 #
@@ -70,6 +74,10 @@ start_mode() {
 	case "$1" in
 	taskjail) launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
 	tj_user) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
+	bare_setsid)
+		RUNNER_CMD="setsid -w $NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
+			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
+			launcher_start bare "$WORK/lc.json" javascript ;;
 	*)
 		RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
@@ -137,7 +145,7 @@ load = [float(x) for x in open(loads)]
 def p90(v):
     s = sorted(v)
     return s[max(0, -(-9 * len(s) // 10) - 1)]
-res = {"n8n": n8n, "taskjail_commit": commit, "kernel": platform.release(), "cpus": os.cpu_count(),
+res = {"n8n": n8n, "sched_autogroup_enabled": open("/proc/sys/kernel/sched_autogroup_enabled").read().strip(), "taskjail_commit": commit, "kernel": platform.release(), "cpus": os.cpu_count(),
        "starts_per_mode": int(n), "interleaved": True, "uid": os.getuid(),
        "loadavg_1min_samples": load, "failed_starts": failed, "metrics": {}, "samples_ms": raw}
 labels = {"cold_start": "grant -> /healthz 200", "first_task": "grant -> first task answered"}
