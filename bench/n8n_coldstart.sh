@@ -25,9 +25,9 @@
 #               registered with the broker and ran its first task)
 # then the runner is stopped (SIGTERM to the launcher, which forwards it) and
 # must be gone before the next start. A start whose first task does not
-# answer within 60 s (on an overloaded machine the runner can take longer
-# than the broker's 15 s grant-token lifetime to connect, and is refused with
-# 403) is counted as failed for its mode and left out of the timings. p90 is
+# answer within 60 s (seen once at load ~60: the runner's connection was
+# refused with 403, the grant token spent or expired) is counted as failed
+# for its mode and left out of the timings. p90 is
 # the nearest-rank 90th percentile. Needs the n8n cache (tests/e2e/install-n8n.sh) and root or a
 # user that can run taskjail.
 set -u
