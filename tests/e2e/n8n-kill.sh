@@ -193,8 +193,16 @@ for target in runner supervisor; do
 	line=$(grep "^lazy: cycle $cycle " "$log")
 	read -r _ _ _ _ lpid _ lst <<<"$line"
 	is "$target killed: the launcher's child ended with 128+SIGKILL" "${lst:-none} ${lpid:-}" "137 $spid"
-	left=$(ns_holders pid "$pidns") leftm=$(ns_holders mnt "$mntns") leftn=$(ns_holders net "$netns")
-	is "$target killed: nothing left in or holding the sandbox's pid, mount, net namespaces" \
+	# The launcher's wait returns when the supervisor is dead; the kernel
+	# may still be tearing down the sandbox's pid namespace (init killed by
+	# PDEATHSIG, then the rest): allow it 5 s, and say how long it took.
+	t=$(date +%s%N)
+	for _ in $(seq 1 50); do
+		left=$(ns_holders pid "$pidns") leftm=$(ns_holders mnt "$mntns") leftn=$(ns_holders net "$netns")
+		[ "$left|$leftm|$leftn" = "||" ] && break
+		sleep 0.1
+	done
+	is "$target killed: nothing left in or holding the sandbox's pid, mount, net namespaces within 5 s ($(( ($(date +%s%N) - t) / 1000000 )) ms)" \
 		"$left|$leftm|$leftn" "||"
 	check "$target killed: health port $HEALTH_PORT free" port_free "$HEALTH_PORT"
 	# The next task: the launcher starts a new sandboxed runner for it.
