@@ -85,17 +85,32 @@ static int no_new_privs(struct tj_error *err)
 	return 0;
 }
 
+/* The restricted tier's layer (shield.h), in every case: listen only when
+ * the runner serves a port (net relay with an inbound port; net host). */
+static int restricted_shield(const struct init_plan *p)
+{
+	const struct tj_config *cfg = p->cfg;
+	bool listen = cfg->net == TJ_NET_HOST;
+	for (size_t i = 0; cfg->net == TJ_NET_RELAY && i < cfg->n_relay_ports; i++)
+		listen = listen || cfg->relay_ports[i].inbound;
+	return shield_restricted_install(listen);
+}
+
 /* Last step before execve: the BPF was compiled in the supervisor, so this
  * is one syscall. From here on only what the policy allows works (sendmsg
  * and close for the listener, execve). */
-static int install_filters(const struct init_plan *p, int listener_sock, struct tj_error *err)
+static int install_filters(const struct init_plan *p, int listener_sock, bool restricted,
+			   struct tj_error *err)
 {
+	int r;
+	if (restricted && (r = restricted_shield(p)) < 0)
+		return tj_error_set(err, -r, "install the restricted tier's seccomp layer");
 	if (!p->seccomp)
 		return 0;
 	int lfd = -1;
 	/* The shield first (shield.h): with the policy stacked on top, the
 	 * stricter answer of the two wins. */
-	int r = shield_install(listener_sock >= 0);
+	r = shield_install(listener_sock >= 0);
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp shield");
 	r = seccomp_install(p->seccomp, &lfd);
@@ -183,7 +198,7 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    cloexec_all(&err) < 0 ||
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
-	    install_filters(p, listener_sock, &err) < 0)
+	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
@@ -212,7 +227,7 @@ void runner_restricted_main(const struct init_plan *p)
 	    drop_caps_restricted(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    restricted_enter(p->restricted, &err) < 0 ||
-	    install_filters(p, -1, &err) < 0)
+	    install_filters(p, -1, true, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);

@@ -194,6 +194,52 @@ done
 out=$(tj "${R[@]}" --bind-ro "$H" -- "$H/try-syscall" unshare 0x10000000 2>&1)
 is "restricted: unshare(CLONE_NEWUSER) denied" "$out" EPERM
 
+# --- the restricted tier's seccomp layer (shield.h) ----------------------------
+# Each attack runs first bare as the runner's uid (root callers: 65532), where
+# the host's own rules allow it, then in the restricted tier, where it is
+# refused with EPERM (also with --seccomp none: the layer is not the policy).
+as_runner() { if is_root; then setpriv --reuid=65532 --regid=65532 --clear-groups "$@"; else "$@"; fi; }
+V=$TJ_WORK/victim; mkdir -p "$V"; chmod 755 "$V"
+echo data > "$V/config"; chmod 600 "$V/config"
+is_root && chown 65532:65532 "$V/config"
+meta='import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+def c(r):
+    if r < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return r
+f = sys.argv[1]
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+t("chmod", lambda: os.chmod(f, 0o666))
+t("utime", lambda: os.utime(f, (0, 0)))
+t("setxattr", lambda: os.setxattr(f, "user.tj", b"x"))
+t("chown", lambda: os.chown(f, os.getuid(), os.getgid()))
+t("setuid-create", lambda: os.close(os.open("plant", os.O_CREAT | os.O_WRONLY, 0o4755)))
+t("setgid-mkdir", lambda: os.mkdir("plantdir", 0o2755))
+t("plain-create", lambda: os.close(os.open("plain", os.O_CREAT | os.O_WRONLY, 0o644)))
+t("chmod-own-setuid", lambda: os.chmod("plain", 0o4755))
+t("inotify", lambda: os.close(c(libc.inotify_init1(0))))'
+d=$(mktemp -d /tmp/tj-meta.XXXXXX); chmod 777 "$d"
+out=$(cd "$d" && as_runner "$PY" -c "$meta" "$V/config" 2>&1)
+rm -rf "$d"
+like "bare (runner's uid): chmod, utime, xattr, chown of its host file; set-uid/set-gid creation; inotify" "$out" \
+	"chmod ok.*utime ok.*setxattr (ok|Operation not supported).*chown ok.*setuid-create ok.*setgid-mkdir ok.*plain-create ok.*chmod-own-setuid ok.*inotify ok"
+chmod 600 "$V/config"; touch "$V/config"
+for sc in "" "--seccomp none"; do
+	out=$(tj "${R[@]}" $sc -- "$PY" -c "$meta" "$V/config" 2>&1)
+	like "restricted${sc:+ $sc}: chmod/utime/setxattr/chown of a host file refused (EPERM)" "$out" \
+		"chmod Operation not permitted.*utime Operation not permitted.*setxattr Operation not permitted.*chown Operation not permitted"
+	like "... creating a set-uid file or set-gid directory refused" "$out" \
+		"setuid-create Operation not permitted.*setgid-mkdir Operation not permitted"
+	like "... a plain file is created, but not chmod'ed set-uid; inotify refused" "$out" \
+		"plain-create ok.*chmod-own-setuid Operation not permitted.*inotify Operation not permitted"
+	is "... the host file's mode is unchanged" "$(stat -c %a "$V/config")" 600
+done
+
 # --- leftovers and the directory's removal -----------------------------------
 mark=$((3000 + RANDOM % 1000))
 tj "${R[@]}" -- /bin/sh -c "setsid sleep $mark.5 </dev/null >/dev/null 2>&1 & echo started" >/dev/null 2>&1
