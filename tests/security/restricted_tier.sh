@@ -16,6 +16,7 @@ if [ ! -x "$NONS" ]; then
 	not_ok "nons-exec is built (tests/helpers)"
 	done_testing
 fi
+as_runner() { if is_root; then setpriv --reuid=65532 --regid=65532 --clear-groups "$@"; else "$@"; fi; }
 start_event() { printf '%s\n' "$1" | grep '"event":"start"'; }
 
 # --- the simulated host ---------------------------------------------------
@@ -182,6 +183,74 @@ like "restricted, net relay: the broker URI is the broker itself" "$out" "uri=ht
 like "... connect to the broker's port works" "$out" "connect $port1 ok"
 like "... to another port is refused" "$out" "connect $port2 Permission denied"
 like "... bind is refused" "$out" "bind Permission denied"
+# Sockets Landlock does not check: MPTCP (falls back to TCP with a plain
+# server), SCTP-style protocols, sock_diag (lists the host's sockets),
+# listen() without bind (auto-binds an ephemeral port); and processes of the
+# uid: setpriority, prlimit (--seccomp none: no policy, the layer holds).
+coproc SRV3 { exec "$PY" -c "$serve"; }
+read -r port3 <&"${SRV3[0]}"
+net='import socket, sys
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+def mptcp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); s.connect(("127.0.0.1", int(sys.argv[1])))
+def diag():
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4)
+def listen():
+    s = socket.socket(); s.listen(1)
+    print("listening on", s.getsockname()[1])
+t("mptcp-connect", mptcp)
+t("sock_diag", diag)
+t("listen-unbound", listen)
+t("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+t("netlink-route", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0))'
+out=$("$PY" -c "$net" "$port3" 2>&1)
+like "bare: MPTCP connect to a host listener, sock_diag, listen without bind work" "$out" \
+	"mptcp-connect ok.*sock_diag ok.*listening on [0-9]+.listen-unbound ok"
+out=$(tj "${R[@]}" -- "$PY" -c "$net" "$port3" 2>&1)
+like "restricted, net none: MPTCP connect refused (EPERM), sock_diag refused, listen refused" "$out" \
+	"mptcp-connect Operation not permitted.*sock_diag Operation not permitted.*listen-unbound Operation not permitted"
+like "... UDP and netlink route sockets still open" "$out" "udp ok.*netlink-route ok"
+out=$(tj "${R[@]}" --net relay --setenv N8N_RUNNERS_TASK_BROKER_URI=http://localhost:$port1 \
+	-- "$PY" -c "$net" "$port3" 2>&1)
+like "restricted, net relay (no health port): MPTCP to another port refused, listen refused" "$out" \
+	"mptcp-connect Operation not permitted.*listen-unbound Operation not permitted"
+kill "$SRV3_PID" 2>/dev/null; wait "$SRV3_PID" 2>/dev/null
+
+victim() {
+	if is_root; then exec setpriv --reuid=65532 --regid=65532 --clear-groups sleep 30; else exec sleep 30; fi
+}
+victim &
+vpid=$!
+for _ in $(seq 50); do [ "$(cat "/proc/$vpid/comm" 2>/dev/null)" = sleep ] && break; sleep 0.1; done
+pr='import os, resource, sys
+pid = int(sys.argv[1])
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+t("setpriority", lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+t("prlimit", lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (8, 8)))
+t("affinity", lambda: os.sched_setaffinity(pid, {0}))
+t("self", lambda: os.setpriority(os.PRIO_PROCESS, 0, 1))'
+out=$(as_runner "$PY" -c "$pr" "$vpid" 2>&1)
+like "bare (runner's uid): setpriority, prlimit, sched_setaffinity on another process of the uid" "$out" \
+	"setpriority ok.*prlimit ok.*affinity ok"
+kill "$vpid"; wait "$vpid" 2>/dev/null
+victim &
+vpid=$!
+for _ in $(seq 50); do [ "$(cat "/proc/$vpid/comm" 2>/dev/null)" = sleep ] && break; sleep 0.1; done
+for sc in "" "--seccomp none"; do
+	out=$(tj "${R[@]}" $sc -- "$PY" -c "$pr" "$vpid" 2>&1)
+	like "restricted${sc:+ $sc}: setpriority, prlimit, sched_setaffinity on it refused" "$out" \
+		"setpriority Operation not permitted.*prlimit Operation not permitted.*affinity Operation not permitted.*self ok"
+done
+is "... its limits are untouched" "$(awk '/open files/ {print $4}' "/proc/$vpid/limits")" "$(awk '/open files/ {print $4}' /proc/self/limits)"
+kill "$vpid"; wait "$vpid" 2>/dev/null
 kill "$SRV1_PID" "$SRV2_PID" 2>/dev/null; wait "$SRV1_PID" "$SRV2_PID" 2>/dev/null
 
 # --- the policy's syscalls -----------------------------------------------------
@@ -198,7 +267,6 @@ is "restricted: unshare(CLONE_NEWUSER) denied" "$out" EPERM
 # Each attack runs first bare as the runner's uid (root callers: 65532), where
 # the host's own rules allow it, then in the restricted tier, where it is
 # refused with EPERM (also with --seccomp none: the layer is not the policy).
-as_runner() { if is_root; then setpriv --reuid=65532 --regid=65532 --clear-groups "$@"; else "$@"; fi; }
 V=$TJ_WORK/victim; mkdir -p "$V"; chmod 755 "$V"
 echo data > "$V/config"; chmod 600 "$V/config"
 is_root && chown 65532:65532 "$V/config"
