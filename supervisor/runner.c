@@ -130,7 +130,7 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
  * (there is no user namespace to map it): root without capabilities still
  * owns every root-owned file. Capabilities are kept across the switch only
  * to drop the bounding set next (that needs CAP_SETPCAP). */
-static int drop_root(const struct tj_config *cfg, struct tj_error *err)
+static int drop_root(const struct tj_config *cfg, pid_t supervisor, struct tj_error *err)
 {
 	if (geteuid() != 0)
 		return 0;
@@ -140,6 +140,12 @@ static int drop_root(const struct tj_config *cfg, struct tj_error *err)
 		return tj_error_set(err, errno, "setresgid(%u)", (unsigned)cfg->host_gid);
 	if (setresuid(cfg->host_uid, cfg->host_uid, cfg->host_uid) < 0)
 		return tj_error_set(err, errno, "setresuid(%u)", (unsigned)cfg->host_uid);
+	/* The credential change cleared the parent-death signal: set it
+	 * again, then make sure the supervisor did not die before that. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "PR_SET_PDEATHSIG");
+	if (getppid() != supervisor)
+		_exit(TJ_EXIT_SETUP);
 	int r = caps_raise(CAP_SETPCAP, true);
 	if (r < 0)
 		return tj_error_set(err, -r, "raise CAP_SETPCAP to drop the bounding set");
@@ -211,6 +217,7 @@ void runner_restricted_main(const struct init_plan *p)
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
 
+	pid_t supervisor = getppid(); /* we are its child */
 	/* The supervisor attaches us to the cgroups first. */
 	proto_wait_go(p->sync_fd);
 	close(p->factory_fd);
@@ -223,7 +230,7 @@ void runner_restricted_main(const struct init_plan *p)
 		init_fail(p, &err);
 	}
 	if (cloexec_all(&err) < 0 ||
-	    drop_root(cfg, &err) < 0 ||
+	    drop_root(cfg, supervisor, &err) < 0 ||
 	    drop_caps_restricted(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    restricted_enter(p->restricted, &err) < 0 ||

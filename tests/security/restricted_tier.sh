@@ -329,6 +329,20 @@ is "restricted: --timeout stops the runner: 124" "$rc" 124
 out=$(tj "${R[@]}" -- /bin/sh -c 'kill -TERM $$; sleep 5' 2>&1); rc=$?
 is "restricted: the runner's death by signal is 128+N" "$rc" 143
 
+# The supervisor's SIGKILL: the runner dies (PDEATHSIG, set again after a
+# root caller's uid switch, which clears it).
+mark=$((4000 + RANDOM % 1000))
+"$TASKJAIL" run "${R[@]}" -- /bin/sleep "$mark.25" >/dev/null 2>&1 &
+tjp=$!
+for _ in $(seq 50); do rpid=$(pgrep -P "$tjp" -f "^/bin/sleep $mark.25$") && break; sleep 0.1; done
+pdir=$(readlink "/proc/$rpid/cwd")
+kill -9 "$tjp"; wait "$tjp" 2>/dev/null
+alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+for _ in $(seq 20); do alive "$rpid" || break; sleep 0.1; done
+if [ -n "$rpid" ] && ! alive "$rpid"; then ok "restricted: the runner dies with its supervisor (SIGKILL)"
+else not_ok "restricted: the runner dies with its supervisor (SIGKILL)"; diag "runner '$rpid' still there"; kill -9 "$rpid" 2>/dev/null; fi
+case $pdir in /tmp/taskjail-restricted.??????) rm -rf "$pdir" ;; esac
+
 # --- what restricted cannot do -----------------------------------------------
 out=$(tj "${R[@]}" --bind-ro "$TJ_WORK:/data" -- /bin/true 2>&1); rc=$?
 is "restricted: a bind at another path is refused: 125" "$rc" 125
