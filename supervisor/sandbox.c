@@ -624,6 +624,7 @@ static int wait_and_report(struct tj_sandbox *sb)
 				    : si.si_code == CLD_DUMPED ? si.si_status | 0x80 : si.si_status;
 		}
 		restricted_kill_leftovers();
+		restricted_remove_tmpdir(&sb->rs);
 	}
 	/* init sent its last messages before exiting; so did the guard. */
 	if (sb->events_sv >= 0)
@@ -647,11 +648,13 @@ static int wait_and_report(struct tj_sandbox *sb)
 	uint64_t wall_us = (util_now_ns() - sb->t_start_ns) / 1000;
 	log_event(sb->log_fd,
 		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
-		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}",
+		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}%s",
 		  e.code, e.sig, e.reason, sb->have_error ? "true" : "false",
 		  sb->timeout_killed ? "true" : "false",
 		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
-		  ru.ru_maxrss, usage);
+		  ru.ru_maxrss, usage,
+		  !sb->restricted ? "" : sb->rs.removed ? ",\"private_dir_removed\":true"
+							: ",\"private_dir_removed\":false");
 	return e.code;
 }
 

@@ -319,6 +319,29 @@ out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/sh -c \
 check_not "a tree with a symlink out and a mode-000 directory is removed" test -e "$out"
 is "... the symlink's target is untouched" "$(cat "$TJ_WORK/keep")" keep
 
+# A tree 1500 levels deep (beyond any fd-per-level walk), and directories
+# made r-x / 000 while the task runs (the task itself may not chmod: from
+# outside, by the caller's uid): removed all the same, said in the exit event.
+out=$(tj "${R[@]}" --log-fd 3 -- "$PY" -c 'import os
+print(os.getcwd(), flush=True)
+for i in range(1500):
+    os.mkdir("d"); os.chdir("d")
+open("f", "w").write("persisted"); print("deep tree written")' 3>&1 2>&1)
+dir=$(printf '%s\n' "$out" | grep '^/tmp/taskjail-restricted')
+like "a tree 1500 levels deep was written" "$out" "deep tree written"
+check_not "... and is removed" test -e "$dir"
+like "... the exit event says so" "$out" '"event":"exit".*"private_dir_removed":true'
+mkdir -p "$TJ_WORK/sig"; chmod 777 "$TJ_WORK/sig"; rm -f "$TJ_WORK/sig/"*
+tj "${R[@]}" --bind-rw "$TJ_WORK/sig" -- /bin/sh -c \
+	"mkdir -p a/b/c && echo x > a/b/c/f && echo x > top && pwd > $TJ_WORK/sig/dir && while [ ! -e $TJ_WORK/sig/go ]; do sleep 0.1; done" \
+	>/dev/null 2>&1 &
+tjp=$!
+for _ in $(seq 100); do [ -s "$TJ_WORK/sig/dir" ] && break; sleep 0.1; done
+dir=$(cat "$TJ_WORK/sig/dir")
+case $dir in /tmp/taskjail-restricted.??????) chmod 500 "$dir/a/b/c" "$dir/a"; chmod 000 "$dir/a/b"; chmod 500 "$dir" ;; esac
+touch "$TJ_WORK/sig/go"; wait "$tjp"
+if [ -n "$dir" ] && [ ! -e "$dir" ]; then ok "directories made r-x and 000 during the run (the private one too) are removed"
+else not_ok "directories made r-x and 000 during the run (the private one too) are removed"; diag "dir '$dir' left"; fi
 out=$(tj "${R[@]}" --pids 64 --log-fd 3 -- /bin/true 3>&1 2>&1)
 like "restricted: a pids limit is a cgroup, or an rlimit that says it counts the whole uid" \
 	"$(start_event "$out")" '"pids":\{"max":64,"enforced_by":("cgroup-v[12]","scope":"sandbox"|"rlimit","scope":"uid")\}'
