@@ -520,6 +520,20 @@ static int prepare_restricted(struct tj_sandbox *sb, struct tj_error *err)
 		return r;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return tj_error_set(err, errno, "restricted tier: prctl");
+	/* Leftovers are found in our children file only: without it they
+	 * would outlive the sandbox unseen. Fail closed. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	if (access(path, R_OK) < 0)
+		return tj_error_set(err, errno, "restricted tier: %s is not readable (a kernel without "
+				    "CONFIG_PROC_CHILDREN, or no /proc): the runner's leftover processes could not be "
+				    "found and killed", path);
+	if (cfg->net == TJ_NET_HOST)
+		fprintf(stderr, "taskjail: warning: net host: the restricted tier puts no restriction on TCP\n");
+	if (!sb->rs.scoped)
+		fprintf(stderr, "taskjail: warning: restricted tier: Landlock ABI %d (< 6) cannot scope signals and "
+			"abstract unix sockets: the runner may signal every process of its uid (the supervisor, n8n, "
+			"other sandboxes) and connect to the host's abstract sockets\n", sb->rs.abi);
 	return 0;
 }
 

@@ -145,7 +145,7 @@ except OSError as e:
     print("abstract connect:", e.strerror)'
 out=$("$PY" -c "$conn" "$name" 2>&1)
 is "bare: connect to an abstract unix socket of the host" "$out" "abstract connect ok"
-out=$(tj "${R[@]}" --net host -- "$PY" -c "$conn" "$name" 2>&1)
+out=$(tj "${R[@]}" --net host -- "$PY" -c "$conn" "$name" 2>/dev/null)
 is "restricted (even net host): refused (Landlock scope)" "$out" "abstract connect: Operation not permitted"
 kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
 
@@ -365,6 +365,19 @@ for _ in $(seq 20); do alive "$rpid" || break; sleep 0.1; done
 if [ -n "$rpid" ] && ! alive "$rpid"; then ok "restricted: the runner dies with its supervisor (SIGKILL)"
 else not_ok "restricted: the runner dies with its supervisor (SIGKILL)"; diag "runner '$rpid' still there"; kill -9 "$rpid" 2>/dev/null; fi
 case $pdir in /tmp/taskjail-restricted.??????) rm -rf "$pdir" ;; esac
+
+out=$(tj "${R[@]}" --net host -- /bin/true 2>&1)
+like "restricted, net host: a warning on stderr (no TCP restriction)" "$out" "warning: net host: the restricted tier puts no restriction on TCP"
+out=$(tj "${R[@]}" -- /bin/true 2>&1)
+unlike "... not without it" "$out" "warning: net host"
+# No children file (an empty /proc here; a kernel without
+# CONFIG_PROC_CHILDREN): leftovers could not be found, so it fails closed.
+if is_root; then
+	out=$(TASKJAIL_POLICY_DIR=$TJ_SRC/policies TASKJAIL_PROFILE_DIR=$TJ_SRC/profiles unshare -m /bin/sh -c \
+		'mount -t tmpfs none /proc && exec "$0" run --tier restricted -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+	is "restricted, no /proc/self/task/N/children: exit 125" "$rc" 125
+	like "... saying why" "$out" "children is not readable .*leftover processes could not be found"
+fi
 
 # --- what restricted cannot do -----------------------------------------------
 out=$(tj "${R[@]}" --bind-ro "$TJ_WORK:/data" -- /bin/true 2>&1); rc=$?
