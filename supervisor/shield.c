@@ -233,6 +233,8 @@ size_t shield_restricted_build(bool allow_listen, struct sock_filter *prog)
 	n = who_block(prog, n, __NR_ioprio_set, 3 /* IOPRIO_WHO_USER */);
 	n = socket_block(prog, n);
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
+	_Static_assert(10 + NELEM(r_refused) + 1 + 2 + 6 * NELEM(r_create) + 6 * NELEM(r_self_only) +
+		       2 * 8 + 19 + 1 <= SHIELD_RESTRICTED_MAX, "SHIELD_RESTRICTED_MAX");
 #else
 	(void)allow_listen;
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
