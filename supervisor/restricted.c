@@ -278,28 +278,105 @@ int restricted_enter(const struct tj_restricted *rs, struct tj_error *err)
 	return 0;
 }
 
-/* Removes the tree without following a symbolic link the runner left (fds
- * all the way down; the depth is bounded by the fd limit). */
-static void remove_at(int dfd, const char *name, int depth)
+/* Removing the private directory: fd-relative all the way (no path is
+ * walked twice, no symbolic link is followed), each directory made u+rwx
+ * once opened (the supervisor owns them when unprivileged; root may anyway),
+ * so r-x or 000 directories do not stop it. A heap stack of at most
+ * RM_OPEN directories is open at once; a directory found deeper is renamed
+ * up into the top directory and removed from there, so no depth is too
+ * deep and no fd limit is reached. */
+#define RM_OPEN 64
+
+struct rm_frame {
+	DIR *d;
+	char *name;     /* in the parent frame's directory */
+	bool progress;  /* something was removed or moved in this pass */
+};
+
+static int rm_open(int dfd, const char *name)
 {
-	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM) || depth > 256)
-		return;
 	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == EACCES && fchmodat(dfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
 		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || ((st.st_mode & 0700) != 0700 && fchmod(fd, 0700) < 0 && errno != EPERM)) {
 		close(fd);
-		return;
+		return -1;
 	}
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			remove_at(dirfd(d), de->d_name, depth + 1);
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
+	return fd;
+}
+
+static bool rm_push(struct rm_frame *st, size_t *n, int dfd, const char *name)
+{
+	int fd = rm_open(dfd, name);
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	char *nm = strdup(name);
+	if (!d || !nm) {
+		free(nm);
+		if (d)
+			closedir(d);
+		else
+			close(fd);
+		return false;
+	}
+	st[(*n)++] = (struct rm_frame){ .d = d, .name = nm };
+	return true;
+}
+
+/* Returns whether the tree at path is gone. */
+static bool remove_tree(const char *path)
+{
+	struct rm_frame *st = calloc(RM_OPEN, sizeof(*st));
+	size_t n = 0;
+	unsigned long moved = 0;
+	if (!st || !rm_push(st, &n, AT_FDCWD, path)) {
+		free(st);
+		return rmdir(path) == 0 || errno == ENOENT;
+	}
+	while (n > 0) {
+		struct rm_frame *f = &st[n - 1];
+		int fd = dirfd(f->d);
+		struct dirent *de = readdir(f->d);
+		if (!de) {
+			/* a pass with progress: again (readdir may skip entries
+			 * removed or moved in under it) */
+			if (f->progress) {
+				f->progress = false;
+				rewinddir(f->d);
+				continue;
+			}
+			int pfd = n > 1 ? dirfd(st[n - 2].d) : AT_FDCWD;
+			closedir(f->d);
+			if (unlinkat(pfd, f->name, AT_REMOVEDIR) == 0 && n > 1)
+				st[n - 2].progress = true;
+			free(f->name);
+			n--;
+			continue;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0) {
+			f->progress = true;
+			continue;
+		}
+		if (errno != EISDIR && errno != EPERM)
+			continue;
+		if (n == RM_OPEN) {
+			/* too deep: up into the top directory, under a fresh name */
+			char fresh[64];
+			snprintf(fresh, sizeof(fresh), ".taskjail-deep.%lu", moved++);
+			if (renameat(fd, de->d_name, dirfd(st[0].d), fresh) == 0)
+				f->progress = st[0].progress = true;
+			continue;
+		}
+		rm_push(st, &n, fd, de->d_name);
+	}
+	free(st);
+	return access(path, F_OK) < 0 && errno == ENOENT;
 }
 
 void restricted_kill_leftovers(void)
@@ -332,13 +409,24 @@ void restricted_kill_leftovers(void)
 	}
 }
 
+bool restricted_remove_tmpdir(struct tj_restricted *rs)
+{
+	if (!rs->tmpdir || rs->removed)
+		return rs->removed = true;
+	rs->removed = remove_tree(rs->tmpdir);
+	if (!rs->removed)
+		fprintf(stderr, "taskjail: error: restricted tier: could not remove the private directory %s "
+			"entirely: what the task left there stays on the host\n", rs->tmpdir);
+	return rs->removed;
+}
+
 void restricted_release(struct tj_restricted *rs)
 {
 	if (rs->ruleset_fd >= 0)
 		close(rs->ruleset_fd);
 	rs->ruleset_fd = -1;
 	if (rs->tmpdir) {
-		remove_at(AT_FDCWD, rs->tmpdir, 0);
+		restricted_remove_tmpdir(rs);
 		free(rs->tmpdir);
 		rs->tmpdir = NULL;
 	}

@@ -22,6 +22,7 @@ struct tj_restricted {
 	int abi;         /* Landlock ABI of this kernel */
 	bool net_rules;  /* TCP bind/connect are restricted (ABI >= 4) */
 	bool scoped;     /* signals and abstract sockets are scoped (ABI >= 6) */
+	bool removed;    /* the private directory is gone */
 };
 
 /* Whether clone's errno means the host refuses to create the namespaces
@@ -44,4 +45,7 @@ int restricted_enter(const struct tj_restricted *rs, struct tj_error *err);
 /* The supervisor, once the runner has exited: kills what the runner left
  * behind (the supervisor is their subreaper), then removes the directory. */
 void restricted_release(struct tj_restricted *rs);
+/* Removes the private directory (once; restricted_release calls it too):
+ * false, and said on stderr, when anything is left. */
+bool restricted_remove_tmpdir(struct tj_restricted *rs);
 void restricted_kill_leftovers(void);

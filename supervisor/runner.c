@@ -85,17 +85,32 @@ static int no_new_privs(struct tj_error *err)
 	return 0;
 }
 
+/* The restricted tier's layer (shield.h), in every case: listen only when
+ * the runner serves a port (net relay with an inbound port; net host). */
+static int restricted_shield(const struct init_plan *p)
+{
+	const struct tj_config *cfg = p->cfg;
+	bool listen = cfg->net == TJ_NET_HOST;
+	for (size_t i = 0; cfg->net == TJ_NET_RELAY && i < cfg->n_relay_ports; i++)
+		listen = listen || cfg->relay_ports[i].inbound;
+	return shield_restricted_install(listen);
+}
+
 /* Last step before execve: the BPF was compiled in the supervisor, so this
  * is one syscall. From here on only what the policy allows works (sendmsg
  * and close for the listener, execve). */
-static int install_filters(const struct init_plan *p, int listener_sock, struct tj_error *err)
+static int install_filters(const struct init_plan *p, int listener_sock, bool restricted,
+			   struct tj_error *err)
 {
+	int r;
+	if (restricted && (r = restricted_shield(p)) < 0)
+		return tj_error_set(err, -r, "install the restricted tier's seccomp layer");
 	if (!p->seccomp)
 		return 0;
 	int lfd = -1;
 	/* The shield first (shield.h): with the policy stacked on top, the
 	 * stricter answer of the two wins. */
-	int r = shield_install(listener_sock >= 0);
+	r = shield_install(listener_sock >= 0);
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp shield");
 	r = seccomp_install(p->seccomp, &lfd);
@@ -115,7 +130,7 @@ static int install_filters(const struct init_plan *p, int listener_sock, struct 
  * (there is no user namespace to map it): root without capabilities still
  * owns every root-owned file. Capabilities are kept across the switch only
  * to drop the bounding set next (that needs CAP_SETPCAP). */
-static int drop_root(const struct tj_config *cfg, struct tj_error *err)
+static int drop_root(const struct tj_config *cfg, pid_t supervisor, struct tj_error *err)
 {
 	if (geteuid() != 0)
 		return 0;
@@ -125,6 +140,12 @@ static int drop_root(const struct tj_config *cfg, struct tj_error *err)
 		return tj_error_set(err, errno, "setresgid(%u)", (unsigned)cfg->host_gid);
 	if (setresuid(cfg->host_uid, cfg->host_uid, cfg->host_uid) < 0)
 		return tj_error_set(err, errno, "setresuid(%u)", (unsigned)cfg->host_uid);
+	/* The credential change cleared the parent-death signal: set it
+	 * again, then make sure the supervisor did not die before that. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return tj_error_set(err, errno, "PR_SET_PDEATHSIG");
+	if (getppid() != supervisor)
+		_exit(TJ_EXIT_SETUP);
 	int r = caps_raise(CAP_SETPCAP, true);
 	if (r < 0)
 		return tj_error_set(err, -r, "raise CAP_SETPCAP to drop the bounding set");
@@ -183,7 +204,7 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    cloexec_all(&err) < 0 ||
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
-	    install_filters(p, listener_sock, &err) < 0)
+	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
@@ -196,6 +217,7 @@ void runner_restricted_main(const struct init_plan *p)
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
 
+	pid_t supervisor = getppid(); /* we are its child */
 	/* The supervisor attaches us to the cgroups first. */
 	proto_wait_go(p->sync_fd);
 	close(p->factory_fd);
@@ -208,11 +230,11 @@ void runner_restricted_main(const struct init_plan *p)
 		init_fail(p, &err);
 	}
 	if (cloexec_all(&err) < 0 ||
-	    drop_root(cfg, &err) < 0 ||
+	    drop_root(cfg, supervisor, &err) < 0 ||
 	    drop_caps_restricted(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    restricted_enter(p->restricted, &err) < 0 ||
-	    install_filters(p, -1, &err) < 0)
+	    install_filters(p, -1, true, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);

@@ -520,6 +520,20 @@ static int prepare_restricted(struct tj_sandbox *sb, struct tj_error *err)
 		return r;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return tj_error_set(err, errno, "restricted tier: prctl");
+	/* Leftovers are found in our children file only: without it they
+	 * would outlive the sandbox unseen. Fail closed. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	if (access(path, R_OK) < 0)
+		return tj_error_set(err, errno, "restricted tier: %s is not readable (a kernel without "
+				    "CONFIG_PROC_CHILDREN, or no /proc): the runner's leftover processes could not be "
+				    "found and killed", path);
+	if (cfg->net == TJ_NET_HOST)
+		fprintf(stderr, "taskjail: warning: net host: the restricted tier puts no restriction on TCP\n");
+	if (!sb->rs.scoped)
+		fprintf(stderr, "taskjail: warning: restricted tier: Landlock ABI %d (< 6) cannot scope signals and "
+			"abstract unix sockets: the runner may signal every process of its uid (the supervisor, n8n, "
+			"other sandboxes) and connect to the host's abstract sockets\n", sb->rs.abi);
 	return 0;
 }
 
@@ -624,6 +638,7 @@ static int wait_and_report(struct tj_sandbox *sb)
 				    : si.si_code == CLD_DUMPED ? si.si_status | 0x80 : si.si_status;
 		}
 		restricted_kill_leftovers();
+		restricted_remove_tmpdir(&sb->rs);
 	}
 	/* init sent its last messages before exiting; so did the guard. */
 	if (sb->events_sv >= 0)
@@ -647,11 +662,13 @@ static int wait_and_report(struct tj_sandbox *sb)
 	uint64_t wall_us = (util_now_ns() - sb->t_start_ns) / 1000;
 	log_event(sb->log_fd,
 		  "\"event\":\"exit\",\"status\":%d,\"signal\":%d,\"reason\":\"%s\",\"setup_error\":%s,"
-		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}",
+		  "\"timeout_killed\":%s,\"wall_ms\":%llu.%03llu,\"peak_rss_kb\":%ld,\"usage\":{%s}%s",
 		  e.code, e.sig, e.reason, sb->have_error ? "true" : "false",
 		  sb->timeout_killed ? "true" : "false",
 		  (unsigned long long)(wall_us / 1000), (unsigned long long)(wall_us % 1000),
-		  ru.ru_maxrss, usage);
+		  ru.ru_maxrss, usage,
+		  !sb->restricted ? "" : sb->rs.removed ? ",\"private_dir_removed\":true"
+							: ",\"private_dir_removed\":false");
 	return e.code;
 }
 

@@ -99,6 +99,159 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 	return n;
 }
 
+/* ---- the restricted tier's layer (shield.h) ---- */
+
+#define JSET(k, t, f) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (k), (t), (f))
+#define AND(k) (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#endif
+#ifndef __NR_removexattrat
+#define __NR_removexattrat 466
+#endif
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define RISKY_MODE 06000 /* S_ISUID | S_ISGID */
+
+/* Refused outright: attribute changes (Landlock has no right for them),
+ * inotify/fanotify (they watch host directories Landlock does not check),
+ * io_uring (its ops bypass seccomp's argument checks). */
+static const unsigned r_refused[] = {
+#ifdef __NR_chmod
+	__NR_chmod, __NR_chown, __NR_lchown, __NR_utime, __NR_utimes, __NR_futimesat,
+	__NR_inotify_init,
+#endif
+	__NR_fchmod, __NR_fchmodat, __NR_fchmodat2, __NR_fchown, __NR_fchownat, __NR_utimensat,
+	__NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, __NR_setxattrat,
+	__NR_removexattr, __NR_lremovexattr, __NR_fremovexattr, __NR_removexattrat,
+	__NR_inotify_init1, __NR_fanotify_init,
+	__NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+};
+
+/* Calls that create a file: which argument holds the mode. */
+static const struct { unsigned nr, arg; } r_create[] = {
+#ifdef __NR_open
+	{ __NR_open, 2 }, { __NR_creat, 1 }, { __NR_mkdir, 1 }, { __NR_mknod, 1 },
+#endif
+	{ __NR_openat, 3 }, { __NR_mkdirat, 2 }, { __NR_mknodat, 3 },
+};
+
+/* Calls that act on another process of the uid, by pid in argument 0:
+ * only 0 (the caller itself). */
+static const unsigned r_self_only[] = {
+	__NR_prlimit64, __NR_sched_setaffinity, __NR_sched_setscheduler, __NR_sched_setparam,
+	__NR_sched_setattr, __NR_migrate_pages, __NR_move_pages,
+};
+
+/* "if nr == X: load argument `arg`; answer DENY when any bit of mask is set,
+ * else ALLOW". */
+static size_t mask_block(struct sock_filter *prog, size_t n, unsigned nr, unsigned arg, unsigned mask)
+{
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+	prog[n++] = JEQ(nr, 0, 4);
+	prog[n++] = LD_W(ARG_LO(arg));
+	prog[n++] = JSET(mask, 1, 0);
+	prog[n++] = RET(SECCOMP_RET_ALLOW);
+	prog[n++] = RET(DENY);
+	return n;
+}
+
+/* setpriority(which, who) and ioprio_set(which, who): who must be 0 (the
+ * caller, its process group) and which not the "user" one (every process
+ * of the uid). */
+static size_t who_block(struct sock_filter *prog, size_t n, unsigned nr, unsigned user_which)
+{
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+	prog[n++] = JEQ(nr, 0, 6);
+	prog[n++] = LD_W(ARG_LO(1));
+	prog[n++] = JEQ(0, 0, 2);
+	prog[n++] = LD_W(ARG_LO(0));
+	prog[n++] = JEQ(user_which, 0, 1);
+	prog[n++] = RET(DENY);
+	prog[n++] = RET(SECCOMP_RET_ALLOW);
+	return n;
+}
+
+/* socket(family, type, protocol): AF_UNIX; AF_INET/AF_INET6 stream or
+ * datagram with protocol 0, TCP or UDP only (Landlock checks TCP only:
+ * MPTCP, SCTP would pass its rules); AF_NETLINK route only (sock_diag
+ * lists the host's sockets). Everything else refused. */
+static size_t socket_block(struct sock_filter *prog, size_t n)
+{
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));       /* 0 */
+	prog[n++] = JEQ(__NR_socket, 0, 17);
+	prog[n++] = LD_W(ARG_LO(0));
+	prog[n++] = JEQ(1 /* AF_UNIX */, 13, 0);
+	prog[n++] = JEQ(2 /* AF_INET */, 4, 0);
+	prog[n++] = JEQ(10 /* AF_INET6 */, 3, 0);                   /* 5 */
+	prog[n++] = JEQ(16 /* AF_NETLINK */, 0, 11);
+	prog[n++] = LD_W(ARG_LO(2));
+	prog[n++] = JEQ(0 /* NETLINK_ROUTE */, 8, 9);
+	prog[n++] = LD_W(ARG_LO(1));                                /* 9: inet */
+	prog[n++] = AND(0xf);                                       /* SOCK_TYPE_MASK */
+	prog[n++] = JEQ(1 /* SOCK_STREAM */, 1, 0);
+	prog[n++] = JEQ(2 /* SOCK_DGRAM */, 0, 5);
+	prog[n++] = LD_W(ARG_LO(2));
+	prog[n++] = JEQ(0, 2, 0);
+	prog[n++] = JEQ(6 /* IPPROTO_TCP */, 1, 0);                 /* 15 */
+	prog[n++] = JEQ(17 /* IPPROTO_UDP */, 0, 1);
+	prog[n++] = RET(SECCOMP_RET_ALLOW);                         /* 17 */
+	prog[n++] = RET(DENY);                                      /* 18 */
+	return n;
+}
+
+size_t shield_restricted_build(bool allow_listen, struct sock_filter *prog)
+{
+	size_t n = 0;
+#ifdef SHIELD_ARCH
+	prog[n++] = LD_W(offsetof(struct seccomp_data, arch));
+	prog[n++] = JEQ(SHIELD_ARCH, 1, 0);
+	prog[n++] = RET(FOREIGN);
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+	prog[n++] = JGE(X32_BIT, 0, 1);
+	prog[n++] = RET(FOREIGN);
+#endif
+	/* openat2 takes its mode in memory: ENOSYS, libc falls back to openat */
+	prog[n++] = JEQ(__NR_openat2, 0, 1);
+	prog[n++] = RET(FOREIGN);
+	size_t nr = NELEM(r_refused) + !allow_listen;
+	for (size_t i = 0; i < NELEM(r_refused); i++) /* -> the RET DENY after the JA */
+		prog[n++] = JEQ(r_refused[i], (unsigned char)(nr - i), 0);
+	if (!allow_listen)
+		prog[n++] = JEQ(__NR_listen, 1, 0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+	prog[n++] = RET(DENY);
+	for (size_t i = 0; i < NELEM(r_create); i++)
+		n = mask_block(prog, n, r_create[i].nr, r_create[i].arg, RISKY_MODE);
+	static const unsigned zero[] = { 0 };
+	for (size_t i = 0; i < NELEM(r_self_only); i++)
+		n = block(prog, n, r_self_only[i], 0, zero, 1, true);
+	n = who_block(prog, n, __NR_setpriority, 2 /* PRIO_USER */);
+	n = who_block(prog, n, __NR_ioprio_set, 3 /* IOPRIO_WHO_USER */);
+	n = socket_block(prog, n);
+	prog[n++] = RET(SECCOMP_RET_ALLOW);
+	_Static_assert(10 + NELEM(r_refused) + 1 + 2 + 6 * NELEM(r_create) + 6 * NELEM(r_self_only) +
+		       2 * 8 + 19 + 1 <= SHIELD_RESTRICTED_MAX, "SHIELD_RESTRICTED_MAX");
+#else
+	(void)allow_listen;
+	prog[n++] = RET(SECCOMP_RET_ALLOW);
+#endif
+	return n;
+}
+
+int shield_restricted_install(bool allow_listen)
+{
+	struct sock_filter prog[SHIELD_RESTRICTED_MAX];
+	struct sock_fprog fp = { .len = (unsigned short)shield_restricted_build(allow_listen, prog),
+				 .filter = prog };
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+		return -errno;
+	return 0;
+}
+
 int shield_install(bool guard)
 {
 	struct sock_filter prog[SHIELD_MAX];

@@ -32,3 +32,25 @@ size_t shield_build(bool guard, struct sock_filter *prog);
 
 /* Installs it (needs no_new_privs). Returns 0 or -errno. */
 int shield_install(bool guard);
+
+/* The restricted tier's layer (README, "The restricted tier"), installed by
+ * its runner in every case (seccomp none included), refusing with EPERM
+ * what Landlock does not check and what reaches the host's processes of
+ * the uid (there are no namespaces):
+ *   - chmod, chown, utime and xattr-changing calls, all variants; inotify,
+ *     fanotify; io_uring;
+ *   - creating a file or directory with S_ISUID/S_ISGID in its mode (open,
+ *     openat, creat, mkdir, mkdirat, mknod, mknodat); openat2 answers
+ *     ENOSYS (its mode is in memory), libc falls back to openat;
+ *   - socket(): AF_UNIX; AF_INET/AF_INET6 stream or datagram with protocol
+ *     0, TCP or UDP (Landlock checks TCP only: MPTCP, SCTP pass its rules);
+ *     AF_NETLINK route only; nothing else;
+ *   - listen, unless allow_listen (an unbound socket is auto-bound by
+ *     listen without Landlock's bind check);
+ *   - prlimit64, sched_setaffinity, sched_setscheduler, sched_setparam,
+ *     sched_setattr, migrate_pages, move_pages: pid 0 only; setpriority
+ *     and ioprio_set: who 0 and not the whole uid. */
+#define SHIELD_RESTRICTED_MAX 200
+
+size_t shield_restricted_build(bool allow_listen, struct sock_filter *prog);
+int shield_restricted_install(bool allow_listen);

@@ -16,6 +16,7 @@ if [ ! -x "$NONS" ]; then
 	not_ok "nons-exec is built (tests/helpers)"
 	done_testing
 fi
+as_runner() { if is_root; then setpriv --reuid=65532 --regid=65532 --clear-groups "$@"; else "$@"; fi; }
 start_event() { printf '%s\n' "$1" | grep '"event":"start"'; }
 
 # --- the simulated host ---------------------------------------------------
@@ -144,7 +145,7 @@ except OSError as e:
     print("abstract connect:", e.strerror)'
 out=$("$PY" -c "$conn" "$name" 2>&1)
 is "bare: connect to an abstract unix socket of the host" "$out" "abstract connect ok"
-out=$(tj "${R[@]}" --net host -- "$PY" -c "$conn" "$name" 2>&1)
+out=$(tj "${R[@]}" --net host -- "$PY" -c "$conn" "$name" 2>/dev/null)
 is "restricted (even net host): refused (Landlock scope)" "$out" "abstract connect: Operation not permitted"
 kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
 
@@ -182,6 +183,74 @@ like "restricted, net relay: the broker URI is the broker itself" "$out" "uri=ht
 like "... connect to the broker's port works" "$out" "connect $port1 ok"
 like "... to another port is refused" "$out" "connect $port2 Permission denied"
 like "... bind is refused" "$out" "bind Permission denied"
+# Sockets Landlock does not check: MPTCP (falls back to TCP with a plain
+# server), SCTP-style protocols, sock_diag (lists the host's sockets),
+# listen() without bind (auto-binds an ephemeral port); and processes of the
+# uid: setpriority, prlimit (--seccomp none: no policy, the layer holds).
+coproc SRV3 { exec "$PY" -c "$serve"; }
+read -r port3 <&"${SRV3[0]}"
+net='import socket, sys
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+def mptcp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); s.connect(("127.0.0.1", int(sys.argv[1])))
+def diag():
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4)
+def listen():
+    s = socket.socket(); s.listen(1)
+    print("listening on", s.getsockname()[1])
+t("mptcp-connect", mptcp)
+t("sock_diag", diag)
+t("listen-unbound", listen)
+t("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+t("netlink-route", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0))'
+out=$("$PY" -c "$net" "$port3" 2>&1)
+like "bare: MPTCP connect to a host listener, sock_diag, listen without bind work" "$out" \
+	"mptcp-connect ok.*sock_diag ok.*listening on [0-9]+.listen-unbound ok"
+out=$(tj "${R[@]}" -- "$PY" -c "$net" "$port3" 2>&1)
+like "restricted, net none: MPTCP connect refused (EPERM), sock_diag refused, listen refused" "$out" \
+	"mptcp-connect Operation not permitted.*sock_diag Operation not permitted.*listen-unbound Operation not permitted"
+like "... UDP and netlink route sockets still open" "$out" "udp ok.*netlink-route ok"
+out=$(tj "${R[@]}" --net relay --setenv N8N_RUNNERS_TASK_BROKER_URI=http://localhost:$port1 \
+	-- "$PY" -c "$net" "$port3" 2>&1)
+like "restricted, net relay (no health port): MPTCP to another port refused, listen refused" "$out" \
+	"mptcp-connect Operation not permitted.*listen-unbound Operation not permitted"
+kill "$SRV3_PID" 2>/dev/null; wait "$SRV3_PID" 2>/dev/null
+
+victim() {
+	if is_root; then exec setpriv --reuid=65532 --regid=65532 --clear-groups sleep 30; else exec sleep 30; fi
+}
+victim &
+vpid=$!
+for _ in $(seq 50); do [ "$(cat "/proc/$vpid/comm" 2>/dev/null)" = sleep ] && break; sleep 0.1; done
+pr='import os, resource, sys
+pid = int(sys.argv[1])
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+t("setpriority", lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+t("prlimit", lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (8, 8)))
+t("affinity", lambda: os.sched_setaffinity(pid, {0}))
+t("self", lambda: os.setpriority(os.PRIO_PROCESS, 0, 1))'
+out=$(as_runner "$PY" -c "$pr" "$vpid" 2>&1)
+like "bare (runner's uid): setpriority, prlimit, sched_setaffinity on another process of the uid" "$out" \
+	"setpriority ok.*prlimit ok.*affinity ok"
+kill "$vpid"; wait "$vpid" 2>/dev/null
+victim &
+vpid=$!
+for _ in $(seq 50); do [ "$(cat "/proc/$vpid/comm" 2>/dev/null)" = sleep ] && break; sleep 0.1; done
+for sc in "" "--seccomp none"; do
+	out=$(tj "${R[@]}" $sc -- "$PY" -c "$pr" "$vpid" 2>&1)
+	like "restricted${sc:+ $sc}: setpriority, prlimit, sched_setaffinity on it refused" "$out" \
+		"setpriority Operation not permitted.*prlimit Operation not permitted.*affinity Operation not permitted.*self ok"
+done
+is "... its limits are untouched" "$(awk '/open files/ {print $4}' "/proc/$vpid/limits")" "$(awk '/open files/ {print $4}' /proc/self/limits)"
+kill "$vpid"; wait "$vpid" 2>/dev/null
 kill "$SRV1_PID" "$SRV2_PID" 2>/dev/null; wait "$SRV1_PID" "$SRV2_PID" 2>/dev/null
 
 # --- the policy's syscalls -----------------------------------------------------
@@ -194,6 +263,51 @@ done
 out=$(tj "${R[@]}" --bind-ro "$H" -- "$H/try-syscall" unshare 0x10000000 2>&1)
 is "restricted: unshare(CLONE_NEWUSER) denied" "$out" EPERM
 
+# --- the restricted tier's seccomp layer (shield.h) ----------------------------
+# Each attack runs first bare as the runner's uid (root callers: 65532), where
+# the host's own rules allow it, then in the restricted tier, where it is
+# refused with EPERM (also with --seccomp none: the layer is not the policy).
+V=$TJ_WORK/victim; mkdir -p "$V"; chmod 755 "$V"
+echo data > "$V/config"; chmod 600 "$V/config"
+is_root && chown 65532:65532 "$V/config"
+meta='import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+def c(r):
+    if r < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return r
+f = sys.argv[1]
+def t(name, fn):
+    try:
+        fn(); print(name, "ok")
+    except OSError as e:
+        print(name, e.strerror)
+t("chmod", lambda: os.chmod(f, 0o666))
+t("utime", lambda: os.utime(f, (0, 0)))
+t("setxattr", lambda: os.setxattr(f, "user.tj", b"x"))
+t("chown", lambda: os.chown(f, os.getuid(), os.getgid()))
+t("setuid-create", lambda: os.close(os.open("plant", os.O_CREAT | os.O_WRONLY, 0o4755)))
+t("setgid-mkdir", lambda: os.mkdir("plantdir", 0o2755))
+t("plain-create", lambda: os.close(os.open("plain", os.O_CREAT | os.O_WRONLY, 0o644)))
+t("chmod-own-setuid", lambda: os.chmod("plain", 0o4755))
+t("inotify", lambda: os.close(c(libc.inotify_init1(0))))'
+d=$(mktemp -d /tmp/tj-meta.XXXXXX); chmod 777 "$d"
+out=$(cd "$d" && as_runner "$PY" -c "$meta" "$V/config" 2>&1)
+rm -rf "$d"
+like "bare (runner's uid): chmod, utime, xattr, chown of its host file; set-uid/set-gid creation; inotify" "$out" \
+	"chmod ok.*utime ok.*setxattr (ok|Operation not supported).*chown ok.*setuid-create ok.*setgid-mkdir ok.*plain-create ok.*chmod-own-setuid ok.*inotify ok"
+chmod 600 "$V/config"; touch "$V/config"
+for sc in "" "--seccomp none"; do
+	out=$(tj "${R[@]}" $sc -- "$PY" -c "$meta" "$V/config" 2>&1)
+	like "restricted${sc:+ $sc}: chmod/utime/setxattr/chown of a host file refused (EPERM)" "$out" \
+		"chmod Operation not permitted.*utime Operation not permitted.*setxattr Operation not permitted.*chown Operation not permitted"
+	like "... creating a set-uid file or set-gid directory refused" "$out" \
+		"setuid-create Operation not permitted.*setgid-mkdir Operation not permitted"
+	like "... a plain file is created, but not chmod'ed set-uid; inotify refused" "$out" \
+		"plain-create ok.*chmod-own-setuid Operation not permitted.*inotify Operation not permitted"
+	is "... the host file's mode is unchanged" "$(stat -c %a "$V/config")" 600
+done
+
 # --- leftovers and the directory's removal -----------------------------------
 mark=$((3000 + RANDOM % 1000))
 tj "${R[@]}" -- /bin/sh -c "setsid sleep $mark.5 </dev/null >/dev/null 2>&1 & echo started" >/dev/null 2>&1
@@ -201,10 +315,34 @@ sleep 0.2
 check_not "a daemonised child of the runner does not outlive the sandbox" pgrep -f "^sleep $mark.5$"
 echo keep > "$TJ_WORK/keep"
 out=$(tj "${R[@]}" --bind-ro "$TJ_WORK" -- /bin/sh -c \
-	"ln -s $TJ_WORK/keep link; mkdir -p a/b/c && echo x > a/b/c/f && chmod 000 a/b a; pwd" 2>&1)
-check_not "a tree with a symlink out and a mode-000 directory is removed" test -e "$out"
+	"ln -s $TJ_WORK/keep link; mkdir -p a/b/c && echo x > a/b/c/f && mkdir -m 000 a/z && mkdir -m 500 a/r && pwd" 2>/dev/null)
+like "a tree with a symlink out and directories made 000 and r-x (mkdir's mode) was written" "$out" "^/tmp/taskjail-restricted\.[A-Za-z0-9]{6}$"
+check_not "... and is removed" test -e "$out"
 is "... the symlink's target is untouched" "$(cat "$TJ_WORK/keep")" keep
 
+# A tree 1500 levels deep (beyond any fd-per-level walk), and directories
+# made r-x / 000 while the task runs (the task itself may not chmod: from
+# outside, by the caller's uid): removed all the same, said in the exit event.
+out=$(tj "${R[@]}" --log-fd 3 -- "$PY" -c 'import os
+print(os.getcwd(), flush=True)
+for i in range(1500):
+    os.mkdir("d"); os.chdir("d")
+open("f", "w").write("persisted"); print("deep tree written")' 3>&1 2>&1)
+dir=$(printf '%s\n' "$out" | grep '^/tmp/taskjail-restricted')
+like "a tree 1500 levels deep was written" "$out" "deep tree written"
+check_not "... and is removed" test -e "$dir"
+like "... the exit event says so" "$out" '"event":"exit".*"private_dir_removed":true'
+mkdir -p "$TJ_WORK/sig"; chmod 777 "$TJ_WORK/sig"; rm -f "$TJ_WORK/sig/"*
+tj "${R[@]}" --bind-rw "$TJ_WORK/sig" -- /bin/sh -c \
+	"mkdir -p a/b/c && echo x > a/b/c/f && echo x > top && pwd > $TJ_WORK/sig/dir && while [ ! -e $TJ_WORK/sig/go ]; do sleep 0.1; done" \
+	>/dev/null 2>&1 &
+tjp=$!
+for _ in $(seq 100); do [ -s "$TJ_WORK/sig/dir" ] && break; sleep 0.1; done
+dir=$(cat "$TJ_WORK/sig/dir")
+case $dir in /tmp/taskjail-restricted.??????) chmod 500 "$dir/a/b/c" "$dir/a"; chmod 000 "$dir/a/b"; chmod 500 "$dir" ;; esac
+touch "$TJ_WORK/sig/go"; wait "$tjp"
+if [ -n "$dir" ] && [ ! -e "$dir" ]; then ok "directories made r-x and 000 during the run (the private one too) are removed"
+else not_ok "directories made r-x and 000 during the run (the private one too) are removed"; diag "dir '$dir' left"; fi
 out=$(tj "${R[@]}" --pids 64 --log-fd 3 -- /bin/true 3>&1 2>&1)
 like "restricted: a pids limit is a cgroup, or an rlimit that says it counts the whole uid" \
 	"$(start_event "$out")" '"pids":\{"max":64,"enforced_by":("cgroup-v[12]","scope":"sandbox"|"rlimit","scope":"uid")\}'
@@ -214,6 +352,33 @@ out=$(tj "${R[@]}" --timeout 0.5 -- /bin/sleep 30 2>&1); rc=$?
 is "restricted: --timeout stops the runner: 124" "$rc" 124
 out=$(tj "${R[@]}" -- /bin/sh -c 'kill -TERM $$; sleep 5' 2>&1); rc=$?
 is "restricted: the runner's death by signal is 128+N" "$rc" 143
+
+# The supervisor's SIGKILL: the runner dies (PDEATHSIG, set again after a
+# root caller's uid switch, which clears it).
+mark=$((4000 + RANDOM % 1000))
+"$TASKJAIL" run "${R[@]}" -- /bin/sleep "$mark.25" >/dev/null 2>&1 &
+tjp=$!
+for _ in $(seq 50); do rpid=$(pgrep -P "$tjp" -f "^/bin/sleep $mark.25$") && break; sleep 0.1; done
+pdir=$(readlink "/proc/$rpid/cwd")
+kill -9 "$tjp"; wait "$tjp" 2>/dev/null
+alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+for _ in $(seq 20); do alive "$rpid" || break; sleep 0.1; done
+if [ -n "$rpid" ] && ! alive "$rpid"; then ok "restricted: the runner dies with its supervisor (SIGKILL)"
+else not_ok "restricted: the runner dies with its supervisor (SIGKILL)"; diag "runner '$rpid' still there"; kill -9 "$rpid" 2>/dev/null; fi
+case $pdir in /tmp/taskjail-restricted.??????) rm -rf "$pdir" ;; esac
+
+out=$(tj "${R[@]}" --net host -- /bin/true 2>&1)
+like "restricted, net host: a warning on stderr (no TCP restriction)" "$out" "warning: net host: the restricted tier puts no restriction on TCP"
+out=$(tj "${R[@]}" -- /bin/true 2>&1)
+unlike "... not without it" "$out" "warning: net host"
+# No children file (an empty /proc here; a kernel without
+# CONFIG_PROC_CHILDREN): leftovers could not be found, so it fails closed.
+if is_root; then
+	out=$(TASKJAIL_POLICY_DIR=$TJ_SRC/policies TASKJAIL_PROFILE_DIR=$TJ_SRC/profiles unshare -m /bin/sh -c \
+		'mount -t tmpfs none /proc && exec "$0" run --tier restricted -- /bin/true' "$TASKJAIL" 2>&1); rc=$?
+	is "restricted, no /proc/self/task/N/children: exit 125" "$rc" 125
+	like "... saying why" "$out" "children is not readable .*leftover processes could not be found"
+fi
 
 # --- what restricted cannot do -----------------------------------------------
 out=$(tj "${R[@]}" --bind-ro "$TJ_WORK:/data" -- /bin/true 2>&1); rc=$?

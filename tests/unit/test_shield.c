@@ -92,12 +92,116 @@ static void test_owner(void **s)
 	assert_int_equal(run3(false, __NR_ioctl, 3, 0x8901, 0), ALLOW);
 }
 
+static uint32_t rrun(bool listen, int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct sock_filter prog[SHIELD_RESTRICTED_MAX];
+	size_t n = shield_restricted_build(listen, prog);
+	assert_true(n <= SHIELD_RESTRICTED_MAX);
+	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0, a1, a2, a3 } };
+	return bpfsim_run(prog, n, &d);
+}
+
+static void test_restricted_attrs(void **s)
+{
+	(void)s;
+	int calls[] = { __NR_chmod, __NR_fchmod, __NR_fchmodat, 452 /* fchmodat2 */, __NR_chown,
+			__NR_fchown, __NR_lchown, __NR_fchownat, __NR_utime, __NR_utimes, __NR_utimensat,
+			__NR_futimesat, __NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, 463 /* setxattrat */,
+			__NR_removexattr, __NR_lremovexattr, __NR_fremovexattr, 466 /* removexattrat */,
+			__NR_inotify_init, __NR_inotify_init1, __NR_fanotify_init, __NR_io_uring_setup };
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_int_equal(rrun(false, calls[i], 0, 0, 0, 0), DENY);
+		assert_int_equal(rrun(true, calls[i], 0, 0, 0, 0), DENY);
+	}
+	assert_int_equal(rrun(false, __NR_openat2, 0, 0, 0, 0), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(rrun(false, __NR_read, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_getxattr, 0, 0, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_unlink, 0, 0, 0, 0), ALLOW);
+	/* other ABIs */
+	struct sock_filter prog[SHIELD_RESTRICTED_MAX];
+	struct seccomp_data d = { .nr = 15 /* i386 chmod */, .arch = AUDIT_ARCH_I386 };
+	assert_int_equal(bpfsim_run(prog, shield_restricted_build(false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	d = (struct seccomp_data){ .nr = 0x40000000u | __NR_chmod, .arch = AUDIT_ARCH_X86_64 };
+	assert_int_equal(bpfsim_run(prog, shield_restricted_build(false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
+static void test_restricted_modes(void **s)
+{
+	(void)s;
+	/* open(path, flags, mode), openat(dfd, path, flags, mode), ... */
+	assert_int_equal(rrun(false, __NR_open, 0, 0x41, 0644, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_open, 0, 0x41, 04755, 0), DENY);
+	assert_int_equal(rrun(false, __NR_open, 0, 0x41, 02755, 0), DENY);
+	assert_int_equal(rrun(false, __NR_openat, 0, 0, 0x41, 0666), ALLOW);
+	assert_int_equal(rrun(false, __NR_openat, 0, 0, 0x41, 04755), DENY);
+	assert_int_equal(rrun(false, __NR_openat, 0, 0, 0x41, 01777), ALLOW);
+	assert_int_equal(rrun(false, __NR_creat, 0, 06755, 0, 0), DENY);
+	assert_int_equal(rrun(false, __NR_creat, 0, 0755, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_mkdir, 0, 02700, 0, 0), DENY);
+	assert_int_equal(rrun(false, __NR_mkdir, 0, 0777, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_mkdirat, 0, 0, 02700, 0), DENY);
+	assert_int_equal(rrun(false, __NR_mkdirat, 0, 0, 0700, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_mknod, 0, 0104755, 0, 0), DENY);
+	assert_int_equal(rrun(false, __NR_mknodat, 0, 0, 0, 0104755), DENY);
+	assert_int_equal(rrun(false, __NR_mknodat, 0, 0, 0, 0010600), ALLOW);
+}
+
+static void test_restricted_sockets(void **s)
+{
+	(void)s;
+	assert_int_equal(rrun(false, __NR_socket, 1, 1, 0, 0), ALLOW);           /* unix */
+	assert_int_equal(rrun(false, __NR_socket, 1, 5, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_socket, 2, 1, 0, 0), ALLOW);           /* tcp */
+	assert_int_equal(rrun(false, __NR_socket, 2, 1 | 02000000 | 04000, 6, 0), ALLOW); /* flags */
+	assert_int_equal(rrun(false, __NR_socket, 10, 2, 0, 0), ALLOW);          /* udp6 */
+	assert_int_equal(rrun(false, __NR_socket, 10, 2, 17, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_socket, 2, 1, 262, 0), DENY);          /* MPTCP */
+	assert_int_equal(rrun(false, __NR_socket, 10, 1, 262, 0), DENY);
+	assert_int_equal(rrun(false, __NR_socket, 2, 1, 132, 0), DENY);          /* SCTP */
+	assert_int_equal(rrun(false, __NR_socket, 2, 5, 0, 0), DENY);            /* SEQPACKET: SCTP */
+	assert_int_equal(rrun(false, __NR_socket, 2, 2, 1, 0), DENY);            /* ICMP */
+	assert_int_equal(rrun(false, __NR_socket, 2, 2, 136, 0), DENY);          /* UDPLITE */
+	assert_int_equal(rrun(false, __NR_socket, 2, 3, 0, 0), DENY);            /* raw */
+	assert_int_equal(rrun(false, __NR_socket, 2, 1, 0x100000000ULL + 262, 0), DENY);
+	assert_int_equal(rrun(false, __NR_socket, 16, 3, 0, 0), ALLOW);          /* netlink route */
+	assert_int_equal(rrun(false, __NR_socket, 16, 3, 4, 0), DENY);           /* sock_diag */
+	assert_int_equal(rrun(false, __NR_socket, 17, 3, 0, 0), DENY);           /* packet */
+	assert_int_equal(rrun(false, __NR_socket, 43, 1, 0, 0), DENY);           /* smc */
+	assert_int_equal(rrun(false, __NR_listen, 3, 1, 0, 0), DENY);
+	assert_int_equal(rrun(true, __NR_listen, 3, 1, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_socketpair, 1, 1, 0, 0), ALLOW);
+}
+
+static void test_restricted_procs(void **s)
+{
+	(void)s;
+	int calls[] = { __NR_prlimit64, __NR_sched_setaffinity, __NR_sched_setscheduler,
+			__NR_sched_setparam, __NR_sched_setattr, __NR_migrate_pages, __NR_move_pages };
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_int_equal(rrun(false, calls[i], 0, 0, 0, 0), ALLOW);
+		assert_int_equal(rrun(false, calls[i], 1, 0, 0, 0), DENY);
+		assert_int_equal(rrun(false, calls[i], 0x100000000ULL, 0, 0, 0), ALLOW);
+	}
+	assert_int_equal(rrun(false, __NR_setpriority, 0, 0, 19, 0), ALLOW);   /* PRIO_PROCESS self */
+	assert_int_equal(rrun(false, __NR_setpriority, 1, 0, 19, 0), ALLOW);   /* own group */
+	assert_int_equal(rrun(false, __NR_setpriority, 2, 0, 19, 0), DENY);    /* PRIO_USER */
+	assert_int_equal(rrun(false, __NR_setpriority, 0, 1234, 19, 0), DENY);
+	assert_int_equal(rrun(false, __NR_ioprio_set, 1, 0, 0, 0), ALLOW);
+	assert_int_equal(rrun(false, __NR_ioprio_set, 1, 77, 0, 0), DENY);
+	assert_int_equal(rrun(false, __NR_ioprio_set, 3, 0, 0, 0), DENY);      /* IOPRIO_WHO_USER */
+	assert_int_equal(rrun(false, __NR_getpriority, 2, 0, 0, 0), ALLOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_prlimit),
 		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_restricted_attrs),
+		cmocka_unit_test(test_restricted_modes),
+		cmocka_unit_test(test_restricted_sockets),
+		cmocka_unit_test(test_restricted_procs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
