@@ -280,29 +280,44 @@ static void forward_signal(const struct children *c, int sig)
 		kill(c->runner, SIGCONT);
 }
 
-/* Reaps every child that has exited. The runner's exit ends init. */
-static void reap(const struct init_plan *p, struct children *c)
+/* The guard cannot answer any more: end the sandbox rather than let every
+ * open hang (stopped) or fail with ENOSYS (gone). */
+__attribute__((noreturn))
+static void guard_lost(const struct init_plan *p, const struct children *c, pid_t w, int ws)
 {
 	struct tj_error err = { 0 };
+	kill(c->runner, SIGKILL);
+	if (WIFSTOPPED(ws))
+		tj_error_setx(&err, EPIPE, "the /proc guard (sandbox pid %d) was stopped (signal %d); the sandbox was ended",
+			      (int)w, WSTOPSIG(ws));
+	else
+		tj_error_setx(&err, EPIPE, "the /proc guard (sandbox pid %d) exited (%s %d); the sandbox was stopped",
+			      (int)w, WIFSIGNALED(ws) ? "signal" : "status",
+			      WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+	init_fail(p, &err);
+}
+
+/* Reaps every child that has exited. The runner's exit ends init. A stop
+ * of the guard (SIGSTOP through any of its threads' tids, which the shield
+ * cannot know) ends the sandbox; other stops are not exits. */
+static void reap(const struct init_plan *p, struct children *c)
+{
 	int ws;
 	pid_t w;
-	while ((w = waitpid(-1, &ws, WNOHANG)) > 0) {
+	while ((w = waitpid(-1, &ws, WNOHANG | WUNTRACED)) > 0) {
+		if (WIFSTOPPED(ws)) {
+			if (w == c->guard)
+				guard_lost(p, c, w, ws);
+			continue;
+		}
 		if (w == c->guard && WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
 			/* Every task under the filter is gone (or the runner
 			 * failed before it had one): the runner's exit follows. */
 			c->guard = -1;
 			continue;
 		}
-		if (w == c->guard) {
-			/* Killed, or its listener failed: nobody answers the
-			 * filter any more. End the sandbox rather than let
-			 * every open fail with ENOSYS. */
-			kill(c->runner, SIGKILL);
-			tj_error_setx(&err, EPIPE, "the /proc guard (sandbox pid %d) exited (%s %d); the sandbox was stopped",
-				      (int)w, WIFSIGNALED(ws) ? "signal" : "status",
-				      WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
-			init_fail(p, &err);
-		}
+		if (w == c->guard) /* killed, or its listener failed */
+			guard_lost(p, c, w, ws);
 		if (w != c->runner)
 			continue; /* an orphan: reaped, nothing else */
 		if (c->stats)

@@ -32,6 +32,33 @@ for s in 19 32 9; do for p in 2 -2 -1; do
 	like "strict: kill($p, $s) refused" "$st" "kill-$p-$s EPERM"
 done; done
 like "strict: the guard still answers opens" "$st" "alive True"
+# The guard's threads (FIFO workers) have tids the shield cannot know: a
+# task may stop the whole guard through one (tkill(worker, SIGSTOP); the
+# kernel allows it, same uid). init sees the stop and ends the sandbox (125)
+# instead of leaving every open hanging.
+stop=$(timeout -k 5 40 "$TASKJAIL" run --profile "$(prof strict default)" -- $PY -c '
+import os, threading, time, ctypes, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+os.mkfifo("/tmp/f")
+p = os.fork()
+if p == 0: os._exit(0)
+os.waitpid(p, 0)
+def opener():
+    try: os.open("/tmp/f", os.O_RDONLY)  # blocks: a guard worker waits for a writer
+    except OSError: pass
+t = threading.Thread(target=opener, daemon=True); t.start()
+time.sleep(0.5)
+mine = {os.getpid(), t.native_id}
+hits = [tid for tid in range(p + 1, p + 30) if tid not in mine and libc.syscall(200, tid, 0) == 0]
+print("worker tids signalable:", len(hits) > 0, flush=True)
+for tid in hits: libc.syscall(200, tid, int(signal.SIGSTOP))
+time.sleep(0.5)
+fd = os.open("/usr/bin/python3", os.O_RDONLY)
+print("open after the stop answered", flush=True)' 2>&1)
+rc=$?
+like "a guard worker thread can be signalled by the task (the kernel allows it)" "$stop" "worker tids signalable: True"
+is "the guard stopped through a worker thread: the sandbox ends with 125 (not hangs)" "$rc" 125
+like "... saying the guard was stopped" "$stop" "guard .* was stopped \\(signal 19\\)"
 ns=$(timeout -k 5 20 "$TASKJAIL" run --profile "$(prof namespace default)" -- $PY -c '
 import resource
 try: resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64)); print("prlimit-init DONE")
