@@ -423,7 +423,7 @@ static int envb_set(struct envb *b, const char *name, size_t nl, const char *val
 
 /* The launcher's secret. Its _FILE form names a file holding it: the name is
  * not secret, but a runner has no business knowing where the secret is. */
-static bool is_auth_token(const char *name, size_t nl)
+bool n8n_is_auth_token(const char *name, size_t nl)
 {
 	static const char *const secret[] = { "N8N_RUNNERS_AUTH_TOKEN", "N8N_RUNNERS_AUTH_TOKEN_FILE" };
 	for (size_t i = 0; i < ELEMENTSOF(secret); i++)
@@ -478,7 +478,7 @@ static int env_copy_caller(struct envb *b, const struct n8n_runner *r, const str
 				  memcmp(r->allowed_env[i], *e, nl) == 0;
 		if (!allowed)
 			continue;
-		if (is_auth_token(*e, nl)) {
+		if (n8n_is_auth_token(*e, nl)) {
 			warnf(in, "not passing %.*s to the runner although allowed-env lists it",
 			      (int)nl, *e);
 			continue;
@@ -499,7 +499,7 @@ static int env_overrides(struct envb *b, const struct n8n_runner *r, const struc
 			warnf(in, "env-overrides.%s ignored: the launcher sets it", kv->name);
 			continue;
 		}
-		if (is_auth_token(kv->name, strlen(kv->name))) {
+		if (n8n_is_auth_token(kv->name, strlen(kv->name))) {
 			warnf(in, "env-overrides.%s ignored: the auth token never reaches the runner",
 			      kv->name);
 			continue;

@@ -123,6 +123,11 @@ int n8n_build_env(const struct n8n_runner *r, const struct n8n_env_in *in,
 int n8n_build_argv(const struct n8n_runner *r, char *const *extra, size_t n_extra,
 		   char ***out, size_t *n_out, struct tj_error *err);
 
+/* N8N_RUNNERS_AUTH_TOKEN or its _FILE form: the launcher's secret, which
+ * never reaches a runner (with it, code in the runner could mint grant
+ * tokens and register as a runner for other workflows' tasks). */
+bool n8n_is_auth_token(const char *name, size_t nl);
+
 /* ---- the runner to start ------------------------------------------------ */
 
 /* True when the runner's command is taskjail itself by name (basename

@@ -485,6 +485,38 @@ static int apply_relay(const struct tj_options *o, char *const *caller_env,
 	return config_add_env(cfg, "N8N_RUNNERS_TASK_BROKER_URI", 27, inside, err);
 }
 
+/* The launcher's auth token never reaches the runner, whatever copies or
+ * sets it (a profile's env_allow or env, --setenv): dropped, with a
+ * warning, as the launcher file's allowed-env and env-overrides are. */
+static void drop_auth_token(struct tj_config *cfg)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < cfg->n_env_allow; i++) {
+		char *n = cfg->env_allow[i];
+		if (!n8n_is_auth_token(n, strlen(n))) {
+			cfg->env_allow[k++] = n;
+			continue;
+		}
+		fprintf(stderr, "taskjail: warning: not passing %s to the runner although env_allow lists it "
+			"(the launcher's secret never reaches a runner)\n", n);
+		free(n);
+	}
+	cfg->n_env_allow = k;
+	k = 0;
+	for (size_t i = 0; i < cfg->n_env_set; i++) {
+		struct tj_env_var *v = &cfg->env_set[i];
+		if (!n8n_is_auth_token(v->name, strlen(v->name))) {
+			cfg->env_set[k++] = *v;
+			continue;
+		}
+		fprintf(stderr, "taskjail: warning: not setting %s in the runner "
+			"(the launcher's secret never reaches a runner)\n", v->name);
+		free(v->name);
+		free(v->value);
+	}
+	cfg->n_env_set = k;
+}
+
 /* ---- the whole order ---------------------------------------------------- */
 
 /* Step 7: the policy file, found once; NULL for "none". */
@@ -520,6 +552,7 @@ int config_resolve(const struct tj_options *o, char *const *caller_env,
 	if (o->launcher && !o->workdir_set &&
 	    (r = fit_launcher_workdir(o, profile_workdir, cfg, err)) < 0)
 		return r;
+	drop_auth_token(cfg);
 	if ((r = apply_command(o, cfg, err)) < 0 ||
 	    (r = apply_relay(o, caller_env, cfg, err)) < 0)
 		return r;

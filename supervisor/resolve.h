@@ -5,7 +5,8 @@
  *   2. the profile (--profile, default "minimal"),
  *   3. n8n's launcher file (--launcher-config/--runner-type): the runner's
  *      command, environment and workdir replace the profile's,
- *   4. the other options, in the order given (the command line wins),
+ *   4. the other options, in the order given (the command line wins); the
+ *      launcher's auth token is then dropped from what the runner gets,
  *   5. the command (after "--", or the launcher's) and the profile's
  *      runtime_args,
  *   6. net relay: the broker and health ports from the runner's environment,
