@@ -230,6 +230,18 @@ static pid_t start_guard(const struct init_plan *p, struct procguard_stats **sta
  * runner.c allocates nothing (caps.c uses raw syscalls) and never returns. */
 #define RUNNER_STACK (256 * 1024)
 
+/* AddressSanitizer cannot follow a child running on a stack it did not
+ * make (it warns, then may report false errors): sanitizer builds start
+ * the runner with a plain fork. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RUNNER_FORK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUNNER_FORK 1
+#endif
+#endif
+
+#ifndef RUNNER_FORK
 struct runner_start {
 	const struct init_plan *p;
 	int sfd;
@@ -242,10 +254,23 @@ static int runner_entry(void *arg)
 	close(rs->sfd);
 	runner_main(rs->p, rs->listener_sock);
 }
+#endif
 
 static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock)
 {
 	struct tj_error err = { 0 };
+#ifdef RUNNER_FORK
+	pid_t child = fork();
+	if (child < 0) {
+		tj_error_set(&err, errno, "fork the runner");
+		init_fail(p, &err);
+	}
+	if (child == 0) {
+		close(sfd);
+		runner_main(p, listener_sock);
+	}
+	return child;
+#else
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = RUNNER_STACK + (size_t)page;
 	/* The lowest page stays PROT_NONE: an overflow faults instead of
@@ -263,6 +288,7 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock)
 	}
 	munmap(stack, len);
 	return runner;
+#endif
 }
 
 struct children {
