@@ -405,8 +405,10 @@ int dns_answer_parse(const uint8_t *m, size_t len, uint16_t id, const char *name
 		size_t o = rr[i].owner_off;
 		if (rr[i].type != qtype || read_name(m, len, &o, owner) < 0 || !name_eq(owner, cur))
 			continue;
-		if (rr[i].rdlen != want)
+		if (rr[i].rdlen != want) {
+			*n = 0; /* a failed parse returns no address */
 			return -EBADMSG;
+		}
 		struct dns_addr a = { .family = qtype == DNS_TYPE_A ? AF_INET : AF_INET6 };
 		memcpy(a.a, m + rr[i].rdata_off, want);
 		if (!add_addr(out, max, n, &a))

@@ -417,6 +417,16 @@ static void test_answer_hostile(void **s)
 	rr_hdr(&m, DNS_TYPE_A, 5);
 	put(&m, "\x01\x01\x01\x01\x01", 5);
 	assert_int_equal(parse(&m, 3, Q, DNS_TYPE_A, a, 4, &n), -EBADMSG);
+	/* a good A record, then one of 5 bytes: refused, and no address
+	 * returned with the error (the fuzzer found *n left at 1) */
+	head(&m, 3, OK, 2, Q, DNS_TYPE_A);
+	rr_a(&m, 12, "1.1.1.1");
+	put16(&m, 0xc00c);
+	rr_hdr(&m, DNS_TYPE_A, 5);
+	put(&m, "\x01\x01\x01\x01\x01", 5);
+	n = 7;
+	assert_int_equal(parse(&m, 3, Q, DNS_TYPE_A, a, 4, &n), -EBADMSG);
+	assert_int_equal(n, 0);
 	/* a label holding a dot cannot pass for two labels */
 	head(&m, 3, OK, 0, "a.b", DNS_TYPE_A);
 	m.b[12] = 3; /* "\x03a.b\x00" instead of "\x01a\x01b\x00" */
