@@ -42,21 +42,29 @@ static size_t block(struct sock_filter *prog, size_t n, unsigned nr, unsigned ar
 	return n;
 }
 
+#ifdef SHIELD_ARCH
+/* Both filters compare native system call numbers: another ABI (i386, x32
+ * on x86_64; a policy may list them as subArchitectures) would pass them
+ * with its own numbers, so it gets none. Leaves nr in A. */
+static size_t foreign_abi(struct sock_filter *prog, size_t n)
+{
+	prog[n++] = LD_W(offsetof(struct seccomp_data, arch));
+	prog[n++] = JEQ(SHIELD_ARCH, 1, 0);
+	prog[n++] = RET(FOREIGN);
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+	prog[n++] = JGE(X32_BIT, 0, 1);
+	prog[n++] = RET(FOREIGN);
+#endif
+	return n;
+}
+#endif
+
 size_t shield_build(bool guard, struct sock_filter *prog)
 {
 	size_t n = 0;
 #ifdef SHIELD_ARCH
-	/* The checks below compare native system call numbers: another ABI
-	 * (i386, x32 on x86_64; a policy may list them as subArchitectures)
-	 * would pass them with its own numbers, so it gets none. */
-	prog[n++] = LD_W(offsetof(struct seccomp_data, arch));
-	prog[n++] = JEQ(SHIELD_ARCH, 1, 0);
-	prog[n++] = RET(FOREIGN);
-#ifdef __x86_64__
-	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
-	prog[n++] = JGE(X32_BIT, 0, 1);
-	prog[n++] = RET(FOREIGN);
-#endif
+	n = foreign_abi(prog, n);
 	/* prlimit64: only pid 0 (the caller) */
 	static const unsigned zero[] = { 0 };
 	n = block(prog, n, __NR_prlimit64, 0, zero, 1, true);
@@ -206,14 +214,7 @@ size_t shield_restricted_build(bool allow_listen, struct sock_filter *prog)
 {
 	size_t n = 0;
 #ifdef SHIELD_ARCH
-	prog[n++] = LD_W(offsetof(struct seccomp_data, arch));
-	prog[n++] = JEQ(SHIELD_ARCH, 1, 0);
-	prog[n++] = RET(FOREIGN);
-	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
-#ifdef __x86_64__
-	prog[n++] = JGE(X32_BIT, 0, 1);
-	prog[n++] = RET(FOREIGN);
-#endif
+	n = foreign_abi(prog, n);
 	/* openat2 takes its mode in memory: ENOSYS, libc falls back to openat */
 	prog[n++] = JEQ(__NR_openat2, 0, 1);
 	prog[n++] = RET(FOREIGN);
