@@ -7,6 +7,9 @@
 #     taskjail: `taskjail run --launcher-config ... --profile node` as the
 #       caller (root: net relay, strict /proc guard, seccomp policy node);
 #     tj_user: the same with taskjail started as uid/gid 65534;
+#     tj_namespace / tj_noseccomp / tj_nethost localise the cost: the node
+#       profile with --proc-guard namespace (no open notifications), that
+#       plus --seccomp none, and the node profile with --net host (no relay);
 #     bare_setsid: bare, but the runner in a session of its own (setsid), as
 #       taskjail's runner is: with sched_autogroup_enabled=1 a new session is
 #       a new scheduling group, which on a loaded machine gets a fair share of
@@ -74,6 +77,9 @@ start_mode() {
 	case "$1" in
 	taskjail) launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
 	tj_user) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node "${binds[@]}" ;;
+	tj_namespace) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard namespace "${binds[@]}" ;;
+	tj_noseccomp) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard namespace --seccomp none "${binds[@]}" ;;
+	tj_nethost) launcher_start taskjail "$WORK/lc.json" javascript --profile node --net host "${binds[@]}" ;;
 	bare_setsid)
 		RUNNER_CMD="setsid -w $NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
@@ -152,17 +158,20 @@ labels = {"cold_start": "grant -> /healthz 200", "first_task": "grant -> first t
 head = (f"n8n {n8n}, taskjail {commit}, kernel {platform.release()}, {os.cpu_count()} CPUs, uid {os.getuid()}, "
         f"{n} starts per mode, interleaved; load average (1 min) {min(load):.1f}-{max(load):.1f}, "
         f"mean {statistics.mean(load):.1f}; failed starts (left out): {failed or 'none'}")
-md = [head, "", "| metric | mode | n | median ms | p90 ms | min ms | median / bare | p90 / bare |",
+base = next((b for b in ("bare_setsid", "bare") if any(b in m for m in data.values())), None)
+if base is None:
+    sys.exit("no bare mode among the samples: add bare or bare_setsid to MODES")
+md = [head, "", f"| metric | mode | n | median ms | p90 ms | min ms | median / {base} | p90 / {base} |",
       "|---|---|---|---|---|---|---|---|"]
 print(head)
 for kind in ("cold_start", "first_task"):
     m = data.get(kind, {})
-    mb, pb = statistics.median(m["bare"]), p90(m["bare"])
+    mb, pb = statistics.median(m[base]), p90(m[base])
     res["metrics"][kind] = {}
     for mode, v in m.items():
         med, q = statistics.median(v), p90(v)
         res["metrics"][kind][mode] = {"n": len(v), "median_ms": med, "p90_ms": q, "min_ms": min(v),
-                                      "ratio_median_vs_bare": med / mb, "ratio_p90_vs_bare": q / pb}
+                                      "base": base, "ratio_median_vs_base": med / mb, "ratio_p90_vs_base": q / pb}
         line = f"| {labels[kind]} | {mode} | {len(v)} | {med:.1f} | {q:.1f} | {min(v):.1f} | {med / mb:.3f} | {q / pb:.3f} |"
         print(line)
         md.append(line)
