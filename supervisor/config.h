@@ -104,6 +104,10 @@ struct tj_config {
 
 	char **argv;           /* command to run, NULL-terminated */
 	size_t argc;
+	/* Not from a profile: `selftest` sets it so that its checks know the
+	 * tier, which auto decides only at clone. The runner then gets one
+	 * more argument, "tier=full" or "tier=restricted". */
+	bool argv_tier;
 };
 
 /* Largest --pids and --cpu (CPUs). */

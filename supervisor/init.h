@@ -13,6 +13,7 @@ struct tj_restricted;
 
 struct init_plan {
 	const struct tj_config *cfg;
+	char *const *argv;              /* the runner's command: cfg->argv (+ the tier: argv_tier) */
 	char *const *envp;              /* the runner's environment */
 	int sync_fd;                    /* status, errors -> supervisor; GO <- */
 	int factory_fd;                 /* socket requests from the supervisor */

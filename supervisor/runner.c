@@ -207,8 +207,8 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 
-	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
-	tj_error_set(&err, e, "exec %s", cfg->argv[0]);
+	int e = exec_search(p->argv[0], p->argv, p->envp);
+	tj_error_set(&err, e, "exec %s", p->argv[0]);
 	proto_fail(p->sync_fd, util_exit_code_from_exec_errno(e), &err);
 }
 
@@ -237,7 +237,7 @@ void runner_restricted_main(const struct init_plan *p)
 	    install_filters(p, -1, true, &err) < 0)
 		init_fail(p, &err);
 
-	int e = exec_search(cfg->argv[0], cfg->argv, p->envp);
-	tj_error_set(&err, e, "exec %s", cfg->argv[0]);
+	int e = exec_search(p->argv[0], p->argv, p->envp);
+	tj_error_set(&err, e, "exec %s", p->argv[0]);
 	proto_fail(p->sync_fd, util_exit_code_from_exec_errno(e), &err);
 }

@@ -426,7 +426,7 @@ static int spawn_restricted(struct tj_sandbox *sb, const struct init_plan *plan,
 static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct init_plan plan = {
-		.cfg = sb->cfg, .envp = sb->envp,
+		.cfg = sb->cfg, .argv = sb->argv, .envp = sb->envp,
 		.sync_fd = sb->sync_child, .factory_fd = sb->factory_child,
 		.events_fd = sb->events_child,
 		.seccomp = sb->seccomp, .limits = &sb->limits,
@@ -689,6 +689,21 @@ static void sandbox_free(struct tj_sandbox *sb)
 		if (*p >= 0)
 			close(*p);
 	env_free(sb->envp);
+	free(sb->argv); /* its strings are cfg's */
+}
+
+/* The runner's command: cfg->argv, and with argv_tier the tier it gets
+ * (auto decides it only when clone refuses the namespaces). */
+static int build_argv(struct tj_sandbox *sb, struct tj_error *err)
+{
+	const struct tj_config *cfg = sb->cfg;
+	sb->argv = calloc(cfg->argc + 2, sizeof(char *));
+	if (!sb->argv)
+		return tj_error_set(err, ENOMEM, "the runner's command");
+	memcpy(sb->argv, cfg->argv, cfg->argc * sizeof(char *));
+	if (cfg->argv_tier)
+		sb->argv[cfg->argc] = (char *)(sb->restricted ? "tier=restricted" : "tier=full");
+	return 0;
 }
 
 static int run_tier(struct tj_sandbox *sb, int *exit_code, struct tj_error *err)
@@ -696,7 +711,7 @@ static int run_tier(struct tj_sandbox *sb, int *exit_code, struct tj_error *err)
 	int r;
 	sb->t_start_ns = util_now_ns();
 	r = env_build(sb->cfg, environ, &sb->envp, err);
-	if (r < 0)
+	if (r < 0 || (r = build_argv(sb, err)) < 0)
 		return r;
 	if ((r = prepare(sb, err)) < 0)
 		return r;

@@ -16,6 +16,7 @@ struct tj_relay;
 
 struct tj_sandbox {
 	const struct tj_config *cfg;
+	char **argv;          /* the runner's command (init_plan.argv) */
 	char **envp;          /* the runner's environment */
 	char **scrub_argv;    /* the supervisor's original argv/envp: init */
 	char **scrub_envp;    /* zeroes them so /proc/1 shows nothing */
