@@ -25,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/inotify.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,6 +35,7 @@
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
+#include <linux/netlink.h>
 #include <linux/perf_event.h>
 
 #include "resolve.h"
@@ -41,6 +43,7 @@
 #include "sandbox.h"
 #include "util.h"
 
+/* Where the full tier runs the executable when its own path is hidden. */
 #define SELFTEST_PATH "/.taskjail-selftest"
 
 enum outcome { PASS, FAIL, SKIP };
@@ -122,16 +125,21 @@ static int try_mount(const char *dir)
 	return 0;
 }
 
-static int try_create(const char *path)
+static int try_create_mode(const char *path, mode_t mode)
 {
-	char p[256];
+	char p[4200];
 	snprintf(p, sizeof(p), "%s-%d", path, (int)getpid());
-	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	close(fd);
 	unlink(p);
 	return 0;
+}
+
+static int try_create(const char *path)
+{
+	return try_create_mode(path, 0600);
 }
 
 static long try_bpf(void)
@@ -174,6 +182,21 @@ static int route_to(const char *addr)
 	if (fd < 0)
 		return errno;
 	int e = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+	close(fd);
+	return e;
+}
+
+/* A TCP connect that sends at most a SYN (non-blocking): 0 when it
+ * connected or is connecting, else errno. Landlock answers EACCES before
+ * any route or listener is looked at. */
+static int tcp_connect(const char *addr, unsigned port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	int e = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS ? errno : 0;
 	close(fd);
 	return e;
 }
@@ -277,13 +300,15 @@ static void xml_escape(char *out, size_t size, const char *s)
 	out[o] = '\0';
 }
 
-static void report(const char *format, const char *profile, int passed, int failed, int skips)
+static void report(const char *format, const char *profile, const char *tier, int passed, int failed,
+		   int skips)
 {
 	char a[600], b[600], pr[300];
 	if (strcmp(format, "json") == 0) {
 		util_json_escape(pr, sizeof(pr), profile);
-		printf("{\"profile\":\"%s\",\"ok\":%s,\"summary\":{\"total\":%d,\"passed\":%d,\"failed\":%d,"
-		       "\"skipped\":%d},\"checks\":[", pr, failed ? "false" : "true", n_checks, passed, failed, skips);
+		printf("{\"profile\":\"%s\",\"tier\":\"%s\",\"ok\":%s,\"summary\":{\"total\":%d,\"passed\":%d,"
+		       "\"failed\":%d,\"skipped\":%d},\"checks\":[", pr, tier, failed ? "false" : "true", n_checks, passed,
+		       failed, skips);
 		for (int i = 0; i < n_checks; i++) {
 			util_json_escape(a, sizeof(a), checks[i].name);
 			util_json_escape(b, sizeof(b), checks[i].detail);
@@ -295,8 +320,8 @@ static void report(const char *format, const char *profile, int passed, int fail
 		xml_escape(pr, sizeof(pr), profile);
 		printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		       "<testsuites name=\"taskjail selftest\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n"
-		       "  <testsuite name=\"taskjail selftest: profile %s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-		       n_checks, failed, skips, pr, n_checks, failed, skips);
+		       "  <testsuite name=\"taskjail selftest: profile %s, tier %s\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
+		       "skipped=\"%d\">\n", n_checks, failed, skips, pr, tier, n_checks, failed, skips);
 		for (int i = 0; i < n_checks; i++) {
 			xml_escape(a, sizeof(a), checks[i].name);
 			xml_escape(b, sizeof(b), checks[i].detail);
@@ -308,7 +333,7 @@ static void report(const char *format, const char *profile, int passed, int fail
 		}
 		printf("  </testsuite>\n</testsuites>\n");
 	} else {
-		printf("# taskjail selftest: profile %s\n", profile);
+		printf("# taskjail selftest: profile %s, tier %s\n", profile, tier);
 		for (int i = 0; i < n_checks; i++)
 			printf("%s %d - %s%s%s\n", outcome_tap[checks[i].o], i + 1, checks[i].name,
 			       checks[i].o == SKIP ? " # SKIP " : checks[i].detail[0] ? ": " : "", checks[i].detail);
@@ -317,16 +342,27 @@ static void report(const char *format, const char *profile, int passed, int fail
 	}
 }
 
-/* What `selftest --inside` was told about the sandbox it runs in. */
+/* What `selftest --inside` was told about the sandbox it runs in. The
+ * tier comes last, from the supervisor once it has decided (tier=...,
+ * cfg->argv_tier): auto decides only when clone refuses the namespaces. */
 struct inside_opts {
-	bool strict, seccomp, net_host;
+	bool strict, seccomp, net_host, restricted;
+	bool unprivileged; /* the caller was not root */
 	const char *format, *profile, *runtime, *datadir;
+	unsigned uid, gid; /* the restricted tier's runner ids */
+	unsigned port;     /* a TCP port no Landlock rule allows */
 	char token[80];
 };
 
+static unsigned opt_uint(const char *s)
+{
+	return (unsigned)strtoul(s, NULL, 10);
+}
+
 static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 {
-	*o = (struct inside_opts){ .seccomp = true, .format = "tap", .profile = "(bare)" };
+	*o = (struct inside_opts){ .seccomp = true, .format = "tap", .profile = "(bare)",
+				   .uid = TJ_SANDBOX_UID, .gid = TJ_SANDBOX_GID, .port = 1 };
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "strict") == 0)
 			o->strict = true;
@@ -334,6 +370,16 @@ static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 			o->seccomp = false;
 		else if (strcmp(argv[i], "net-host") == 0)
 			o->net_host = true;
+		else if (strcmp(argv[i], "unprivileged") == 0)
+			o->unprivileged = true;
+		else if (strncmp(argv[i], "tier=", 5) == 0)
+			o->restricted = strcmp(argv[i] + 5, "restricted") == 0;
+		else if (strncmp(argv[i], "uid=", 4) == 0)
+			o->uid = opt_uint(argv[i] + 4);
+		else if (strncmp(argv[i], "gid=", 4) == 0)
+			o->gid = opt_uint(argv[i] + 4);
+		else if (strncmp(argv[i], "port=", 5) == 0)
+			o->port = opt_uint(argv[i] + 5);
 		else if (strncmp(argv[i], "format=", 7) == 0)
 			o->format = argv[i] + 7;
 		else if (strncmp(argv[i], "profile=", 8) == 0)
@@ -347,12 +393,17 @@ static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 	}
 }
 
-/* The task's identity: uid, gid, capabilities, no_new_privs, a filter. */
+/* The task's identity: uid, gid, capabilities, no_new_privs, a filter. The
+ * restricted tier has no user namespace: the runner is the caller's uid,
+ * a root caller's --host-uid (never 0). */
 static void check_identity(const struct inside_opts *o)
 {
-	bool seccomp = o->seccomp;
-	result(getuid() == TJ_SANDBOX_UID && geteuid() == TJ_SANDBOX_UID, "runs as uid 65532", "uid %u", getuid());
-	result(getgid() == TJ_SANDBOX_GID, "runs as gid 65532", "gid %u", getgid());
+	unsigned uid = o->restricted ? o->uid : TJ_SANDBOX_UID, gid = o->restricted ? o->gid : TJ_SANDBOX_GID;
+	char name[96];
+	snprintf(name, sizeof(name), "runs as uid %u%s", uid, o->restricted ? " (restricted tier: no user namespace)" : "");
+	result(getuid() == uid && geteuid() == uid && uid != 0, name, "uid %u", getuid());
+	snprintf(name, sizeof(name), "runs as gid %u", gid);
+	result(getgid() == gid && getegid() == gid && gid != 0, name, "gid %u", getgid());
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { 0 };
 	bool nocaps = syscall(SYS_capget, &h, d) == 0 && !d[0].effective && !d[1].effective &&
@@ -362,77 +413,159 @@ static void check_identity(const struct inside_opts *o)
 	for (int c = 0; c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			nobound = false;
-	result(nobound, "empty capability bounding set", "%s", "");
+	/* Only CAP_SETPCAP empties it: a root caller's runner has it before
+	 * it drops everything, an unprivileged caller's never had it. */
+	if (o->restricted && o->unprivileged)
+		skipped("empty capability bounding set", "restricted tier, unprivileged caller: the caller's own, "
+			"and no_new_privs keeps any execve from granting from it");
+	else
+		result(nobound, "empty capability bounding set", "%s", "");
 	result(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "no_new_privs is set", "%s", "");
-	if (seccomp)
-		result(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2, "a seccomp filter is installed", "%s", "");
+	/* The restricted layer is installed even with --seccomp none. */
+	if (o->seccomp || o->restricted)
+		result(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2, "a seccomp filter is installed", "%s",
+		       o->seccomp ? "" : "the restricted layer");
 	else
 		skipped("a seccomp filter is installed", "--seccomp none");
+}
 
+/* Where the task may write: the sandbox's own /tmp (full tier), the
+ * per-launch private directory that TMPDIR names (restricted tier). */
+static const char *private_dir(const struct inside_opts *o)
+{
+	const char *t = getenv("TMPDIR");
+	return o->restricted && t && t[0] == '/' ? t : "/tmp";
+}
+
+/* What the restricted layer (supervisor/shield.c) refuses because there are
+ * no namespaces to hide the host: the full tier has no such checks, its
+ * task reaches only its own mounts and network namespace. dir: a fresh
+ * directory of the task's, NULL when none could be made. */
+static void check_restricted_layer(const struct inside_opts *o, const char *dir)
+{
+	static const char *const name[] = {
+		"write to the host's /tmp outside the private directory refused",
+		"chmod of its own file refused", "creating a set-uid file refused", "inotify refused",
+		"sock_diag socket refused", "MPTCP socket refused", "AF_PACKET socket refused",
+	};
+	static const char *const full_why[] = {
+		"full tier: /tmp is the sandbox's own tmpfs", "full tier: no host file is writable",
+		"full tier: /tmp is nosuid", "full tier: only the sandbox's own mounts to watch",
+		"full tier: its own network namespace", "full tier: its own network namespace",
+		"full tier: its own network namespace",
+	};
+	if (!o->restricted) {
+		for (size_t i = 0; i < ELEMENTSOF(name); i++)
+			skipped(name[i], full_why[i]);
+		return;
+	}
+	REFUSED(try_create("/tmp/.taskjail-selftest"), name[0]);
+	char f[4200], s[4200];
+	snprintf(f, sizeof(f), "%s/own", dir ? dir : "");
+	snprintf(s, sizeof(s), "%s/suid", dir ? dir : "");
+	int fd = dir ? open(f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
+	if (fd >= 0) {
+		close(fd);
+		REFUSED(chmod(f, 0640), name[1]);
+		unlink(f);
+	} else {
+		skipped(name[1], "no file of its own: creating one in the private directory failed");
+	}
+	if (dir)
+		REFUSED(try_create_mode(s, 04755), name[2]);
+	else
+		skipped(name[2], "no directory of its own: mkdtemp in the private directory failed");
+	REFUSED(inotify_init1(IN_CLOEXEC), name[3]);
+	REFUSED(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG), name[4]);
+	REFUSED(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 262 /* IPPROTO_MPTCP */), name[5]);
+	REFUSED(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), name[6]);
+}
+
+/* The policy's own refusals; io_uring is also the restricted layer's. */
+static void check_policy(const struct inside_opts *o)
+{
+	const char *no_policy = "--seccomp none: no policy refuses it";
+	if (o->seccomp) {
+		REFUSED(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0), "keyctl refused");
+		REFUSED(try_bpf(), "bpf refused");
+		REFUSED(try_perf(), "perf_event_open refused");
+	} else {
+		skipped("keyctl refused", no_policy);
+		skipped("bpf refused", no_policy);
+		skipped("perf_event_open refused", no_policy);
+	}
+	if (o->seccomp || o->restricted)
+		REFUSED(try_io_uring(), "io_uring refused");
+	else
+		skipped("io_uring refused", no_policy);
 }
 
 /* What the task must not be able to do. */
 static void check_refusals(const struct inside_opts *o)
 {
-	bool seccomp = o->seccomp;
-	const char *no_policy = "--seccomp none: no policy refuses it";
 	/* Every attempt is harmless when it succeeds (the unprotected case, or
-	 * `selftest --inside` run bare as root): each runs in a child and undoes
+	 * `selftest --inside` run bare, as root): each runs in a child and undoes
 	 * what it did, and none touches anything it did not create. */
-	char tmpdir[] = "/tmp/.taskjail-selftest-XXXXXX";
+	const char *base = private_dir(o);
+	char tmpdir[4200];
+	snprintf(tmpdir, sizeof(tmpdir), "%s/.taskjail-selftest-XXXXXX", base);
 	bool have_dir = mkdtemp(tmpdir) != NULL;
+	int mkdtemp_errno = errno;
 	REFUSED(setuid(0), "setuid(0) refused");
 	REFUSED(unshare(CLONE_NEWUSER), "a new user namespace refused");
 	if (have_dir)
 		REFUSED(try_mount(tmpdir), "mount refused");
 	else
-		skipped("mount refused", "no directory to mount on: mkdtemp in /tmp failed");
+		skipped("mount refused", "no directory to mount on: mkdtemp failed");
 	REFUSED(chroot("/tmp"), "chroot refused");
 	REFUSED(ptrace(PTRACE_TRACEME, 0, NULL, NULL), "ptrace refused");
 	REFUSED(try_create("/.taskjail-selftest"), "write to / refused");
 	REFUSED(try_create("/etc/.taskjail-selftest"), "write to /etc refused");
 	REFUSED(open("/etc/shadow", O_RDONLY | O_CLOEXEC), "/etc/shadow not readable");
-	/* A new file in the private directory: a fixed name in /tmp would
+	/* A new file in a directory of its own: a fixed name in /tmp would
 	 * follow a link another user planted there (selftest --inside also
 	 * runs bare, as root). */
-	char wfile[sizeof(tmpdir) + 4];
+	char wfile[sizeof(tmpdir) + 4], name[96];
 	snprintf(wfile, sizeof(wfile), "%s/w", tmpdir);
+	snprintf(name, sizeof(name), "%s is writable", o->restricted ? "the private directory (TMPDIR)" : "/tmp");
 	int fd = have_dir ? open(wfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
-	result(fd >= 0 && write(fd, "x", 1) == 1, "/tmp is writable", "%s",
-	       !have_dir ? "mkdtemp in /tmp failed" : fd < 0 ? strerrorname_np(errno) : "");
+	const char *why = !have_dir ? strerrorname_np(mkdtemp_errno) : fd < 0 ? strerrorname_np(errno) : "";
+	result(fd >= 0 && write(fd, "x", 1) == 1, name, "%s%s%s", o->restricted ? base : "",
+	       o->restricted && why[0] ? ": " : "", why);
 	if (fd >= 0) {
 		close(fd);
 		unlink(wfile);
 	}
-	if (seccomp) {
-		REFUSED(syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0), "keyctl refused");
-		REFUSED(try_bpf(), "bpf refused");
-		REFUSED(try_perf(), "perf_event_open refused");
-		REFUSED(try_io_uring(), "io_uring refused");
-	} else {
-		skipped("keyctl refused", no_policy);
-		skipped("bpf refused", no_policy);
-		skipped("perf_event_open refused", no_policy);
-		skipped("io_uring refused", no_policy);
-	}
+	check_restricted_layer(o, have_dir ? tmpdir : NULL);
+	check_policy(o);
 	if (have_dir)
 		rmdir(tmpdir);
-
 }
 
-/* What it sees of processes, /proc and the network. */
-static void check_views(const struct inside_opts *o)
+/* /proc: the full tier's own, with only the sandbox's processes (and the
+ * guard's view with strict); the restricted tier's is unreadable. */
+static void check_proc(const struct inside_opts *o)
 {
-	bool strict = o->strict, net_host = o->net_host;
-	int pids = 0;
+	const char *unreadable = "restricted tier: /proc unreadable";
+	int pids = 0, e = 0;
 	DIR *dir = opendir("/proc");
-	struct dirent *e;
-	while (dir && (e = readdir(dir)))
-		if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+	struct dirent *de;
+	if (!dir)
+		e = errno;
+	while (dir && (de = readdir(dir)))
+		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
 			pids++;
 	if (dir)
 		closedir(dir);
-	result(pids > 0 && pids <= 3, "only the sandbox's processes are visible", "%d", pids);
+	if (o->restricted) {
+		skipped("only the sandbox's processes are visible", "restricted tier: no pid namespace (/proc unreadable instead)");
+		bool self = readable("/proc/self/status");
+		result(e && !self, "/proc is not readable", "%s%s", e ? strerrorname_np(e) : "/proc is listed",
+		       self ? ", /proc/self/status readable" : "");
+	} else {
+		result(pids > 0 && pids <= 3, "only the sandbox's processes are visible", "%d", pids);
+		skipped("/proc is not readable", "full tier: its own /proc, with only the sandbox's processes");
+	}
 	result(!readable("/proc/1/environ"), "pid 1's environ is not readable", "%s", "");
 	static const char *const secret[] = {
 		"/proc/self/environ", "/proc/self/mounts", "/proc/self/mountinfo",
@@ -441,78 +574,132 @@ static void check_views(const struct inside_opts *o)
 	for (size_t i = 0; i < ELEMENTSOF(secret); i++) {
 		char name[96];
 		snprintf(name, sizeof(name), "%s not readable (proc_guard strict)", secret[i]);
-		if (strict)
+		if (o->restricted)
+			skipped(name, unreadable);
+		else if (o->strict)
 			result(!readable(secret[i]), name, "%s", "");
 		else
 			skipped(name, "proc_guard namespace");
 	}
-	if (strict)
+	if (o->restricted)
+		skipped("/proc/self/status still readable", unreadable);
+	else if (o->strict)
 		result(readable("/proc/self/status"), "/proc/self/status still readable", "%s", "");
 	else
 		skipped("/proc/self/status still readable", "proc_guard namespace");
-	if (!net_host) {
-		struct if_nameindex *ni = if_nameindex();
-		int other = 0;
-		char first[IF_NAMESIZE + 1] = "";
-		for (struct if_nameindex *p = ni; p && p->if_name; p++)
-			if (strcmp(p->if_name, "lo") != 0 && other++ == 0)
-				snprintf(first, sizeof(first), "%s", p->if_name);
-		if (ni)
-			if_freenameindex(ni);
-		result(ni && other == 0, "no network interface but lo", "%s", other ? first : "");
-	} else {
-		skipped("no network interface but lo", "--net host");
-	}
+}
 
+/* The network: the full tier's own namespace with lo only; the restricted
+ * tier shares the host's, where Landlock refuses TCP (ABI >= 4). */
+static void check_network(const struct inside_opts *o)
+{
+	const char *lo = "no network interface but lo";
+	char tcp[96];
+	snprintf(tcp, sizeof(tcp), "TCP connect to 127.0.0.1:%u refused (Landlock)", o->port);
+	if (o->net_host) {
+		skipped(lo, "--net host");
+		skipped(tcp, "--net host");
+		return;
+	}
+	if (o->restricted) {
+		skipped(lo, "restricted tier: no network namespace (Landlock refuses TCP instead)");
+		int e = tcp_connect("127.0.0.1", o->port);
+		result(e == EACCES, tcp, "%s", e ? strerrorname_np(e) : "connected or connecting");
+		return;
+	}
+	struct if_nameindex *ni = if_nameindex();
+	int other = 0;
+	char first[IF_NAMESIZE + 1] = "";
+	for (struct if_nameindex *p = ni; p && p->if_name; p++)
+		if (strcmp(p->if_name, "lo") != 0 && other++ == 0)
+			snprintf(first, sizeof(first), "%s", p->if_name);
+	if (ni)
+		if_freenameindex(ni);
+	result(ni && other == 0, lo, "%s", other ? first : "");
+	skipped(tcp, "full tier: its own network namespace");
+}
+
+/* The cloud metadata service hands out the node's credentials to whoever
+ * reaches it. Full tier: no route in the sandbox's network namespace;
+ * --net host reaches it wherever the host does, so it is checked there
+ * too. Restricted tier: the host's routes, TCP refused by Landlock (a
+ * broker on port 80 would let it through: the check then fails). */
+static void check_metadata(const struct inside_opts *o)
+{
+	const char *name = "cloud metadata address 169.254.169.254 unreachable";
+	if (o->restricted && !o->net_host) {
+		int e = tcp_connect("169.254.169.254", 80);
+		result(e == EACCES, name, "TCP port 80: %s", e ? strerrorname_np(e) : "connected or connecting");
+		return;
+	}
+	int re = route_to("169.254.169.254");
+	result(re != 0, name, "%s", re ? strerrorname_np(re) : "a route exists");
+}
+
+/* Whether the task reaches path. Full tier: whether it exists in the
+ * sandbox's root. Restricted tier: the host's tree is all there, and
+ * Landlock does not check stat(2) (README): whether it can be opened for
+ * reading (a directory listed, a file read). */
+static bool reaches(const struct inside_opts *o, const char *path)
+{
+	struct stat st;
+	if (!o->restricted)
+		return stat(path, &st) == 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+static void check_secret_paths(const struct inside_opts *o)
+{
+	static const char *const sa[] = {
+		"/var/run/secrets/kubernetes.io/serviceaccount", "/run/secrets/kubernetes.io/serviceaccount",
+		"/var/run/secrets/kubernetes.io/serviceaccount/token", "/run/secrets/kubernetes.io/serviceaccount/token",
+	};
+	const char *how = o->restricted ? "readable" : "visible";
+	char name[96];
+	const char *seen = NULL;
+	for (size_t i = 0; i < ELEMENTSOF(sa) && !seen; i++)
+		if (reaches(o, sa[i]))
+			seen = sa[i];
+	snprintf(name, sizeof(name), "Kubernetes service-account token not %s", how);
+	result(!seen, name, "%s%s", seen ? seen : "", seen ? (o->restricted ? " is readable" : " is visible") : "");
+	/* The caller's, and n8n's image's (user node), wherever n8n runs. */
+	snprintf(name, sizeof(name), "n8n's data dir not %s", how);
+	if (o->datadir) {
+		const char *dd[] = { o->datadir, "/home/node/.n8n" };
+		const char *vis = NULL;
+		for (size_t i = 0; i < ELEMENTSOF(dd) && !vis; i++)
+			if (reaches(o, dd[i]))
+				vis = dd[i];
+		result(!vis, name, "%s%s", vis ? vis : o->datadir,
+		       vis ? (o->restricted ? " is readable" : " is visible")
+			   : (o->restricted ? " and /home/node/.n8n not readable" : " and /home/node/.n8n absent"));
+	} else {
+		skipped(name, "no data dir given (bare run)");
+	}
 }
 
 /* What n8n operators care about. */
 static void check_operators(const struct inside_opts *o)
 {
-	const char *runtime = o->runtime, *datadir = o->datadir;
-	const char *token = o->token;
-	/* The cloud metadata service hands out
-	 * the node's credentials to whoever reaches it; --net host reaches it
-	 * wherever the host does, so it is checked there too. */
-	int re = route_to("169.254.169.254");
-	result(re != 0, "cloud metadata address 169.254.169.254 unreachable", "%s",
-	       re ? strerrorname_np(re) : "a route exists");
-	static const char *const sa[] = {
-		"/var/run/secrets/kubernetes.io/serviceaccount", "/run/secrets/kubernetes.io/serviceaccount",
-	};
-	const char *seen = NULL;
-	struct stat st;
-	for (size_t i = 0; i < ELEMENTSOF(sa) && !seen; i++)
-		if (stat(sa[i], &st) == 0)
-			seen = sa[i];
-	result(!seen, "Kubernetes service-account token not visible", "%s", seen ? seen : "");
-	if (token[0]) {
+	check_metadata(o);
+	check_secret_paths(o);
+	if (o->token[0]) {
 		char where[160];
-		find_token(token, where, sizeof(where));
+		find_token(o->token, where, sizeof(where));
 		result(!where[0], "the launcher's auth token (N8N_RUNNERS_AUTH_TOKEN) not readable", "%s", where);
 	} else {
 		skipped("the launcher's auth token (N8N_RUNNERS_AUTH_TOKEN) not readable", "no token given (bare run)");
 	}
-	/* The caller's, and n8n's image's (user node), wherever n8n runs. */
-	if (datadir) {
-		const char *dd[] = { datadir, "/home/node/.n8n" };
-		const char *vis = NULL;
-		for (size_t i = 0; i < ELEMENTSOF(dd) && !vis; i++)
-			if (stat(dd[i], &st) == 0)
-				vis = dd[i];
-		result(!vis, "n8n's data dir not visible", "%s%s", vis ? vis : datadir,
-		       vis ? " is visible" : " and /home/node/.n8n absent");
-	} else {
-		skipped("n8n's data dir not visible", "no data dir given (bare run)");
-	}
-	if (runtime) {
+	if (o->runtime) {
 		char which[128] = "";
-		int code = run_runtime(runtime, which, sizeof(which));
+		int code = run_runtime(o->runtime, which, sizeof(which));
 		result(code == 0, "the profile's runtime runs in the sandbox", "%s", which);
 	} else {
 		skipped("the profile's runtime runs in the sandbox", "the profile names no runtime");
 	}
-
 }
 
 static int inside(int argc, char **argv)
@@ -521,7 +708,8 @@ static int inside(int argc, char **argv)
 	inside_opts_parse(argc, argv, &o);
 	check_identity(&o);
 	check_refusals(&o);
-	check_views(&o);
+	check_proc(&o);
+	check_network(&o);
 	check_operators(&o);
 	int passed = 0, failed = 0, skips = 0;
 	for (int i = 0; i < n_checks; i++) {
@@ -529,7 +717,7 @@ static int inside(int argc, char **argv)
 		failed += checks[i].o == FAIL;
 		skips += checks[i].o == SKIP;
 	}
-	report(o.format, o.profile, passed, failed, skips);
+	report(o.format, o.profile, o.restricted ? "restricted" : "full", passed, failed, skips);
 	return failed ? 1 : 0;
 }
 
@@ -594,15 +782,36 @@ static int exec_with_token(int argc, char **argv, char **envp)
 	return TJ_EXIT_SETUP;
 }
 
-/* The sandbox's command: taskjail selftest --inside FLAGS..., the flags
- * saying what the configuration sets up (so the inside knows what applies). */
-static int set_inside_command(struct tj_config *cfg, const char *format, const char *enc,
+/* The restricted tier's runner: the caller's ids, a root caller's host ids
+ * (README); and a TCP port that no Landlock rule lets it connect to. */
+static void restricted_expect(const struct tj_config *cfg, char *ids, size_t ids_size, char *port,
+			      size_t port_size)
+{
+	bool root = geteuid() == 0;
+	snprintf(ids, ids_size, "uid=%u", (unsigned)(root ? cfg->host_uid : getuid()));
+	snprintf(ids + strlen(ids) + 1, ids_size - strlen(ids) - 1, "gid=%u",
+		 (unsigned)(root ? cfg->host_gid : getgid()));
+	unsigned p = 1;
+	for (size_t i = 0; i < cfg->n_relay_ports; i++)
+		if (!cfg->relay_ports[i].inbound && cfg->relay_ports[i].host_port == p) {
+			p++;
+			i = (size_t)-1; /* again, from the first */
+		}
+	snprintf(port, port_size, "port=%u", p);
+}
+
+/* The sandbox's command: EXE selftest --inside FLAGS..., the flags saying
+ * what the configuration sets up (so the inside knows what applies); the
+ * supervisor appends the tier once decided (argv_tier). EXE is bound at
+ * its own path: the restricted tier has no mount namespace to put it
+ * elsewhere, and the full tier takes a file bound over itself. */
+static int set_inside_command(struct tj_config *cfg, const char *exe, const char *format, const char *enc,
 			      const char *datadir, struct tj_error *err)
 {
 	util_strv_free_n(cfg->argv, cfg->argc);
 	cfg->argv = NULL;
 	cfg->argc = 0;
-	char *in[16] = { SELFTEST_PATH, "selftest", "--inside" };
+	char *in[20] = { (char *)exe, "selftest", "--inside" };
 	size_t m = 3;
 	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT)
 		in[m++] = "strict";
@@ -610,13 +819,19 @@ static int set_inside_command(struct tj_config *cfg, const char *format, const c
 		in[m++] = "no-seccomp";
 	if (cfg->net == TJ_NET_HOST)
 		in[m++] = "net-host";
-	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200];
+	if (geteuid() != 0)
+		in[m++] = "unprivileged";
+	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200], ids[64], port[32];
 	snprintf(f_format, sizeof(f_format), "format=%s", format);
 	snprintf(f_profile, sizeof(f_profile), "profile=%s", cfg->profile_name);
 	snprintf(f_token, sizeof(f_token), "token=%s", enc);
+	restricted_expect(cfg, ids, sizeof(ids), port, sizeof(port));
 	in[m++] = f_format;
 	in[m++] = f_profile;
 	in[m++] = f_token;
+	in[m++] = ids;
+	in[m++] = ids + strlen(ids) + 1;
+	in[m++] = port;
 	if (cfg->runtime) {
 		snprintf(f_runtime, sizeof(f_runtime), "runtime=%s", cfg->runtime);
 		in[m++] = f_runtime;
@@ -633,7 +848,34 @@ static int set_inside_command(struct tj_config *cfg, const char *format, const c
 			return tj_error_set(err, ENOMEM, "selftest");
 		cfg->argc++;
 	}
+	cfg->argv_tier = true;
 	return 0;
+}
+
+/* Where the executable is bound: at its own path, which both tiers can
+ * run (the restricted tier has no mount namespace to put it elsewhere);
+ * but the full tier mounts its own /tmp, /dev and /proc after the binds,
+ * hiding a bind below them: there, unless the tier is restricted, at
+ * SELFTEST_PATH (tier auto then runs only where namespaces work). */
+static const char *self_dst(const struct tj_config *cfg, const char *exe)
+{
+	static const char *const built[] = { "/tmp/", "/dev/", "/proc/" };
+	for (size_t i = 0; i < ELEMENTSOF(built); i++)
+		if (strncmp(exe, built[i], strlen(built[i])) == 0)
+			return cfg->tier == TJ_TIER_RESTRICTED ? exe : SELFTEST_PATH;
+	return exe;
+}
+
+static void usage(void)
+{
+	printf("Usage: taskjail selftest [--format tap|json|junit] [RUN OPTION]...\n"
+	       "Runs the security checks inside a sandbox built with the RUN OPTIONs (see\n"
+	       "taskjail run --help; default profile minimal), in the tier it gets (--tier\n"
+	       "full|auto|restricted; auto: the one the host allows), which the report names.\n"
+	       "Each tier is checked for what it protects (README, \"The restricted tier\").\n"
+	       "Every check is reported, those that do not apply to the options or the tier as\n"
+	       "skipped with the reason, then a summary. Exit status: 0 when every applicable\n"
+	       "check passes, 1 when one fails, 125 when the sandbox could not be built.\n");
 }
 
 int cmd_selftest(int argc, char **argv, char **envp)
@@ -671,18 +913,13 @@ int cmd_selftest(int argc, char **argv, char **envp)
 		return TJ_EXIT_SETUP;
 	}
 	rargv[k++] = "--";
-	rargv[k++] = SELFTEST_PATH;
+	rargv[k++] = "selftest"; /* set_inside_command's */
 	struct tj_config cfg;
 	struct tj_error err = { 0 };
 	_cleanup_free_ char *datadir = n8n_datadir();
 	int r = config_from_args(k, rargv, envp, &cfg, &err);
 	if (r == 1) {
-		printf("Usage: taskjail selftest [--format tap|json|junit] [RUN OPTION]...\n"
-		       "Runs the security checks inside a sandbox built with the RUN OPTIONs (see\n"
-		       "taskjail run --help; default profile minimal). Every check is reported, those\n"
-		       "that do not apply to the options as skipped with the reason, then a summary.\n"
-		       "Exit status: 0 when every applicable check passes, 1 when one fails, 125 when\n"
-		       "the sandbox could not be built.\n");
+		usage();
 		config_free(&cfg);
 		free(rargv);
 		return 0;
@@ -697,10 +934,9 @@ int cmd_selftest(int argc, char **argv, char **envp)
 		goto fail;
 	}
 	exe[l] = '\0';
-	if ((r = config_add_bind(&cfg, exe, SELFTEST_PATH, false, false, &err)) < 0)
-		goto fail;
-
-	if ((r = set_inside_command(&cfg, format, enc, datadir, &err)) < 0)
+	const char *dst = self_dst(&cfg, exe);
+	if ((r = config_add_bind(&cfg, exe, dst, false, false, &err)) < 0 ||
+	    (r = set_inside_command(&cfg, dst, format, enc, datadir, &err)) < 0)
 		goto fail;
 	fflush(stdout);
 	int code = TJ_EXIT_SETUP;
