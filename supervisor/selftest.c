@@ -254,7 +254,10 @@ static void find_token(const char *token, char *where, size_t size)
 }
 
 /* The profile's runtime starts in here: RUNTIME --version, or RUNTIME3
- * ("python" is python3 in most images). Returns the exit status or -errno. */
+ * ("python" is python3 in most images) when RUNTIME is not found or not
+ * executable (126: the restricted tier sees the host's PATH, where a
+ * RUNTIME outside the binds, e.g. a pyenv shim, is refused by Landlock).
+ * Returns the exit status or -errno. */
 static int run_runtime(const char *rt, char *which, size_t size)
 {
 	for (int k = 0; k < 2; k++) {
@@ -273,9 +276,10 @@ static int run_runtime(const char *rt, char *which, size_t size)
 		int ws = 0;
 		waitpid(p, &ws, 0);
 		int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-		snprintf(which, size, "%s --version: exit %d", name, code);
-		if (code != 127)
+		if (code != 127 && (code != 126 || k == 1)) {
+			snprintf(which, size, "%s --version: exit %d", name, code);
 			return code;
+		}
 	}
 	snprintf(which, size, "neither %s nor %s3 is in the sandbox's PATH", rt, rt);
 	return 127;
