@@ -7,9 +7,12 @@
  * mount, trace, read secrets in /proc, write outside /tmp, reach the
  * network, the cloud metadata address, a Kubernetes service-account token,
  * the launcher's auth token, n8n's data dir. Each attempt that succeeds is
- * a failure. Every check is reported, those that do not apply to the
- * options as skipped with the reason, then a summary; exit 0 when every
- * applicable check passes, 1 otherwise, 125 on setup errors. */
+ * a failure. The checks follow the tier the supervisor chose (tier=..., the
+ * last argument): the restricted tier guarantees less and otherwise (README,
+ * "The restricted tier"). Every check is reported, those that do not apply
+ * to the options or the tier as skipped with the reason, then a summary;
+ * exit 0 when every applicable check passes, 1 otherwise, 125 on setup
+ * errors. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
