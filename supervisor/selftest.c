@@ -204,6 +204,19 @@ static int tcp_connect(const char *addr, unsigned port)
 	return e;
 }
 
+/* bind(2) of a TCP socket to 127.0.0.1 on an ephemeral port: 0 or errno. */
+static int tcp_bind_any(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = 0 };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	int e = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+	close(fd);
+	return e;
+}
+
 /* The launcher's auth token arrives as the nibbles' complement, so this
  * process's own argv never holds it; "" when none was given. */
 static void decode_token(const char *enc, char *out, size_t size)
@@ -601,17 +614,23 @@ static void check_proc(const struct inside_opts *o)
 static void check_network(const struct inside_opts *o)
 {
 	const char *lo = "no network interface but lo";
+	/* Landlock allows binding only the ports the runner serves (a health
+	 * port), never an ephemeral one. */
+	const char *bind_name = "TCP bind to an ephemeral port refused (Landlock)";
 	char tcp[96];
 	snprintf(tcp, sizeof(tcp), "TCP connect to 127.0.0.1:%u refused (Landlock)", o->port);
 	if (o->net_host) {
 		skipped(lo, "--net host");
 		skipped(tcp, "--net host");
+		skipped(bind_name, "--net host");
 		return;
 	}
 	if (o->restricted) {
 		skipped(lo, "restricted tier: no network namespace (Landlock refuses TCP instead)");
 		int e = tcp_connect("127.0.0.1", o->port);
 		result(e == EACCES, tcp, "%s", e ? strerrorname_np(e) : "connected or connecting");
+		e = tcp_bind_any();
+		result(e == EACCES, bind_name, "%s", e ? strerrorname_np(e) : "bound");
 		return;
 	}
 	struct if_nameindex *ni = if_nameindex();
@@ -624,6 +643,7 @@ static void check_network(const struct inside_opts *o)
 		if_freenameindex(ni);
 	result(ni && other == 0, lo, "%s", other ? first : "");
 	skipped(tcp, "full tier: its own network namespace");
+	skipped(bind_name, "full tier: its own network namespace");
 }
 
 /* The cloud metadata service hands out the node's credentials to whoever

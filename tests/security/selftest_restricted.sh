@@ -31,6 +31,7 @@ like "... the pid and /proc guard checks skipped with the reason" "$out" \
 	"ok [0-9]+ - only the sandbox's processes are visible # SKIP restricted tier: no pid namespace.*/proc/self/environ not readable \\(proc_guard strict\\) # SKIP restricted tier: /proc unreadable"
 like "network: lo-only skipped with the reason" "$out" "ok [0-9]+ - no network interface but lo # SKIP restricted tier: no network namespace"
 like "... TCP to 127.0.0.1 refused by Landlock" "$out" "ok [0-9]+ - TCP connect to 127.0.0.1:1 refused \\(Landlock\\): EACCES"
+like "... TCP bind to an ephemeral port refused by Landlock" "$out" "ok [0-9]+ - TCP bind to an ephemeral port refused \\(Landlock\\): EACCES"
 like "... the metadata address: TCP refused by Landlock" "$out" "ok [0-9]+ - cloud metadata address 169.254.169.254 unreachable: TCP port 80: EACCES"
 like "the private directory writable, the host's /tmp not" "$out" \
 	"ok [0-9]+ - the private directory \\(TMPDIR\\) is writable: /tmp/taskjail-restricted\\.[A-Za-z0-9]{6}.*ok [0-9]+ - write to the host's /tmp outside the private directory refused: EACCES"
@@ -110,6 +111,12 @@ is "~/.n8n: PASS (not readable)" "$(res "$out" "$name")" ok
 out=$(HOME=$home "$TASKJAIL" selftest "${R[@]}" --bind-ro "$home")
 is "~/.n8n: FAIL when the caller's home is bound in" "$(res "$out" "$name")" "not ok"
 rm -rf "$home"
+# /proc is unreadable because no bind names it: a profile that binds it
+# (allowed with proc_guard namespace) fails the check.
+name="/proc is not readable"
+is "/proc: PASS" "$(res "$("$TASKJAIL" selftest "${R[@]}")" "$name")" ok
+out=$("$TASKJAIL" selftest "${R[@]}" --proc-guard namespace --bind-ro /proc 2>&1)
+is "/proc: FAIL when bound in" "$(res "$out" "$name")" "not ok"
 
 # Bare: the restricted tier's checks must see what an unsandboxed process
 # can do. Every attempt undoes itself; nothing is left behind.
@@ -121,6 +128,7 @@ like "bare: no filter" "$out" "not ok [0-9]+ - a seccomp filter is installed"
 like "bare: no no_new_privs" "$out" "not ok [0-9]+ - no_new_privs is set"
 like "bare: /proc readable" "$out" "not ok [0-9]+ - /proc is not readable"
 like "bare: TCP to 127.0.0.1 not refused by Landlock" "$out" "not ok [0-9]+ - TCP connect to 127.0.0.1:1 refused \\(Landlock\\)"
+like "bare: TCP bind works" "$out" "not ok [0-9]+ - TCP bind to an ephemeral port refused \\(Landlock\\): bound"
 like "bare: the metadata address not refused by Landlock" "$out" "not ok [0-9]+ - cloud metadata address 169.254.169.254 unreachable: TCP port 80"
 like "bare: the host's /tmp writable" "$out" "not ok [0-9]+ - write to the host's /tmp outside the private directory refused: SUCCEEDED"
 like "bare: chmod of its own file works" "$out" "not ok [0-9]+ - chmod of its own file refused: SUCCEEDED"
