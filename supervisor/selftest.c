@@ -8,8 +8,8 @@
  * network, the cloud metadata address, a Kubernetes service-account token,
  * the launcher's auth token, n8n's data dir. Each attempt that succeeds is
  * a failure. The checks follow the tier the supervisor chose (tier=..., the
- * last argument): the restricted tier guarantees less and otherwise (README,
- * "The restricted tier"). Every check is reported, those that do not apply
+ * last argument): the restricted tier guarantees less, and some of it
+ * differently (README, "The restricted tier"). Every check is reported, those that do not apply
  * to the options or the tier as skipped with the reason, then a summary;
  * exit 0 when every applicable check passes, 1 otherwise, 125 on setup
  * errors. */
@@ -436,8 +436,8 @@ static void check_identity(const struct inside_opts *o)
 	/* Only CAP_SETPCAP empties it: a root caller's runner has it before
 	 * it drops everything, an unprivileged caller's never had it. */
 	if (o->restricted && o->unprivileged)
-		skipped("empty capability bounding set", "restricted tier, unprivileged caller: the caller's own, "
-			"and no_new_privs keeps any execve from granting from it");
+		skipped("empty capability bounding set", "restricted tier, unprivileged caller: it stays the caller's "
+			"(no CAP_SETPCAP to empty it); no_new_privs keeps execve from granting from it");
 	else
 		result(nobound, "empty capability bounding set", "%s", "");
 	result(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "no_new_privs is set", "%s", "");
@@ -457,9 +457,10 @@ static const char *private_dir(const struct inside_opts *o)
 	return o->restricted && t && t[0] == '/' ? t : "/tmp";
 }
 
-/* What the restricted layer (supervisor/shield.c) refuses because there are
- * no namespaces to hide the host: the full tier has no such checks, its
- * task reaches only its own mounts and network namespace. dir: a fresh
+/* What the restricted tier refuses because there are no namespaces to hide
+ * the host (Landlock: the host's /tmp; the restricted layer, shield.c: the
+ * rest): the full tier's task reaches only its own mounts and network
+ * namespace, so it skips these. dir: a fresh
  * directory of the task's, NULL when none could be made. */
 static void check_restricted_layer(const struct inside_opts *o, const char *dir)
 {

@@ -42,8 +42,15 @@ if is_root; then
 	like "root caller: empty bounding set" "$out" "ok [0-9]+ - empty capability bounding set ok [0-9]+ - "
 else
 	like "unprivileged caller: the bounding set check skipped with the reason" "$out" \
-		"ok [0-9]+ - empty capability bounding set # SKIP restricted tier, unprivileged caller"
+		"ok [0-9]+ - empty capability bounding set # SKIP restricted tier, unprivileged caller: it stays the caller.s"
 fi
+
+if is_root; then
+	out=$("$TASKJAIL" selftest "${R[@]}" --host-uid 65000 2>&1); rc=$?
+	like "root caller, --host-uid 65000: runs as uid 65000" "$out" "ok [0-9]+ - runs as uid 65000 \\(restricted tier: no user namespace\\): uid 65000"
+	is "... passes" "$rc" 0
+fi
+like "selftest --help names the tiers" "$("$TASKJAIL" selftest --help)" "--tier full[|]auto[|]restricted"
 
 # --seccomp none: the restricted layer stays (a filter, io_uring refused);
 # the policy's checks are skipped; a nested user namespace (allowed by this
