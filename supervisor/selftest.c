@@ -38,6 +38,7 @@
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
+#include <linux/landlock.h>
 #include <linux/netlink.h>
 #include <linux/perf_event.h>
 
@@ -368,6 +369,8 @@ static void report(const char *format, const char *profile, const char *tier, in
 struct inside_opts {
 	bool strict, seccomp, net_host, restricted;
 	bool unprivileged; /* the caller was not root */
+	bool serves;       /* net relay with an inbound (health) port */
+	int landlock_abi;  /* this kernel's; unknown (bare): as if >= 6 */
 	const char *format, *profile, *runtime, *datadir;
 	unsigned uid, gid; /* the restricted tier's runner ids */
 	unsigned port;     /* a TCP port no Landlock rule allows */
@@ -382,7 +385,7 @@ static unsigned opt_uint(const char *s)
 static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 {
 	*o = (struct inside_opts){ .seccomp = true, .format = "tap", .profile = "(bare)",
-				   .uid = TJ_SANDBOX_UID, .gid = TJ_SANDBOX_GID, .port = 1 };
+				   .uid = TJ_SANDBOX_UID, .gid = TJ_SANDBOX_GID, .port = 1, .landlock_abi = 6 };
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "strict") == 0)
 			o->strict = true;
@@ -392,6 +395,10 @@ static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 			o->net_host = true;
 		else if (strcmp(argv[i], "unprivileged") == 0)
 			o->unprivileged = true;
+		else if (strcmp(argv[i], "serves") == 0)
+			o->serves = true;
+		else if (strncmp(argv[i], "landlock-abi=", 13) == 0)
+			o->landlock_abi = (int)opt_uint(argv[i] + 13);
 		else if (strncmp(argv[i], "tier=", 5) == 0)
 			o->restricted = strcmp(argv[i] + 5, "restricted") == 0;
 		else if (strncmp(argv[i], "uid=", 4) == 0)
@@ -647,6 +654,36 @@ static void check_network(const struct inside_opts *o)
 	skipped(bind_name, "full tier: its own network namespace");
 }
 
+/* Processes and ports outside the sandbox that the restricted tier keeps
+ * the task from: the supervisor (a signal; Landlock's scope, ABI >= 6),
+ * and an ephemeral port that listen(2) on an unbound socket would take
+ * past Landlock's bind rule (the restricted layer refuses listen unless
+ * the runner serves a port). */
+static void check_outside(const struct inside_opts *o)
+{
+	const char *sig = "signal to a process outside the sandbox (the supervisor) refused";
+	const char *lis = "listen on an unbound TCP socket refused (restricted layer)";
+	if (!o->restricted) {
+		skipped(sig, "full tier: its own pid namespace");
+		skipped(lis, "full tier: its own network namespace");
+		return;
+	}
+	pid_t outside = getppid(); /* before REFUSED's fork: the child's parent is us */
+	if (o->landlock_abi >= 6) {
+		REFUSED(kill(outside, 0), sig);
+	} else {
+		char why[96];
+		snprintf(why, sizeof(why), "Landlock ABI %d < 6: no signal scoping", o->landlock_abi);
+		skipped(sig, why);
+	}
+	if (o->net_host)
+		skipped(lis, "--net host");
+	else if (o->serves)
+		skipped(lis, "the runner serves a port (health): listen allowed");
+	else
+		REFUSED(listen(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), 1), lis);
+}
+
 /* The cloud metadata service hands out the node's credentials to whoever
  * reaches it. Full tier: no route in the sandbox's network namespace;
  * --net host reaches it wherever the host does, so it is checked there
@@ -738,6 +775,7 @@ static int inside(int argc, char **argv)
 	check_refusals(&o);
 	check_proc(&o);
 	check_network(&o);
+	check_outside(&o);
 	check_operators(&o);
 	int passed = 0, failed = 0, skips = 0;
 	for (int i = 0; i < n_checks; i++) {
@@ -828,6 +866,14 @@ static void restricted_expect(const struct tj_config *cfg, char *ids, size_t ids
 	snprintf(port, port_size, "port=%u", p);
 }
 
+/* "landlock-abi=N" of this kernel (0: none), for the checks that need a
+ * given ABI (the restricted tier says at start which it used). */
+static void landlock_abi_arg(char *out, size_t size)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	snprintf(out, size, "landlock-abi=%ld", abi > 0 ? abi : 0);
+}
+
 /* The sandbox's command: EXE selftest --inside FLAGS..., the flags saying
  * what the configuration sets up (so the inside knows what applies); the
  * supervisor appends the tier once decided (argv_tier). EXE is bound at
@@ -849,17 +895,24 @@ static int set_inside_command(struct tj_config *cfg, const char *exe, const char
 		in[m++] = "net-host";
 	if (geteuid() != 0)
 		in[m++] = "unprivileged";
-	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200], ids[64], port[32];
+	for (size_t i = 0; cfg->net == TJ_NET_RELAY && i < cfg->n_relay_ports; i++)
+		if (cfg->relay_ports[i].inbound) {
+			in[m++] = "serves";
+			break;
+		}
+	char f_format[32], f_profile[300], f_runtime[80], f_token[48], f_datadir[4200], ids[64], port[32], abi[32];
 	snprintf(f_format, sizeof(f_format), "format=%s", format);
 	snprintf(f_profile, sizeof(f_profile), "profile=%s", cfg->profile_name);
 	snprintf(f_token, sizeof(f_token), "token=%s", enc);
 	restricted_expect(cfg, ids, sizeof(ids), port, sizeof(port));
+	landlock_abi_arg(abi, sizeof(abi));
 	in[m++] = f_format;
 	in[m++] = f_profile;
 	in[m++] = f_token;
 	in[m++] = ids;
 	in[m++] = ids + strlen(ids) + 1;
 	in[m++] = port;
+	in[m++] = abi;
 	if (cfg->runtime) {
 		snprintf(f_runtime, sizeof(f_runtime), "runtime=%s", cfg->runtime);
 		in[m++] = f_runtime;

@@ -37,6 +37,8 @@ like "the private directory writable, the host's /tmp not" "$out" \
 	"ok [0-9]+ - the private directory \\(TMPDIR\\) is writable: /tmp/taskjail-restricted\\.[A-Za-z0-9]{6}.*ok [0-9]+ - write to the host's /tmp outside the private directory refused: EACCES"
 like "the restricted layer: chmod, set-uid file, inotify, sock_diag, MPTCP refused (EPERM)" "$out" \
 	"chmod of its own file refused: EPERM.*creating a set-uid file refused: EPERM.*inotify refused: EPERM.*sock_diag socket refused: EPERM.*MPTCP socket refused: EPERM"
+like "a signal to the supervisor and listen on an unbound socket refused" "$out" \
+	"ok [0-9]+ - signal to a process outside the sandbox \\(the supervisor\\) refused: EPERM.*ok [0-9]+ - listen on an unbound TCP socket refused \\(restricted layer\\): EPERM"
 like "the full tier skips those with the reason" "$full" "ok [0-9]+ - inotify refused # SKIP full tier"
 if is_root; then
 	like "root caller: empty bounding set" "$out" "ok [0-9]+ - empty capability bounding set ok [0-9]+ - "
@@ -69,6 +71,12 @@ like "... the metadata check looks for a route" "$out" "(not )?ok [0-9]+ - cloud
 # net relay: the port tried is not the broker's (which Landlock allows).
 out=$("$TASKJAIL" selftest "${R[@]}" --net relay --setenv N8N_RUNNERS_TASK_BROKER_URI=http://127.0.0.1:1 2>&1); rc=$?
 like "--net relay, broker on port 1: TCP to port 2 refused" "$out" "ok [0-9]+ - TCP connect to 127.0.0.1:2 refused \\(Landlock\\): EACCES"
+is "... passes" "$rc" 0
+out=$("$TASKJAIL" selftest "${R[@]}" --net relay --setenv N8N_RUNNERS_TASK_BROKER_URI=http://127.0.0.1:1 \
+	--setenv N8N_RUNNERS_HEALTH_CHECK_SERVER_ENABLED=true --setenv N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT=5681 2>&1); rc=$?
+like "... with a health port: listen allowed, the check skipped with the reason" "$out" \
+	"ok [0-9]+ - listen on an unbound TCP socket refused \\(restricted layer\\) # SKIP the runner serves a port"
+like "... an ephemeral bind still refused" "$out" "ok [0-9]+ - TCP bind to an ephemeral port refused \\(Landlock\\): EACCES"
 is "... passes" "$rc" 0
 
 # JSON and JUnit name the tier.
@@ -156,6 +164,8 @@ like "bare: the host's /tmp writable" "$out" "not ok [0-9]+ - write to the host'
 like "bare: chmod of its own file works" "$out" "not ok [0-9]+ - chmod of its own file refused: SUCCEEDED"
 like "bare: inotify works" "$out" "not ok [0-9]+ - inotify refused: SUCCEEDED"
 like "bare: sock_diag works" "$out" "not ok [0-9]+ - sock_diag socket refused: SUCCEEDED"
+like "bare: it signals its parent" "$out" "not ok [0-9]+ - signal to a process outside the sandbox \\(the supervisor\\) refused: SUCCEEDED"
+like "bare: listen on an unbound socket works" "$out" "not ok [0-9]+ - listen on an unbound TCP socket refused \\(restricted layer\\): SUCCEEDED"
 like "bare: the private directory is writable" "$out" "ok [0-9]+ - the private directory \\(TMPDIR\\) is writable: $priv"
 if is_root; then
 	like "bare root: a set-uid file is created" "$out" "not ok [0-9]+ - creating a set-uid file refused: SUCCEEDED"
