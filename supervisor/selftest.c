@@ -941,9 +941,17 @@ static int set_inside_command(struct tj_config *cfg, const char *exe, const char
 static const char *self_dst(const struct tj_config *cfg, const char *exe)
 {
 	static const char *const built[] = { "/tmp/", "/dev/", "/proc/" };
-	for (size_t i = 0; i < ELEMENTSOF(built); i++)
-		if (strncmp(exe, built[i], strlen(built[i])) == 0)
-			return cfg->tier == TJ_TIER_RESTRICTED ? exe : SELFTEST_PATH;
+	for (size_t i = 0; i < ELEMENTSOF(built); i++) {
+		if (strncmp(exe, built[i], strlen(built[i])) != 0)
+			continue;
+		if (cfg->tier == TJ_TIER_RESTRICTED)
+			return exe;
+		if (cfg->tier == TJ_TIER_AUTO)
+			fprintf(stderr, "taskjail: selftest: warning: %s is under %.*s, which the full tier hides: it runs "
+				"from %s, which the restricted tier cannot bind (run a taskjail installed elsewhere to "
+				"check tier auto's fallback)\n", exe, (int)strlen(built[i]) - 1, built[i], SELFTEST_PATH);
+		return SELFTEST_PATH;
+	}
 	return exe;
 }
 

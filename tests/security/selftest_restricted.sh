@@ -121,6 +121,19 @@ for f in docker-default; do
 	is "... passes" "$rc" 0
 	[ "$rc" = 0 ] || diag "$(printf '%s\n' "$out" | grep -v '^ok')"
 done
+# Under /tmp (hidden by the full tier's own /tmp): restricted runs it at its
+# own path, full and auto at /.taskjail-selftest, so auto cannot fall back:
+# said before it starts.
+tbin=$(mktemp -d /tmp/tj-selftest.XXXXXX); cp "$TASKJAIL" "$tbin/"; chmod -R a+rX "$tbin"
+for t in full restricted; do
+	out=$("$tbin/taskjail" selftest --tier "$t" 2>&1); rc=$?
+	is "a taskjail under /tmp, tier $t: passes" "$rc" 0
+done
+out=$("$NONS" "$tbin/taskjail" selftest --tier auto 2>&1); rc=$?
+like "... tier auto on a host refusing namespaces: a warning first" "$out" \
+	"selftest: warning: $tbin/taskjail is under /tmp, which the full tier hides.*restricted tier: bind $tbin/taskjail -> /.taskjail-selftest: no mount namespace"
+is "... and 125" "$rc" 125
+rm -rf "$tbin"
 # The executable under a directory the sandbox binds already: both tiers.
 for t in full restricted; do
 	out=$("$bin/taskjail" selftest --tier "$t" --bind-ro "$bin" 2>&1); rc=$?
