@@ -373,13 +373,47 @@ void mounts_prep_free(struct mounts_prep *prep)
 	prep->c = NULL;
 }
 
+static bool path_at_or_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* /dev and /proc are built here after the binds, and would cover a bind
+ * below them without a word: refused instead. A bind at /tmp replaces the
+ * tmpfs; one below /tmp lands in it (the tmpfs is mounted first). */
+static int check_bind_places(const struct mounts_prep *prep, bool *tmp_bound, struct tj_error *err)
+{
+	*tmp_bound = false;
+	for (size_t i = 0; i < prep->n; i++) {
+		const struct cloned *c = &prep->c[i];
+		if (c->fd < 0 && !c->link)
+			continue; /* optional and missing */
+		if (path_at_or_below(c->b->dst, "/dev") || path_at_or_below(c->b->dst, "/proc"))
+			return tj_error_setx(err, EINVAL, "bind destination %s: taskjail builds /dev and /proc "
+					     "itself, a bind there would be hidden (bind it elsewhere)", c->b->dst);
+		if (strcmp(c->b->dst, "/tmp") == 0)
+			*tmp_bound = true;
+	}
+	return 0;
+}
+
 int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err)
 {
 	char opts[64];
+	bool tmp_bound;
 	int r;
 
+	if ((r = check_bind_places(prep, &tmp_bound, err)) < 0)
+		return r;
 	if ((r = mount_tmpfs(NEWROOT, "mode=0755,size=1m,nr_inodes=4096", MS_NOSUID | MS_NODEV, err)) < 0)
 		return r;
+	if (!tmp_bound) {
+		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);
+		if ((r = mkdir_one(NEWROOT "/tmp", 01777, err)) < 0 ||
+		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
+			return r;
+	}
 	_cleanup_close_ int rootfd = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return tj_error_set(err, errno, "open the new root");
@@ -396,18 +430,6 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 			return tj_error_setx(err, EINVAL, "/%s in the sandbox would be a %s brought in by a bind "
 					     "(bind something else there)", built[i],
 					     S_ISLNK(st.st_mode) ? "symlink" : "file");
-	}
-	/* /tmp after the binds: it is a tmpfs unless a bind that took place
-	 * (not an optional one whose source is missing) targets /tmp. */
-	bool tmp_bound = false;
-	for (size_t i = 0; i < prep->n; i++)
-		if (strcmp(prep->c[i].b->dst, "/tmp") == 0 && (prep->c[i].fd >= 0 || prep->c[i].link))
-			tmp_bound = true;
-	if (!tmp_bound) {
-		snprintf(opts, sizeof(opts), "mode=1777,size=%llu", (unsigned long long)cfg->tmpfs_size);
-		if ((r = mkdir_one(NEWROOT "/tmp", 01777, err)) < 0 ||
-		    (r = mount_tmpfs(NEWROOT "/tmp", opts, MS_NOSUID | MS_NODEV | tmp_noexec_flag(cfg), err)) < 0)
-			return r;
 	}
 	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(err)) < 0)
 		return r;

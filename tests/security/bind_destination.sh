@@ -72,16 +72,34 @@ is "... lands in /data" "$out" "$(cat /etc/hostname)"
 mkdir -p "$TJ_WORK/x2/tmp" "$TJ_WORK/x2/proc" "$TJ_WORK/cwd"
 ln -s /proc/self/cwd "$TJ_WORK/x2/dev"
 chmod -R a+rwX "$TJ_WORK/x2" "$TJ_WORK/cwd"
-out=$(cd "$TJ_WORK/cwd" && tj --bind-ro /proc/self/root --bind-ro "$TJ_WORK/x2:/proc/self/root" -- /bin/true 2>&1); rc=$?
+# (A symlink to "/" bound at its own path is recreated as that link; the
+# original finding used /proc/self/root, which is below /proc and refused
+# by itself now, see 5.)
+ln -s / "$TJ_WORK/rootlink"
+out=$(cd "$TJ_WORK/cwd" && tj --bind-ro "$TJ_WORK/rootlink" --bind-ro "$TJ_WORK/x2:$TJ_WORK/rootlink" -- /bin/true 2>&1); rc=$?
 is "bind onto the root through a symlink: exit 125" "$rc" 125
 like "... says why" "$out" "is the sandbox's root"
 is "... nothing written in the caller's directory" "$(ls -A "$TJ_WORK/cwd")" ""
-out=$(tj --bind-ro /proc/self/root --bind-ro "/:/proc/self/root" -- /bin/ls / 2>&1); rc=$?
+out=$(tj --bind-ro "$TJ_WORK/rootlink" --bind-ro "/:$TJ_WORK/rootlink" -- /bin/ls / 2>&1); rc=$?
 is "the host's / bound as the sandbox's root through a symlink: exit 125" "$rc" 125
 # 4. An optional bind at /tmp whose source is missing leaves the usual /tmp.
 printf '{"binds":["/usr","/bin","/lib",{"src":"/lib64","optional":true},{"src":"/no/such/dir","dst":"/tmp","optional":true}]}' \
 	>"$TJ_WORK/opt-tmp.json"
 out=$(tj --profile "$TJ_WORK/opt-tmp.json" -- /bin/sh -c 'touch /tmp/x && echo writable' 2>&1)
 is "optional /tmp bind with a missing source: /tmp is still a tmpfs" "$out" "writable"
+# 5. Below /tmp, /dev and /proc: /tmp's tmpfs is mounted before the binds,
+# so a bind below /tmp is there; /dev and /proc are built after them and
+# would cover a bind without a word (the old code: "No such file"), so
+# one there is refused.
+mkdir -p "$TJ_WORK/below" && echo below-data >"$TJ_WORK/below/f" && chmod -R a+rX "$TJ_WORK/below"
+out=$(tj --bind-ro "$TJ_WORK/below:/tmp/d/e" -- /bin/sh -c 'cat /tmp/d/e/f && touch /tmp/x && echo tmp-writable' 2>&1)
+is "a bind below /tmp is seen, /tmp stays a writable tmpfs" "$(printf '%s' "$out" | tr '\n' ' ')" "below-data tmp-writable"
+out=$(tj --bind-ro "$TJ_WORK/below/f:/tmp/f" -- /bin/cat /tmp/f 2>&1)
+is "a file bound at /tmp/f is seen" "$out" "below-data"
+for dst in /dev/f /dev /proc/f /proc; do
+	out=$(tj --bind-ro "$TJ_WORK/below/f:$dst" -- /bin/true 2>&1); rc=$?
+	is "a bind at $dst: exit 125" "$rc" 125
+	like "... says /dev and /proc are built by taskjail" "$out" "bind destination $dst: taskjail builds /dev and /proc itself"
+done
 rm -rf "$host"
 done_testing
