@@ -125,9 +125,18 @@ static void build_sandbox(const struct init_plan *p)
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
 	const char *hn = cfg->hostname ? cfg->hostname : "taskjail";
+	/* Podman's default seccomp profile allows the namespaces but refuses
+	 * sethostname without CAP_SYS_ADMIN in the container (EPERM): the
+	 * UTS namespace is still the sandbox's own, it keeps the name it was
+	 * created with (the container's). Said on stderr. */
 	if (sethostname(hn, strlen(hn)) < 0) {
-		tj_error_set(&err, errno, "sethostname %s", hn);
-		init_fail(p, &err);
+		if (errno != EPERM) {
+			tj_error_set(&err, errno, "sethostname %s", hn);
+			init_fail(p, &err);
+		}
+		dprintf(STDERR_FILENO, "taskjail: notice: sethostname refused (EPERM: an outer seccomp "
+			"filter, e.g. Podman's default profile); the sandbox keeps the host's hostname "
+			"in its own UTS namespace\n");
 	}
 	struct mounts_prep prep = { 0 };
 	if (mounts_prepare(cfg, &prep, &err) < 0)

@@ -79,6 +79,22 @@ else
 	like "... though a filter is there" "$out" '"seccomp":2'
 fi
 
+# 3. Podman's default profile allows the namespaces but refuses sethostname
+# (it wants CAP_SYS_ADMIN in the container): run works, keeping the host's
+# hostname in the sandbox's own UTS namespace, and says so (it failed with
+# 125 "sethostname taskjail: Operation not permitted" before).
+if [ ! -r "$D/podman-default.json" ]; then
+	skip "Podman's seccomp profile" "no Podman default profile in $D: run tests/install-deps.sh as root"
+else
+	out=$(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		"$EXEC" --quiet "$D/podman-default.json" -- "$TASKJAIL" run -- /bin/hostname 2>"$TJ_WORK/podman.err"); rc=$?
+	is "Podman's seccomp profile: run exits 0" "$rc" 0
+	is "... the sandbox shows the host's hostname" "$out" "$(hostname)"
+	like "... and says why on stderr" "$(cat "$TJ_WORK/podman.err")" "notice: sethostname refused"
+	out=$("$TASKJAIL" run -- /bin/hostname 2>&1)
+	is "... without it the hostname is taskjail's" "$out" "taskjail"
+fi
+
 # 2b. A filter that lets user namespaces through but refuses pid and
 # network namespaces: two refused probes, one cause, one finding.
 cat > "$TJ_WORK/nsfilter.json" <<'J'
