@@ -14,6 +14,9 @@ build() { # DIR ARGS...
 	local d=$1; shift
 	if [ ! -f "$d/build.ninja" ]; then
 		meson setup "$d" "$@" >"$d.setup.log" 2>&1 || { cat "$d.setup.log"; return 1; }
+	elif [ $# -gt 0 ]; then
+		# A directory set up earlier gets these options too (-Dstatic).
+		meson configure "$d" "$@" >"$d.setup.log" 2>&1 || { cat "$d.setup.log"; return 1; }
 	fi
 	ninja -C "$d" >"$d.ninja.log" 2>&1 || { cat "$d.ninja.log"; return 1; }
 }
