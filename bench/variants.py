@@ -153,7 +153,8 @@ VARIANTS = {
 
 def sources(src):
     text = open(os.path.join(src, "meson.build")).read()
-    return sorted(set(re.findall(r"'(supervisor/[A-Za-z0-9_]+\.c)'", text)))
+    gen = "supervisor/syscall_names_gen.c"  # a build-time program, run by build()
+    return sorted(set(re.findall(r"'(supervisor/[A-Za-z0-9_]+\.c)'", text)) - {gen})
 
 
 def build(name, srcroot, outroot, cjson_dir, version="0.1.0"):
@@ -187,6 +188,11 @@ def build(name, srcroot, outroot, cjson_dir, version="0.1.0"):
         if not os.path.lexists(link):
             os.symlink(os.path.join(os.path.abspath(srcroot), sub), link)
     srcs = sources(work)
+    if os.path.exists(os.path.join(work, "supervisor/syscall_names_gen.c")):
+        # supervisor/syscall_names.h, as meson's custom_target makes it
+        subprocess.run(["cc", "-o", "syscall_names_gen", "supervisor/syscall_names_gen.c", "-lseccomp"],
+                       cwd=work, check=True)
+        subprocess.run(["./syscall_names_gen", "native", "supervisor/syscall_names.h"], cwd=work, check=True)
     out = os.path.join(work, "taskjail")
     r = subprocess.run(["cc", *cflags, "-o", out, *srcs, *libs], cwd=work, text=True,
                        capture_output=True)

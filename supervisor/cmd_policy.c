@@ -153,7 +153,7 @@ static int explain(const char *path)
 	       path, arch, len, act);
 
 	for (int nr = 0; nr < 1024; nr++) {
-		const char *name = seccomp_syscall_name(s, nr);
+		const char *name = seccomp_syscall_name(d.arch, nr);
 		if (!name)
 			continue;
 		/* The rules that apply here and name this syscall. */

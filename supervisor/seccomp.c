@@ -16,6 +16,7 @@
 
 #include "bpfsim.h"
 #include "seccomp_internal.h"
+#include "syscall_names.h" /* generated at build time: supervisor/syscall_names_gen.c */
 #include "config.h"
 #include "log.h"
 #include "policy.h"
@@ -302,13 +303,6 @@ static int extra_taken(struct build *b, bool **taken, struct tj_error *err)
 	return 0;
 }
 
-static void fill_names(struct tj_seccomp *s)
-{
-	for (int nr = 0; nr < SECCOMP_NAME_TABLE; nr++)
-		s->names[nr] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr); /* NULL: hole */
-	s->names_filled = true;
-}
-
 static bool policy_has_action(const struct policy *pol, enum policy_action a)
 {
 	if (!pol)
@@ -373,8 +367,6 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 	bool cacheable = o->cache_dir && (!o->extra_rules || o->extra_id) &&
 			 seccomp_cache_key_init(&key, path, o) == 0;
 	if (cacheable && seccomp_cache_load(o->cache_dir, &key, out) == 0) {
-		if ((*out)->needs_listener)
-			fill_names(*out);
 		seccomp_cache_key_free(&key);
 		return 0;
 	}
@@ -411,10 +403,6 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 		s->flags |= SECCOMP_FILTER_FLAG_LOG;
 	if (pol && (pol->flags & POLICY_FLAG_SPEC_ALLOW))
 		s->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-	/* Names are for denial lines: resolve them now (0.25 ms) only when a
-	 * listener will ask, so the guard never allocates for them. */
-	if (s->needs_listener)
-		fill_names(s);
 	policy_free(pol);
 	if (cacheable)
 		seccomp_cache_store(o->cache_dir, &key, s); /* best effort */
@@ -455,20 +443,18 @@ int seccomp_install(const struct tj_seccomp *s, int *listener_fd)
 	return 0;
 }
 
-const char *seccomp_syscall_name(const struct tj_seccomp *s, int nr)
+const char *seccomp_syscall_name(uint32_t arch, int nr)
 {
-	if (nr < 0 || nr >= SECCOMP_NAME_TABLE)
+	if (arch != SYSCALL_NAMES_ARCH || nr < 0 || nr >= SYSCALL_NAMES_N)
 		return NULL;
-	if (!s->names_filled)
-		fill_names((struct tj_seccomp *)s); /* explain: single-threaded */
-	return s->names[nr];
+	return syscall_names[nr];
 }
 
 int seccomp_denial_lookup(const struct tj_seccomp *s, const struct seccomp_data *d,
 			  int *err_out, const char **name_out)
 {
 	uint32_t ret = bpfsim_run(s->shadow, s->shadow_len, d);
-	*name_out = d->arch == s->native_arch ? seccomp_syscall_name(s, d->nr) : NULL;
+	*name_out = seccomp_syscall_name(d->arch, d->nr);
 	switch (ret & SECCOMP_RET_ACTION_FULL) {
 	case SECCOMP_RET_ERRNO:
 		*err_out = (int)(ret & SECCOMP_RET_DATA);
@@ -554,8 +540,6 @@ void seccomp_free(struct tj_seccomp *s)
 	if (s->prog != s->shadow)
 		free(s->prog);
 	free(s->shadow);
-	for (int i = 0; i < SECCOMP_NAME_TABLE; i++)
-		free(s->names[i]);
 	free(s);
 }
 

@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -95,5 +96,7 @@ const struct sock_filter *seccomp_policy_program(const struct tj_seccomp *s, siz
 /* AUDIT_ARCH_* of the native architecture, for seccomp_data.arch. */
 unsigned seccomp_native_audit_arch(void);
 
-/* Name of syscall nr on the native architecture, or NULL. */
-const char *seccomp_syscall_name(const struct tj_seccomp *s, int nr);
+/* Name of syscall nr of arch (AUDIT_ARCH_*), or NULL: a table libseccomp
+ * filled at build time (supervisor/syscall_names_gen.c), for the native
+ * architecture only. No allocation, no setup: safe from any thread. */
+const char *seccomp_syscall_name(uint32_t arch, int nr);

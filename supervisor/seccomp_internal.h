@@ -8,7 +8,7 @@
 
 #include "seccomp.h"
 
-/* Syscall numbers we keep names for (x86_64 tops out below 470). */
+/* Syscall numbers the extra rules' table covers (x86_64 tops out below 470). */
 #define SECCOMP_NAME_TABLE 1024
 
 struct tj_seccomp {
@@ -19,8 +19,6 @@ struct tj_seccomp {
 	unsigned flags;             /* SECCOMP_FILTER_FLAG_* to install with */
 	bool needs_listener;
 	uint32_t native_arch;       /* AUDIT_ARCH_* */
-	bool names_filled;
-	char *names[SECCOMP_NAME_TABLE];
 };
 
 /* Everything the compiled filter depends on, in a form that can be compared

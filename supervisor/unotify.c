@@ -145,7 +145,7 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
 	int ge = p->guard ? procguard_rule_errno(&n->data) : 0;
 	if (ge) { /* one of the guard's own rules */
 		err = ge;
-		name = p->sec ? seccomp_syscall_name(p->sec, n->data.nr) : NULL;
+		name = seccomp_syscall_name(n->data.arch, n->data.nr);
 	} else if (p->sec) {
 		(void)seccomp_denial_lookup(p->sec, &n->data, &err, &name);
 	}
