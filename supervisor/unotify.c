@@ -170,8 +170,8 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
  * become 2). SCHED_BATCH keeps our share and weight but never preempts on
  * wake-up, so that tail runs when the task next blocks (usually on its next
  * open, which we then find without sleeping) or on an idle CPU. A new
- * request does not wait on it: the task that sends one is going to sleep.
- * An unprivileged call; if it fails we run as before. */
+ * request seldom waits for us: the task that sends one goes to sleep and
+ * frees its CPU. An unprivileged call; if it fails we run as before. */
 static void no_wakeup_preemption(void)
 {
 	struct sched_param sp = {.sched_priority = 0};
