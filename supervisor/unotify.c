@@ -166,7 +166,7 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
  * wakes us again (the ioctl waits for that); a normal task woken on the
  * task's CPU preempts it there, only to close an fd and poll: two more
  * switches between the address spaces per open, and the task comes back
- * to a cold TLB each time (docs/procguard.md "Cost": 4 switches per open
+ * cold each time (docs/procguard.md "Cost": 4 switches per open
  * become 2). SCHED_BATCH keeps our share and weight but never preempts on
  * wake-up, so that tail runs when the task next blocks (usually on its next
  * open, which we then find without sleeping) or on an idle CPU. A new
