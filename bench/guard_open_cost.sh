@@ -22,7 +22,7 @@
 set -u
 ROUNDS=6
 [[ ${1:-} =~ ^[0-9]+$ ]] && { ROUNDS=$1; shift; }
-[ $# -ge 1 ] || { sed -n 3,5p "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n 3,7p "$0"; exit 2; }
 TJ_SRC=$(cd "$(dirname "$0")/.." && pwd)
 . "$TJ_SRC/tests/e2e/n8n-lib.sh"
 [ -x "$NODE" ] && [ -f "$RUNNER_JS" ] || { echo "no n8n cache (tests/e2e/install-n8n.sh)"; exit 1; }
