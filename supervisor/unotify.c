@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -161,6 +162,22 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
 	answer_error(p->listener, n->id, err);
 }
 
+/* SECCOMP_ADDFD_FLAG_SEND wakes the task, which installs the fd and then
+ * wakes us again (the ioctl waits for that); a normal task woken on the
+ * task's CPU preempts it there, only to close an fd and poll: two more
+ * switches between the address spaces per open, and the task comes back
+ * cold each time (docs/procguard.md "Cost": 4 switches per open
+ * become 2). SCHED_BATCH keeps our share and weight but never preempts on
+ * wake-up, so that tail runs when the task next blocks (usually on its next
+ * open, which we then find without sleeping) or on an idle CPU. A new
+ * request seldom waits for us: the task that sends one goes to sleep and
+ * frees its CPU. An unprivileged call; if it fails we run as before. */
+static void no_wakeup_preemption(void)
+{
+	struct sched_param sp = {.sched_priority = 0};
+	(void)sched_setscheduler(0, SCHED_BATCH, &sp);
+}
+
 int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 {
 	struct procguard *pg = NULL;
@@ -174,6 +191,7 @@ int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 	 * call; older kernels answer EINVAL and we go on without. */
 	(void)ioctl(p->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	no_wakeup_preemption();
 	for (;;) {
 		/* Waiting in poll() rather than in the RECV ioctl matters: with
 		 * SYNC_WAKE_UP the kernel wakes pollers of the listener on the

@@ -93,10 +93,26 @@ static int open_start(struct pg_req *rq, int dirfd, int *start)
 /* open_fast() could not answer: the walker decides. */
 #define PG_WALK 1
 
+/* 1 if fd is on a procfs, 0 if not (st filled), or -errno. procfs, like
+ * every filesystem without a device, has an anonymous st_dev (major 0:
+ * get_tree_nodev()); a file whose st_dev has a block device's major is on
+ * a disk filesystem and needs no fstatfs(), one syscall less per open. */
+static int fd_on_procfs(int fd, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (major(st->st_dev) != 0)
+		return 0;
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	return sfs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* Fast path: one openat2 that cannot pass a procfs symlink or magic link.
- * Returns an fd that is not on procfs, the task's answer (-errno), or
- * PG_WALK. */
-static int open_fast(struct pg_req *rq, int start, const char *path)
+ * Returns an fd that is not on procfs (its stat in st), the task's answer
+ * (-errno), or PG_WALK. */
+static int open_fast(struct pg_req *rq, int start, const char *path, struct stat *st)
 {
 	struct procguard *pg = rq->pg;
 	bool absolute = path[0] == '/';
@@ -107,9 +123,8 @@ static int open_fast(struct pg_req *rq, int start, const char *path)
 		.resolve = absolute ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS : RESOLVE_NO_SYMLINKS};
 	int fd = (int)sys_openat2(absolute ? pg->root_fd : start, path, &how);
 	if (fd >= 0) {
-		struct statfs sfs;
-		int r = fstatfs(fd, &sfs) < 0 ? -errno : 0;
-		if (r == 0 && sfs.f_type != PROC_SUPER_MAGIC) {
+		int r = fd_on_procfs(fd, st);
+		if (r == 0) {
 			pg->st.fast++;
 			return fd;
 		}
@@ -139,25 +154,32 @@ static int open_fast(struct pg_req *rq, int start, const char *path)
 	return -errno == r ? r : PG_WALK;
 }
 
-/* The last checks on an opened fd; returns it, -EINPROGRESS when a FIFO
- * worker answers, or -errno (fd closed). */
-static int open_finish(struct pg_req *rq, int fd)
+/* The last checks on an opened fd whose stat is st (NULL: not taken yet);
+ * returns it, -EINPROGRESS when a FIFO worker answers, or -errno (fd
+ * closed). */
+static int open_finish(struct pg_req *rq, int fd, const struct stat *st)
 {
-	struct stat st;
+	struct stat own;
 	int r = 0;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
+	if (!st) {
+		if (fstat(fd, &own) < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		st = &own;
+	}
 	/* /dev/tty (5:0) is the opener's controlling terminal. The guard has
 	 * none, so the kernel answers ENXIO already, as it does to the task
 	 * (a new session); refused here too, whatever the kernel does. */
-	else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 0))
+	if (S_ISCHR(st->st_mode) && st->st_rdev == makedev(5, 0))
 		r = -ENXIO;
-	else if (rq->nonblock_added && S_ISFIFO(st.st_mode) &&
+	else if (rq->nonblock_added && S_ISFIFO(st->st_mode) &&
 		 (r = pg_start_fifo_worker(rq, fd)) == 0)
 		return -EINPROGRESS; /* the worker answers; it owns fd */
 	/* F_SETFL sets exactly these five flags; the task's own value of the
 	 * other four is what open() left in the file. */
-	else if (rq->nonblock_added && !S_ISFIFO(st.st_mode) &&
+	else if (rq->nonblock_added && !S_ISFIFO(st->st_mode) &&
 		 fcntl(fd, F_SETFL, rq->flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)) < 0)
 		r = -errno;
 	if (r == 0)
@@ -212,8 +234,10 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 	/* Paths under /proc would only come back from the fast path. */
 	bool fast = rq->resolve == 0 && (absolute ? strncmp(path, "/proc/", 6) != 0
 						  : !has_dotdot(path));
-	int fd = fast ? open_fast(rq, start, path) : PG_WALK;
-	if (fd == PG_WALK) {
+	struct stat st;
+	int fd = fast ? open_fast(rq, start, path, &st) : PG_WALK;
+	bool walked = fd == PG_WALK;
+	if (walked) {
 		rq->pg->st.slow++;
 		fd = walk_req(rq, start, path);
 		if (fd >= 0 && (r = pg_check_opened(rq, fd)) < 0) {
@@ -222,7 +246,7 @@ static int pg_open(struct pg_req *rq, int dirfd, const char *path)
 		}
 	}
 	if (fd >= 0)
-		fd = open_finish(rq, fd);
+		fd = open_finish(rq, fd, walked ? NULL : &st);
 	if (fd == -ENXIO && rq->want_block && (rq->flags & O_ACCMODE) != O_RDONLY)
 		return open_blocking_fifo(rq, start, path);
 	return fd;
