@@ -45,6 +45,10 @@ ip link set lo up
 static=no
 readelf -l "$TASKJAIL" | grep -q 'INTERP' || static=yes
 diag "taskjail static: $static"
+# Position-independent either way (a static one is linked -static-pie): a
+# fixed text address would give the supervisor and the guard no ASLR.
+is "taskjail is position-independent (ELF type DYN)" \
+	"$(readelf -h "$TASKJAIL" | awk '$1 == "Type:" {print $2}')" "DYN"
 
 st=$TJ_WORK/stage
 mkdir -p "$st/etc" "$st/p" "$st/share"
