@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "mounts.h"
+#include "sysio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,11 +48,11 @@ static int sys_openat2(int dfd, const char *path, struct open_how *how)
  * will be after pivot_root. Before it, a plain open follows a symlink the
  * binds put there (a bind of the symlink /srv/l -> /var/tmp, then a bind
  * at /srv/l/y) to the host, and mkdir creates the host's /var/tmp/y. */
-static int newroot_open(int rootfd, const char *rel, unsigned flags)
+static int newroot_open(int rootfd, uint64_t resolve, const char *rel, unsigned flags)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC | flags,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
 	};
 	return sys_openat2(rootfd, *rel ? rel : ".", &how);
 }
@@ -66,7 +67,7 @@ static bool same_inode(int a, int b)
 /* Creates the directories of dst (an absolute, normalised sandbox path)
  * below the new root, each resolved inside it; returns an O_PATH fd of
  * the parent of the last component and sets *name to that component. */
-static int newroot_mkdir_parents(int rootfd, const char *dst, const char **name,
+static int newroot_mkdir_parents(int rootfd, uint64_t resolve, const char *dst, const char **name,
 				 struct tj_error *err)
 {
 	char buf[PATH_MAX];
@@ -87,10 +88,10 @@ static int newroot_mkdir_parents(int rootfd, const char *dst, const char **name,
 		_cleanup_close_ int pfd = -1;
 		if (slash) {
 			*slash = '\0';
-			pfd = newroot_open(rootfd, buf, O_DIRECTORY);
+			pfd = newroot_open(rootfd, resolve, buf, O_DIRECTORY);
 			*slash = '/';
 		} else {
-			pfd = newroot_open(rootfd, "", O_DIRECTORY);
+			pfd = newroot_open(rootfd, resolve, "", O_DIRECTORY);
 		}
 		if (pfd < 0)
 			return tj_error_set(err, errno, "bind destination %s: open /%s", dst, buf);
@@ -100,7 +101,7 @@ static int newroot_mkdir_parents(int rootfd, const char *dst, const char **name,
 		if (c == '\0')
 			break;
 	}
-	int fd = newroot_open(rootfd, buf, O_DIRECTORY);
+	int fd = newroot_open(rootfd, resolve, buf, O_DIRECTORY);
 	if (fd < 0)
 		return tj_error_set(err, errno, "bind destination %s: open /%s", dst, buf);
 	return fd;
@@ -108,10 +109,10 @@ static int newroot_mkdir_parents(int rootfd, const char *dst, const char **name,
 
 /* Returns an O_PATH fd of the mount point for dst, created as a directory
  * or an empty file when missing. */
-static int newroot_mountpoint(int rootfd, const char *dst, bool dir, struct tj_error *err)
+static int newroot_mountpoint(int rootfd, uint64_t resolve, const char *dst, bool dir, struct tj_error *err)
 {
 	const char *name;
-	_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, dst, &name, err);
+	_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, resolve, dst, &name, err);
 	if (pfd < 0)
 		return pfd;
 	if (dir) {
@@ -124,7 +125,7 @@ static int newroot_mountpoint(int rootfd, const char *dst, bool dir, struct tj_e
 		if (fd >= 0)
 			close(fd);
 	}
-	int fd = newroot_open(rootfd, dst + 1, 0);
+	int fd = newroot_open(rootfd, resolve, dst + 1, 0);
 	if (fd < 0)
 		return tj_error_set(err, errno, "open mount point %s", dst);
 	/* A symlink inside the new root (one a bind brought along, or
@@ -155,6 +156,8 @@ static int clone_bind(const struct tj_config *cfg, const struct tj_bind *b, stru
 		      struct tj_error *err)
 {
 	struct stat st;
+	char bad[PATH_MAX];
+	unsigned bad_uid = 0;
 	c->fd = -1;
 	c->link = NULL;
 	c->b = b;
@@ -174,7 +177,14 @@ static int clone_bind(const struct tj_config *cfg, const struct tj_bind *b, stru
 		c->link = strdup(target);
 		return c->link ? 0 : tj_error_set(err, ENOMEM, "strdup");
 	}
-	c->fd = sys_open_tree(AT_FDCWD, b->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	_cleanup_close_ int src = sysio_open_trusted(b->src, 0, bad, sizeof(bad), &bad_uid);
+	if (src == -EPERM)
+		return tj_error_setx(err, EPERM, "bind source %s: the symlink %s on its path is owned by "
+				     "uid %u, not root (a sandboxed task could have planted it): "
+				     "name the real path", b->src, bad, bad_uid);
+	if (src < 0)
+		return tj_error_set(err, -src, "bind source %s", b->src);
+	c->fd = sys_open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (c->fd < 0)
 		return tj_error_set(err, errno, "bind %s: open_tree", b->src);
 	if (fstat(c->fd, &st) < 0)
@@ -194,20 +204,37 @@ static int clone_bind(const struct tj_config *cfg, const struct tj_bind *b, stru
 	return 0;
 }
 
-static int attach_bind(int rootfd, struct cloned *c, struct tj_error *err)
+/* A read-write bind's tree is the task's to rearrange between runs: a
+ * destination below one is resolved without following any symlink, or a
+ * planted one would move the bind (a writable tree mounted over /usr).
+ * Those brought in read-only, and the profile's own links, are followed. */
+static uint64_t dst_resolve(const struct mounts_prep *prep, const struct tj_bind *b)
 {
+	for (size_t i = 0; i < prep->n; i++) {
+		const struct tj_bind *o = prep->c[i].b;
+		size_t n = strlen(o->dst);
+		if (o != b && o->rw && strncmp(b->dst, o->dst, n) == 0 && b->dst[n] == '/')
+			return RESOLVE_NO_SYMLINKS;
+	}
+	return 0;
+}
+
+static int attach_bind(int rootfd, const struct mounts_prep *prep, struct cloned *c,
+		       struct tj_error *err)
+{
+	uint64_t resolve = dst_resolve(prep, c->b);
 	if (c->fd < 0 && !c->link)
 		return 0; /* optional and missing */
 	if (c->link) {
 		const char *name;
-		_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, c->b->dst, &name, err);
+		_cleanup_close_ int pfd = newroot_mkdir_parents(rootfd, resolve, c->b->dst, &name, err);
 		if (pfd < 0)
 			return pfd;
 		if (symlinkat(c->link, pfd, name) < 0 && errno != EEXIST)
 			return tj_error_set(err, errno, "symlink %s -> %s", c->b->dst, c->link);
 		return 0;
 	}
-	_cleanup_close_ int mp = newroot_mountpoint(rootfd, c->b->dst, c->dir, err);
+	_cleanup_close_ int mp = newroot_mountpoint(rootfd, resolve, c->b->dst, c->dir, err);
 	if (mp < 0)
 		return mp;
 	if (sys_move_mount(c->fd, "", mp, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -398,6 +425,23 @@ static int check_bind_places(const struct mounts_prep *prep, bool *tmp_bound, st
 	return 0;
 }
 
+static int check_built_places(int rootfd, int tmpfd, struct tj_error *err)
+{
+	struct stat st;
+	static const char *const later[] = { "dev", "proc" };
+	for (size_t i = 0; i < ELEMENTSOF(later); i++)
+		if (fstatat(rootfd, later[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return tj_error_setx(err, EINVAL, "a bind reached /%s through a symlink inside the "
+					     "sandbox: taskjail builds /dev and /proc itself", later[i]);
+	if (tmpfd < 0)
+		return 0;
+	_cleanup_close_ int now = newroot_open(rootfd, 0, "tmp", O_DIRECTORY);
+	if (now < 0 || !same_inode(now, tmpfd))
+		return tj_error_setx(err, EINVAL, "a bind reached /tmp through a symlink inside the "
+				     "sandbox: bind at /tmp itself to replace the tmpfs");
+	return 0;
+}
+
 int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err)
 {
 	char opts[64];
@@ -415,11 +459,16 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 			return r;
 	}
 	_cleanup_close_ int rootfd = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
+	_cleanup_close_ int tmpfd = tmp_bound ? -1 : open(NEWROOT "/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 || (!tmp_bound && tmpfd < 0))
 		return tj_error_set(err, errno, "open the new root");
 	for (size_t i = 0; i < prep->n; i++)
-		if ((r = attach_bind(rootfd, &prep->c[i], err)) < 0)
+		if ((r = attach_bind(rootfd, prep, &prep->c[i], err)) < 0)
 			return r;
+	/* The checks above read destinations as strings; a symlink brought in
+	 * by a bind can still lead one to /tmp, /dev or /proc. */
+	if ((r = check_built_places(rootfd, tmpfd, err)) < 0)
+		return r;
 
 	/* What is built after the binds goes through string paths below
 	 * NEWROOT: none of them may be a symlink a bind brought in. */

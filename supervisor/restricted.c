@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/landlock.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,11 +15,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "env.h"
 #include "n8n.h"
+#include "sysio.h"
 #include "util.h"
 
 /* Debian 12's <linux/landlock.h> stops at ABI 3: the later members and
@@ -82,12 +86,25 @@ static uint64_t fs_write(int abi)
 static int add_path(struct tj_restricted *rs, const char *path, uint64_t access, bool optional,
 		    struct tj_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	char bad[PATH_MAX];
+	unsigned bad_uid = 0;
+	_cleanup_close_ int fd = sysio_open_trusted(path, 0, bad, sizeof(bad), &bad_uid);
 	struct stat st;
-	if (fd < 0 && optional && errno == ENOENT)
+	struct statfs sfs;
+	if (fd == -ENOENT && optional)
 		return 0;
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd == -EPERM)
+		return tj_error_setx(err, EPERM, "restricted tier: %s: the symlink %s on its path is owned "
+				     "by uid %u, not root (a sandboxed task could have planted it): "
+				     "name the real path", path, bad, bad_uid);
+	if (fd < 0)
+		return tj_error_set(err, -fd, "restricted tier: open %s for its Landlock rule", path);
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
 		return tj_error_set(err, errno, "restricted tier: open %s for its Landlock rule", path);
+	/* Decided on the object, not the name: /etc/mtab is /proc/mounts. */
+	if (sfs.f_type == PROC_SUPER_MAGIC)
+		return tj_error_setx(err, EINVAL, "restricted tier: %s is on procfs, which stays "
+				     "unreadable in the restricted tier", path);
 	if (!S_ISDIR(st.st_mode))
 		access &= LL_FS_FILE;
 	struct landlock_path_beneath_attr pb = {

@@ -24,3 +24,13 @@ int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char *
 /* Closes every fd from 3 up except the n in keep (any order; entries < 3
  * are ignored). Async-signal-safe. Returns 0 or -errno. */
 int sysio_close_fds_except(const int *keep, size_t n);
+
+/* Opens a host path the configuration names (a bind source) as
+ * O_PATH | extra_flags, following only symlinks owned by root: a sandboxed
+ * task can plant a symlink between runs wherever it may write (a
+ * read-write bind, as the caller's uid or the host uid), never one owned
+ * by root, and a planted one would bind whatever host path it names.
+ * Returns the fd or -errno: -EPERM when a symlink on the way is not
+ * root's, its path in bad (and its owner in *bad_uid). */
+int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_size,
+		       unsigned *bad_uid);

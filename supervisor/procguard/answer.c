@@ -67,7 +67,9 @@ static void *fifo_worker(void *arg)
 	struct fifo_job *j = arg;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", j->fd);
-	int fd = open(p, (j->flags & ~O_PATH) | O_CLOEXEC);
+	/* The FIFO was found with the task's O_NOFOLLOW already; here it would
+	 * refuse the magic link itself (ELOOP, where the kernel opens). */
+	int fd = open(p, (j->flags & ~(O_PATH | O_NOFOLLOW)) | O_CLOEXEC);
 	struct pg_req rq = {.pg = j->pg, .n = &j->n, .listener = j->listener};
 	if (fd < 0)
 		pg_send_error(&rq, errno);
