@@ -101,5 +101,15 @@ for dst in /dev/f /dev /proc/f /proc; do
 	is "a bind at $dst: exit 125" "$rc" 125
 	like "... says /dev and /proc are built by taskjail" "$out" "bind destination $dst: taskjail builds /dev and /proc itself"
 done
+# 6. The same places reached through a symlink a bind brought in (a -> /):
+# the string checks cannot see them; the result is checked (red-team
+# review: /b/a/dev/x was hidden, /b/a/tmp covered /tmp without noexec).
+mkdir -p "$TJ_WORK/b6" && ln -s / "$TJ_WORK/b6/a" && chmod -R a+rX "$TJ_WORK/b6"
+for place in dev/x proc/x tmp; do
+	out=$(tj --bind-ro "$TJ_WORK/b6:/b" --bind-ro "$TJ_WORK/below:/b/a/$place" -- /bin/true 2>&1); rc=$?
+	is "a bind at /b/a/$place (a -> / inside the sandbox): exit 125" "$rc" 125
+	like "... says it reached /${place%%/*} through a symlink" "$out" "a bind reached /${place%%/*} through a symlink"
+done
+check "bare: /b/a/dev would be the sandbox's /dev (a is a link to /)" test "$(readlink "$TJ_WORK/b6/a")" = /
 rm -rf "$host"
 done_testing
