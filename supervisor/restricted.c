@@ -83,8 +83,10 @@ static uint64_t fs_write(int abi)
 	return a;
 }
 
+/* refuse_proc: proc_guard strict, whose promise holds here only while
+ * /proc is unreadable (there is no guard in this tier). */
 static int add_path(struct tj_restricted *rs, const char *path, uint64_t access, bool optional,
-		    struct tj_error *err)
+		    bool refuse_proc, struct tj_error *err)
 {
 	char bad[PATH_MAX];
 	unsigned bad_uid = 0;
@@ -101,10 +103,14 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 		return tj_error_set(err, -fd, "restricted tier: open %s for its Landlock rule", path);
 	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
 		return tj_error_set(err, errno, "restricted tier: open %s for its Landlock rule", path);
-	/* Decided on the object, not the name: /etc/mtab is /proc/mounts. */
-	if (sfs.f_type == PROC_SUPER_MAGIC)
-		return tj_error_setx(err, EINVAL, "restricted tier: %s is on procfs, which stays "
-				     "unreadable in the restricted tier", path);
+	/* Decided on the object, not the name: /etc/mtab is /proc/mounts,
+	 * and a symlink can name / (which holds /proc). */
+	struct stat root;
+	if (refuse_proc && (sfs.f_type == PROC_SUPER_MAGIC ||
+			    (stat("/", &root) == 0 && root.st_dev == st.st_dev && root.st_ino == st.st_ino)))
+		return tj_error_setx(err, EINVAL, "restricted tier: %s makes /proc readable, and "
+				     "proc_guard strict has no guard in this tier (use proc_guard "
+				     "namespace to accept it)", path);
 	if (!S_ISDIR(st.st_mode))
 		access &= LL_FS_FILE;
 	struct landlock_path_beneath_attr pb = {
@@ -166,15 +172,16 @@ static int add_fs_rules(const struct tj_config *cfg, struct tj_restricted *rs, s
 					     "restricted tier: bind %s makes /proc readable, and proc_guard strict has no "
 					     "guard in this tier (use proc_guard namespace to accept it)", b->src);
 		uint64_t a = LL_FS_READ | (b->rw ? fs_write(rs->abi) : LANDLOCK_ACCESS_FS_EXECUTE);
-		if ((r = add_path(rs, b->src, a, b->optional, err)) < 0)
+		if ((r = add_path(rs, b->src, a, b->optional,
+				    cfg->proc_guard == TJ_PROC_GUARD_STRICT, err)) < 0)
 			return r;
 	}
 	uint64_t t = LL_FS_READ | fs_write(rs->abi) | (cfg->tmp_exec ? LANDLOCK_ACCESS_FS_EXECUTE : 0);
-	if ((r = add_path(rs, rs->tmpdir, t, false, err)) < 0)
+	if ((r = add_path(rs, rs->tmpdir, t, false, false, err)) < 0)
 		return r;
 	for (size_t i = 0; i < ELEMENTSOF(dev_files); i++)
 		if ((r = add_path(rs, dev_files[i], LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE,
-				  true, err)) < 0)
+				  true, false, err)) < 0)
 			return r;
 	return 0;
 }
