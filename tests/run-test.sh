@@ -25,6 +25,8 @@ cp -r "$src/profiles" "$src/policies" "$src/docs" "$dir/"
 cp -r "$src/tests/." "$dir/tests/"
 [ -d "$src/examples" ] && cp -r "$src/examples" "$dir/"
 [ -d "$src/deploy" ] && cp -r "$src/deploy" "$dir/"
+cp "$src/meson_options.txt" "$dir/"
+mkdir -p "$dir/subprojects/cjson" && cp "$src/subprojects/cjson/fetch.sh" "$dir/subprojects/cjson/"
 chmod -R a+rX "$dir"
 work=$(mktemp -d /tmp/tj-work.XXXXXX)
 chown 65534:65534 "$work"
