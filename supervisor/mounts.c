@@ -433,8 +433,15 @@ static int check_built_places(int rootfd, int tmpfd, struct tj_error *err)
 		if (fstatat(rootfd, later[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
 			return tj_error_setx(err, EINVAL, "a bind reached /%s through a symlink inside the "
 					     "sandbox: taskjail builds /dev and /proc itself", later[i]);
-	if (tmpfd < 0)
+	if (tmpfd < 0) {
+		/* A bind at /tmp itself: a directory, not a symlink or file it
+		 * brought in (/tmp's users go through string paths). */
+		if (fstatat(rootfd, "tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			return tj_error_setx(err, EINVAL, "/tmp in the sandbox would be a %s brought in by a "
+					     "bind (bind something else there)",
+					     S_ISLNK(st.st_mode) ? "symlink" : "file");
 		return 0;
+	}
 	_cleanup_close_ int now = newroot_open(rootfd, 0, "tmp", O_DIRECTORY);
 	if (now < 0 || !same_inode(now, tmpfd))
 		return tj_error_setx(err, EINVAL, "a bind reached /tmp through a symlink inside the "
@@ -466,20 +473,11 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 		if ((r = attach_bind(rootfd, prep, &prep->c[i], err)) < 0)
 			return r;
 	/* The checks above read destinations as strings; a symlink brought in
-	 * by a bind can still lead one to /tmp, /dev or /proc. */
+	 * by a bind can still lead one to /tmp, /dev or /proc, and what is
+	 * built after the binds goes through string paths below NEWROOT. */
 	if ((r = check_built_places(rootfd, tmpfd, err)) < 0)
 		return r;
 
-	/* What is built after the binds goes through string paths below
-	 * NEWROOT: none of them may be a symlink a bind brought in. */
-	static const char *const built[] = { "tmp", "dev", "proc" };
-	for (size_t i = 0; i < ELEMENTSOF(built); i++) {
-		struct stat st;
-		if (fstatat(rootfd, built[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-			return tj_error_setx(err, EINVAL, "/%s in the sandbox would be a %s brought in by a bind "
-					     "(bind something else there)", built[i],
-					     S_ISLNK(st.st_mode) ? "symlink" : "file");
-	}
 	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(err)) < 0)
 		return r;
 

@@ -83,8 +83,8 @@ static uint64_t fs_write(int abi)
 	return a;
 }
 
-/* refuse_proc: proc_guard strict, whose promise holds here only while
- * /proc is unreadable (there is no guard in this tier). */
+/* refuse_proc: proc_guard strict, whose promise (no environ, no mount
+ * tables) holds here only while /proc is unreadable: there is no guard. */
 static int add_path(struct tj_restricted *rs, const char *path, uint64_t access, bool optional,
 		    bool refuse_proc, struct tj_error *err)
 {
@@ -108,7 +108,7 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 	struct stat root;
 	if (refuse_proc && (sfs.f_type == PROC_SUPER_MAGIC ||
 			    (stat("/", &root) == 0 && root.st_dev == st.st_dev && root.st_ino == st.st_ino)))
-		return tj_error_setx(err, EINVAL, "restricted tier: %s makes /proc readable, and "
+		return tj_error_setx(err, EINVAL, "restricted tier: bind %s makes /proc readable, and "
 				     "proc_guard strict has no guard in this tier (use proc_guard "
 				     "namespace to accept it)", path);
 	if (!S_ISDIR(st.st_mode))
@@ -164,13 +164,6 @@ static int add_fs_rules(const struct tj_config *cfg, struct tj_restricted *rs, s
 			return tj_error_setx(err, EINVAL,
 					     "restricted tier: bind %s -> %s: no mount namespace to put it at another path "
 					     "(bind it at its own path)", b->src, b->dst);
-		/* The /proc guard's promise (no environ, no mount tables) holds
-		 * here only while /proc is unreadable: there is no guard. */
-		if (cfg->proc_guard == TJ_PROC_GUARD_STRICT &&
-		    (strcmp(src, "/") == 0 || strcmp(src, "/proc") == 0 || strncmp(src, "/proc/", 6) == 0))
-			return tj_error_setx(err, EINVAL,
-					     "restricted tier: bind %s makes /proc readable, and proc_guard strict has no "
-					     "guard in this tier (use proc_guard namespace to accept it)", b->src);
 		uint64_t a = LL_FS_READ | (b->rw ? fs_write(rs->abi) : LANDLOCK_ACCESS_FS_EXECUTE);
 		if ((r = add_path(rs, b->src, a, b->optional,
 				    cfg->proc_guard == TJ_PROC_GUARD_STRICT, err)) < 0)

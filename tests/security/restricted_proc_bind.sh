@@ -21,5 +21,5 @@ is "bare: /etc/mtab is on procfs" "$(stat -f -L -c %T /etc/mtab)" "proc"
 check "bare: /proc/\$PPID/mounts lists the host's root" grep -q ' / ' /proc/$$/mounts
 out=$(tj --profile "$TJ_WORK/mtab.json" -- /bin/sh -c 'cat /proc/$PPID/mounts | head -3' 2>&1); rc=$?
 is "restricted tier, /etc/mtab bound: exit 125" "$rc" 125
-like "... says the bind makes /proc readable" "$out" "restricted tier: /etc/mtab makes /proc readable"
+like "... says the bind makes /proc readable" "$out" "restricted tier: bind /etc/mtab makes /proc readable"
 done_testing
