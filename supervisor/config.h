@@ -11,7 +11,10 @@
 #include "error.h"
 
 enum tj_net_mode { TJ_NET_NONE = 0, TJ_NET_HOST, TJ_NET_RELAY };
-enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT };
+/* namespace: the sandbox's own procfs with masks; strict: that plus the
+ * guard (docs/procguard.md); absent: no procfs at all, /proc an empty
+ * read-only directory (nothing to guard, no notification per open). */
+enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT, TJ_PROC_GUARD_ABSENT };
 /* full: namespaces or exit 125; auto: full, else restricted when creating
  * the namespaces is refused; restricted: Landlock, no namespaces (README). */
 enum tj_tier { TJ_TIER_FULL = 0, TJ_TIER_AUTO, TJ_TIER_RESTRICTED };
@@ -149,7 +152,7 @@ int config_load_profile(const char *path, struct tj_config *cfg,
 /* Names of the enum values, indexed by value: the profile, the command
  * line and the event log all spell them from these. */
 extern const char *const config_net_names[3];
-extern const char *const config_proc_guard_names[2];
+extern const char *const config_proc_guard_names[3];
 extern const char *const config_tier_names[3];
 /* Index of v in names, or -1. */
 int config_name_index(const char *const *names, size_t n, const char *v);

@@ -336,11 +336,13 @@ static const char *const proc_readonly[] = { "sys", "bus", "fs", "irq" };
 
 /* Each mask is one mount attempt, no access()/stat() first: a name this
  * kernel lacks fails the lookup (ENOENT) and is skipped. */
-static int setup_proc(struct tj_error *err)
+static int setup_proc(const struct tj_config *cfg, struct tj_error *err)
 {
 	char p[PATH_MAX];
 	int r = mkdir_one(NEWROOT "/proc", 0555, err);
-	if (r < 0)
+	/* absent: the directory of the root tmpfs stays empty (read-only
+	 * with the root), and the task, without capabilities, mounts none. */
+	if (r < 0 || cfg->proc_guard == TJ_PROC_GUARD_ABSENT)
 		return r;
 	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return tj_error_set(err, errno,
@@ -449,6 +451,89 @@ static int check_built_places(int rootfd, int tmpfd, struct tj_error *err)
 	return 0;
 }
 
+struct mnt_line {
+	int id, parent;
+	bool proc;
+	char *where;
+};
+
+/* One line of /proc/self/mountinfo: "id parent maj:min root mountpoint
+ * options [optional...] - fstype source superoptions". */
+static bool mnt_parse(char *line, struct mnt_line *m)
+{
+	char *sep = strstr(line, " - ");
+	char where[PATH_MAX], type[64];
+	if (!sep || sscanf(line, "%d %d %*s %*s %4095s", &m->id, &m->parent, where) != 3 ||
+	    sscanf(sep + 3, "%63s", type) != 1)
+		return false;
+	m->proc = strcmp(type, "proc") == 0;
+	m->where = m->proc ? strdup(where) : NULL;
+	return true;
+}
+
+/* proc_guard absent promises no procfs in the sandbox, and binds are
+ * recursive: a bind of /proc, of / or of any tree with a procfs mounted
+ * below brings the host's. Decided on the mount table, by mount id: every
+ * procfs whose chain of parents reaches the new root's tmpfs is refused
+ * (a shadowed mount of the host's old /tmp has other parents). */
+static int check_no_procfs(struct tj_error *err)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, NEWROOT, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+		return tj_error_set(err, errno, "proc_guard absent: statx of the new root");
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return tj_error_setx(err, ENOSYS, "proc_guard absent: no mount id from statx (Linux >= 5.8)");
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return tj_error_set(err, errno, "proc_guard absent: read /proc/self/mountinfo");
+	struct mnt_line *m = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t len = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &len, f) > 0) {
+		if (n == cap) {
+			struct mnt_line *g = realloc(m, (cap = cap ? 2 * cap : 64) * sizeof(*m));
+			if (!g) {
+				r = tj_error_set(err, ENOMEM, "proc_guard absent: mount table");
+				break;
+			}
+			m = g;
+		}
+		if (mnt_parse(line, &m[n]))
+			n++;
+	}
+	free(line);
+	fclose(f);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!m[i].proc)
+			continue;
+		/* Up the parents, at most n steps (a cycle is impossible, but
+		 * the walk does not rely on it). */
+		int id = m[i].id;
+		for (size_t step = 0; step <= n && id != (int)sx.stx_mnt_id; step++) {
+			size_t j = 0;
+			while (j < n && m[j].id != id)
+				j++;
+			if (j == n || m[j].parent == id)
+				break;
+			id = m[j].parent;
+		}
+		if (id == (int)sx.stx_mnt_id) {
+			const char *w = m[i].where ? m[i].where : "?";
+			if (strncmp(w, NEWROOT "/", sizeof(NEWROOT)) == 0)
+				w += sizeof(NEWROOT) - 1;
+			r = tj_error_setx(err, EINVAL, "proc_guard absent: a bind brings a procfs into the sandbox "
+					  "at %s (binds are recursive: bind a tree without /proc below it, or use "
+					  "proc_guard strict)", w);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(m[i].where);
+	free(m);
+	return r;
+}
+
 int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct tj_error *err)
 {
 	char opts[64];
@@ -477,8 +562,10 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 	 * built after the binds goes through string paths below NEWROOT. */
 	if ((r = check_built_places(rootfd, tmpfd, err)) < 0)
 		return r;
+	if (cfg->proc_guard == TJ_PROC_GUARD_ABSENT && (r = check_no_procfs(err)) < 0)
+		return r;
 
-	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(err)) < 0)
+	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(cfg, err)) < 0)
 		return r;
 
 	if (chdir(NEWROOT) < 0)

@@ -83,10 +83,11 @@ static uint64_t fs_write(int abi)
 	return a;
 }
 
-/* refuse_proc: proc_guard strict, whose promise (no environ, no mount
- * tables) holds here only while /proc is unreadable: there is no guard. */
+/* refuse_proc: the name of a proc_guard mode (strict, absent) whose
+ * promise (no environ, no mount tables) holds here only while /proc is
+ * unreadable: there is no guard and no mount namespace; NULL: namespace. */
 static int add_path(struct tj_restricted *rs, const char *path, uint64_t access, bool optional,
-		    bool refuse_proc, struct tj_error *err)
+		    const char *refuse_proc, struct tj_error *err)
 {
 	char bad[PATH_MAX];
 	unsigned bad_uid = 0;
@@ -109,8 +110,8 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 	if (refuse_proc && (sfs.f_type == PROC_SUPER_MAGIC ||
 			    (stat("/", &root) == 0 && root.st_dev == st.st_dev && root.st_ino == st.st_ino)))
 		return tj_error_setx(err, EINVAL, "restricted tier: bind %s makes /proc readable, and "
-				     "proc_guard strict has no guard in this tier (use proc_guard "
-				     "namespace to accept it)", path);
+				     "proc_guard %s cannot hold in this tier (use proc_guard "
+				     "namespace to accept it)", path, refuse_proc);
 	if (!S_ISDIR(st.st_mode))
 		access &= LL_FS_FILE;
 	struct landlock_path_beneath_attr pb = {
@@ -166,15 +167,16 @@ static int add_fs_rules(const struct tj_config *cfg, struct tj_restricted *rs, s
 					     "(bind it at its own path)", b->src, b->dst);
 		uint64_t a = LL_FS_READ | (b->rw ? fs_write(rs->abi) : LANDLOCK_ACCESS_FS_EXECUTE);
 		if ((r = add_path(rs, b->src, a, b->optional,
-				    cfg->proc_guard == TJ_PROC_GUARD_STRICT, err)) < 0)
+				    cfg->proc_guard == TJ_PROC_GUARD_NAMESPACE ? NULL
+				    : config_proc_guard_names[cfg->proc_guard], err)) < 0)
 			return r;
 	}
 	uint64_t t = LL_FS_READ | fs_write(rs->abi) | (cfg->tmp_exec ? LANDLOCK_ACCESS_FS_EXECUTE : 0);
-	if ((r = add_path(rs, rs->tmpdir, t, false, false, err)) < 0)
+	if ((r = add_path(rs, rs->tmpdir, t, false, NULL, err)) < 0)
 		return r;
 	for (size_t i = 0; i < ELEMENTSOF(dev_files); i++)
 		if ((r = add_path(rs, dev_files[i], LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE,
-				  true, false, err)) < 0)
+				  true, NULL, err)) < 0)
 			return r;
 	return 0;
 }

@@ -367,7 +367,7 @@ static void report(const char *format, const char *profile, const char *tier, in
  * tier comes last, from the supervisor once it has decided (tier=...,
  * cfg->argv_tier): auto decides only when clone refuses the namespaces. */
 struct inside_opts {
-	bool strict, seccomp, net_host, restricted;
+	bool strict, absent, seccomp, net_host, restricted;
 	bool unprivileged; /* the caller was not root */
 	bool serves;       /* net relay with an inbound (health) port */
 	int landlock_abi;  /* this kernel's; unknown (bare): as if >= 6 */
@@ -389,6 +389,8 @@ static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "strict") == 0)
 			o->strict = true;
+		else if (strcmp(argv[i], "absent") == 0)
+			o->absent = true;
 		else if (strcmp(argv[i], "no-seccomp") == 0)
 			o->seccomp = false;
 		else if (strcmp(argv[i], "net-host") == 0)
@@ -590,6 +592,11 @@ static void check_proc(const struct inside_opts *o)
 		bool self = readable("/proc/self/status");
 		result(e && !self, "/proc is not readable", "%s%s", e ? strerrorname_np(e) : "/proc is listed",
 		       self ? ", /proc/self/status readable" : "");
+	} else if (o->absent) {
+		skipped("only the sandbox's processes are visible", "proc_guard absent: no procfs to list them");
+		bool self = readable("/proc/self/status");
+		result(!e && pids == 0 && !self, "/proc is not readable", "%s%d pids%s", e ? strerrorname_np(e) : "",
+		       pids, self ? ", /proc/self/status readable" : "");
 	} else {
 		result(pids > 0 && pids <= 3, "only the sandbox's processes are visible", "%d", pids);
 		skipped("/proc is not readable", "full tier: its own /proc, with only the sandbox's processes");
@@ -601,16 +608,19 @@ static void check_proc(const struct inside_opts *o)
 	};
 	for (size_t i = 0; i < ELEMENTSOF(secret); i++) {
 		char name[96];
-		snprintf(name, sizeof(name), "%s not readable (proc_guard strict)", secret[i]);
+		snprintf(name, sizeof(name), "%s not readable (proc_guard %s)", secret[i],
+			 o->absent ? "absent" : "strict");
 		if (o->restricted)
 			skipped(name, unreadable);
-		else if (o->strict)
+		else if (o->strict || o->absent)
 			result(!readable(secret[i]), name, "%s", "");
 		else
 			skipped(name, "proc_guard namespace");
 	}
 	if (o->restricted)
 		skipped("/proc/self/status still readable", unreadable);
+	else if (o->absent)
+		skipped("/proc/self/status still readable", "proc_guard absent: no procfs");
 	else if (o->strict)
 		result(readable("/proc/self/status"), "/proc/self/status still readable", "%s", "");
 	else
@@ -889,6 +899,8 @@ static int set_inside_command(struct tj_config *cfg, const char *exe, const char
 	size_t m = 3;
 	if (cfg->proc_guard == TJ_PROC_GUARD_STRICT)
 		in[m++] = "strict";
+	else if (cfg->proc_guard == TJ_PROC_GUARD_ABSENT)
+		in[m++] = "absent";
 	if (cfg->seccomp && strcmp(cfg->seccomp, "none") == 0)
 		in[m++] = "no-seccomp";
 	if (cfg->net == TJ_NET_HOST)

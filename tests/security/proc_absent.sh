@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# proc_guard absent: no procfs in the sandbox at all. The attack is a task
+# reading a secret from its own or pid 1's environ and the mount tables
+# through /proc, or mounting a procfs of its own from a nested user and pid
+# namespace. Bare (a pid + mount namespace with a fresh /proc, as `unshare
+# --mount-proc` makes) and under proc_guard namespace the reads work; the
+# nested mount works bare. Under absent /proc is empty, each read is ENOENT,
+# and the kernel refuses the nested mount (it mounts a procfs for a user
+# namespace only where a fully visible one already is) -- with no seccomp
+# filter, so that the refusal is the kernel's and not the policy's.
+. "$TJ_SRC/tests/lib.sh"
+PY=/usr/bin/python3
+[ -x $PY ] || { skip "proc_guard absent" "no $PY"; done_testing; }
+secret="TJSECRET$$x$RANDOM"
+reads='for f in /proc/self/environ /proc/1/environ /proc/thread-self/environ /proc/self/mounts /proc/mounts /proc/self/mountinfo; do if cat "$f" >/dev/null 2>&1; then printf "%s " "$f"; fi; done; cat /proc/self/environ 2>/dev/null | tr "\0" "\n" | grep -c TJSECRET'
+
+# The reads: bare, namespace, absent. (pid 1 is taskjail's init, whose
+# environ the kernel refuses: it is non-dumpable; bare it is the shell.)
+out=$(TJS=$secret timeout -k 5 30 unshare -Urpf --mount-proc /bin/sh -c "$reads" 2>&1)
+like "bare (unshare --mount-proc): environ and mount tables readable, the secret in environ" "$out" \
+	"/proc/self/environ /proc/1/environ /proc/thread-self/environ /proc/self/mounts /proc/mounts /proc/self/mountinfo 1"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --setenv "TJS=$secret" -- /bin/sh -c "$reads" 2>&1)
+like "proc_guard namespace: environ and mount tables readable, the secret in environ" "$out" \
+	"/proc/self/environ /proc/thread-self/environ /proc/self/mounts /proc/mounts /proc/self/mountinfo 1"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --setenv "TJS=$secret" -- /bin/sh -c "$reads; printenv TJS | grep -c TJSECRET" 2>&1)
+is "proc_guard absent: nothing under /proc readable, the secret only in the task's own environment" "$out" "0
+1"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent -- /bin/sh -c 'ls -A /proc | wc -l; stat -c %a /proc; touch /proc/x 2>&1 | grep -o "Read-only file system"' 2>&1)
+is "proc_guard absent: /proc is an empty read-only directory" "$out" "0
+555
+Read-only file system"
+
+# The nested mount: a new user, mount and pid namespace, then mount("proc").
+nested='
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+d = sys.argv[1]
+if libc.unshare(0x10000000 | 0x20000 | 0x20000000) != 0:
+    print("unshare", os.strerror(ctypes.get_errno())); sys.exit(0)
+pid = os.fork()
+if pid == 0:
+    os.makedirs(d, exist_ok=True)
+    if libc.mount(b"proc", d.encode(), b"proc", 0, None) != 0:
+        print("mount", os.strerror(ctypes.get_errno()), flush=True); os._exit(0)
+    print("mounted", len(os.listdir(d)) > 0, flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)'
+out=$(timeout -k 5 30 $PY -c "$nested" "$TJ_WORK/nested-proc" 2>&1)
+is "bare: a nested user+pid namespace mounts a procfs" "$out" "mounted True"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --seccomp none -- $PY -c "$nested" /tmp/p 2>/dev/null)
+is "proc_guard absent, no seccomp filter: the kernel refuses the nested procfs mount" "$out" "mount Operation not permitted"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent -- $PY -c "$nested" /tmp/p 2>/dev/null)
+like "proc_guard absent, default policy: refused before the mount" "$out" "^(unshare|mount) Operation not permitted"
+
+# A bind that brings the host's procfs (binds are recursive: /proc, /, or a
+# tree with a procfs mounted below). Under namespace the host's pid 1 mount
+# table is readable through it; absent refuses the launch.
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none --bind-ro /proc:/hp -- /bin/sh -c 'grep -c " / " /hp/1/mountinfo' 2>/dev/null)
+like "proc_guard namespace, --bind-ro /proc:/hp: the host's pid 1 mount table is readable" "$out" "^[1-9]"
+for b in /proc:/hp /:/host /proc/1:/p1 /proc/1/environ:/e; do
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --bind-ro "$b" -- /bin/sh -c 'echo ran' 2>&1); rc=$?
+	is "proc_guard absent, --bind-ro $b: refused, exit 125" "$rc" 125
+	like "proc_guard absent, --bind-ro $b: the error names the place" "$out" "a bind brings a procfs into the sandbox at /(hp|host/proc|p1|e) "
+done
+# A procfs mounted below a bound tree (in a throwaway mount namespace: root only).
+if is_root; then
+	mkdir -p "$TJ_WORK/tree/p"
+	out=$(timeout -k 5 30 unshare -m /bin/sh -c "mount -t proc proc '$TJ_WORK/tree/p' && '$TASKJAIL' run --proc-guard absent --bind-ro '$TJ_WORK/tree:/t' -- /bin/true" 2>&1); rc=$?
+	is "proc_guard absent, a procfs below a bound tree: refused, exit 125" "$rc" 125
+	like "proc_guard absent, a procfs below a bound tree: the error names /t/p" "$out" "procfs into the sandbox at /t/p "
+else
+	skip "proc_guard absent, a procfs below a bound tree" "mounting one needs root"
+fi
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --bind-ro /usr:/u2 -- /bin/sh -c 'ls /u2/bin/sh' 2>&1)
+is "proc_guard absent, a bind without a procfs: runs" "$out" "/u2/bin/sh"
+done_testing
