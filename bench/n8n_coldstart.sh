@@ -10,6 +10,8 @@
 #     tj_namespace / tj_noseccomp / tj_nethost localise the cost: the node
 #       profile with --proc-guard namespace (no open notifications), that
 #       plus --seccomp none, and the node profile with --net host (no relay);
+#     tj_absent / tj_user_absent: the node profile with --proc-guard absent
+#       (no procfs in the sandbox), as the caller and as uid 65534;
 #     bare_setsid: bare, but the runner in a session of its own (setsid), as
 #       taskjail's runner is: with sched_autogroup_enabled=1 a new session is
 #       a new scheduling group, which on a loaded machine gets a fair share of
@@ -80,6 +82,8 @@ start_mode() {
 	tj_namespace) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard namespace "${binds[@]}" ;;
 	tj_noseccomp) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard namespace --seccomp none "${binds[@]}" ;;
 	tj_nethost) launcher_start taskjail "$WORK/lc.json" javascript --profile node --net host "${binds[@]}" ;;
+	tj_absent) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard absent "${binds[@]}" ;;
+	tj_user_absent) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard absent "${binds[@]}" ;;
 	bare_setsid)
 		RUNNER_CMD="setsid -w $NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \

@@ -6,17 +6,19 @@
 #   bare       no sandbox: shows the technique reads the secret
 #   namespace  pid ns + fresh procfs only: shows which reads still leak
 #   strict     procguard: every read is refused
+#   absent     no procfs at all, no seccomp policy: nothing to read
 . "$TJ_SRC/tests/lib.sh"
 . "$(dirname "$0")/lib/procguard.sh"
 
-declare -A res
-for mode in bare namespace strict; do
+declare -A res leaks
+for mode in bare namespace strict absent; do
 	out=$(pg_run "$mode" "$(pg_probe "$mode")" all 2>&1)
 	while read -r verdict tech file why; do
 		case $verdict in LEAK|BLOCKED) res[$mode/$tech/$file]="$verdict${why:+ $why}" ;; esac
 	done <<<"$out"
 	n=$(grep -c '^LEAK' <<<"$out")
 	diag "$mode: $n reads leaked"
+	leaks[$mode]=$n
 	[ "$mode" != bare ] || [ "$n" -gt 0 ] || diag "bare output: $out"
 done
 
@@ -83,4 +85,7 @@ fi
 
 n=$(for k in "${!res[@]}"; do [[ $k == strict/* ]] && echo; done | wc -l)
 [ "$n" -ge 150 ] && ok "strict: $n attempts reported" || not_ok "strict: only $n attempts reported"
+n=$(for k in "${!res[@]}"; do [[ $k == absent/* ]] && echo; done | wc -l)
+[ "$n" -ge 150 ] && ok "absent: $n attempts reported" || not_ok "absent: only $n attempts reported"
+is "absent, without a seccomp policy: no read leaks (bare: ${leaks[bare]})" "${leaks[absent]}" 0
 done_testing

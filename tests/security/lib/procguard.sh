@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared by the procguard_*.sh tests (sourced after tests/lib.sh).
 #
-# pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict)
+# pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict|absent)
 #                   that makes $TJ_HELPERS visible at /opt/tjh and prints its path.
-#                   namespace mode runs without a seccomp policy, to show what
-#                   the namespace layer alone leaves open; strict runs with the
+#                   namespace and absent run without a seccomp policy, to show
+#                   what the mount layer alone leaves open; strict runs with the
 #                   default policy, as shipped.
 pg_profile() {
 	local mode=$1 f="$TJ_WORK/pg-$1.json"
@@ -17,7 +17,7 @@ pg_profile() {
   "net": "none",
   "workdir": "/",
   "proc_guard": "$mode",
-  "seccomp": "$( [ "$mode" = namespace ] && echo none || echo default )"
+  "seccomp": "$( [ "$mode" = strict ] && echo default || echo none )"
 }
 JSON
 	chmod 644 "$f"
