@@ -9,7 +9,9 @@
 #     tj_user: the node profile with taskjail started as uid/gid 65534 (user
 #     namespace, no root); tj_namespace / tj_noseccomp localise the cost: the
 #     node profile with proc_guard namespace (no open-family notifications),
-#     and that plus --seccomp none (no syscall filter at all).
+#     and that plus --seccomp none (no syscall filter at all); tj_absent /
+#     tj_user_absent: the node profile with --proc-guard absent (no procfs),
+#     as the caller and as uid 65534.
 #   OUT=bench/results/NAME.json (default bench/results/n8n_bench_shapes.json;
 #     a markdown table goes next to it as NAME.md)
 #
@@ -156,6 +158,11 @@ start_mode() {
 	tj_noseccomp)
 		launcher_start taskjail "$WORK/lc.json" javascript --profile "$BASE/node-ns.json" \
 			--seccomp none "${binds[@]}" ;;
+	tj_absent)
+		launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard absent "${binds[@]}" ;;
+	tj_user_absent)
+		TASKJAIL=$BASE/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node \
+			--proc-guard absent "${binds[@]}" ;;
 	*)
 		RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \

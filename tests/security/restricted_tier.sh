@@ -127,6 +127,11 @@ like "restricted, /proc bound: another process's environ (the launcher's) is ref
 unlike "... its secret did not leak" "$out" "s3cr3t"
 out=$("$TASKJAIL" run "${R[@]}" --proc-guard strict --bind-ro /proc -- /bin/true 2>&1); rc=$?
 is "restricted: proc_guard strict with /proc bound is refused (no guard): 125" "$rc" 125
+out=$("$TASKJAIL" run "${R[@]}" --proc-guard absent --bind-ro /proc -- /bin/true 2>&1); rc=$?
+is "restricted: proc_guard absent with /proc bound is refused: 125" "$rc" 125
+like "... and says why" "$out" "proc_guard absent cannot hold in this tier"
+out=$("$TASKJAIL" run "${R[@]}" --proc-guard absent -- /bin/sh -c 'cat /proc/self/environ; ls /proc' 2>&1)
+like "restricted, proc_guard absent: /proc unreadable (Landlock)" "$out" "environ: Permission denied.*'/proc': Permission denied"
 out=$(/bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
 like "bare: a process signals its same-uid parent" "$out" "signal ok"
 out=$(tj "${R[@]}" -- /bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
