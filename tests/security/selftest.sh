@@ -12,6 +12,13 @@ for p in minimal node python; do
 done
 out=$("$TASKJAIL" selftest --profile node --net none)
 like "strict profiles check the /proc guard" "$out" "/proc/self/environ not readable \\(proc_guard strict\\)"
+out=$("$TASKJAIL" selftest --profile node --net none --proc-guard absent 2>&1); rc=$?
+is "selftest --profile node --proc-guard absent passes" "$rc" 0
+like "absent: /proc checked empty, secrets checked unreadable" "$out" \
+	"ok [0-9]+ - /proc is not readable: 0 pids.*ok [0-9]+ - /proc/self/environ not readable \\(proc_guard absent\\)"
+# Bare, told it runs under absent: the host's /proc is there, the checks fail.
+out=$(cd "$TJ_WORK" && "$TASKJAIL" selftest --inside absent 2>&1)
+like "bare, as absent: a non-empty /proc fails the check" "$out" "not ok [0-9]+ - /proc is not readable"
 
 # Bare: the checks must see what an unsandboxed process can do. Every
 # attempt undoes itself when it succeeds; the mount table must not change.

@@ -138,7 +138,7 @@ static void test_errors(void **s)
 		{ "{\"rlimits\":{\"nofile\":[2,1]}}", "$.rlimits.nofile: soft limit above hard limit" },
 		{ "{\"rlimits\":{\"nofile\":-1}}", "$.rlimits.nofile: expected a non-negative integer" },
 		{ "{\"rlimits\":{\"nofile\":[1]}}", "$.rlimits.nofile: expected [soft, hard]" },
-		{ "{\"proc_guard\":\"max\"}", "$.proc_guard: 'max' is not one of: namespace, strict" },
+		{ "{\"proc_guard\":\"max\"}", "$.proc_guard: 'max' is not one of: namespace, strict, absent" },
 		{ "{\"log_denials\":\"yes\"}", "$.log_denials: expected true or false" },
 		{ "{\"tmp_exec\":\"no\"}", "$.tmp_exec: expected true or false" },
 		{ "{\"tmp_exec\":0}", "$.tmp_exec: expected true or false" },
@@ -189,6 +189,30 @@ static void test_tier(void **s)
 	config_free(&c);
 	assert_int_equal(parse("{\"tier\":1}", &c, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "$.tier: expected a string"));
+	config_free(&c);
+}
+
+static void test_proc_guard(void **s)
+{
+	(void)s;
+	struct tj_config c;
+	struct tj_error e;
+	static const struct {
+		const char *json;
+		enum tj_proc_guard want;
+	} ok[] = {
+		{ "{}", TJ_PROC_GUARD_NAMESPACE },
+		{ "{\"proc_guard\":\"namespace\"}", TJ_PROC_GUARD_NAMESPACE },
+		{ "{\"proc_guard\":\"strict\"}", TJ_PROC_GUARD_STRICT },
+		{ "{\"proc_guard\":\"absent\"}", TJ_PROC_GUARD_ABSENT },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(parse(ok[i].json, &c, &e), 0);
+		assert_int_equal(c.proc_guard, ok[i].want);
+		config_free(&c);
+	}
+	assert_int_equal(parse("{\"proc_guard\":\"Absent\"}", &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "$.proc_guard: 'Absent' is not one of: namespace, strict, absent"));
 	config_free(&c);
 }
 
@@ -247,7 +271,7 @@ int main(void)
 		cmocka_unit_test(test_full_profile),
 		cmocka_unit_test(test_limits_timeout),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_tier),
+		cmocka_unit_test(test_tier), cmocka_unit_test(test_proc_guard),
 		cmocka_unit_test(test_trailing_nul), cmocka_unit_test(test_env_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
