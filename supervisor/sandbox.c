@@ -273,11 +273,12 @@ static void log_start(const struct tj_sandbox *sb)
 		  "\"event\":\"start\",\"schema\":%d,\"version\":\"%s\",\"profile\":\"%s\",\"command\":\"%s\","
 		  "\"pid\":%d,\"namespaces\":[%s],"
 		  "\"net\":\"%s\",\"uid\":%u,\"host_uid\":%u,\"tier\":\"%s\"%s,"
-		  "\"seccomp\":\"%s\",\"log_denials\":%s,\"limits\":{%s}",
+		  "\"seccomp\":\"%s\",\"log_denials\":%s,\"proc_guard\":\"%s\",\"limits\":{%s}",
 		  LOG_SCHEMA_VERSION, TJ_VERSION, prof, cmd, (int)sb->pid, ns,
 		  config_net_names[cfg->net], sb->restricted ? host_uid : TJ_SANDBOX_UID,
 		  host_uid, sb->restricted ? "restricted" : "full", ll, pol,
-		  sb->seccomp && cfg->log_denials && !sb->restricted ? "true" : "false", lim);
+		  sb->seccomp && cfg->log_denials && !sb->restricted ? "true" : "false",
+		  config_proc_guard_names[cfg->proc_guard], lim);
 }
 
 /* Parses and compiles the policy before clone, so the runner only loads
