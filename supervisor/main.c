@@ -86,7 +86,11 @@ static int cmd_run(int argc, char **argv, char **envp)
 		goto fail;
 	/* An explicit opt-out of a layer: say so every time, as --net host. */
 	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
-		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a system call filter\n");
+		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a %s\n",
+			cfg.proc_guard == TJ_PROC_GUARD_ABSENT
+				? "seccomp policy (proc_guard absent keeps its shield: statmount, listmount, "
+				  "other ABIs, prlimit of other pids)"
+				: "system call filter");
 	r = sandbox_run(&cfg, argv - 1, envp, log_fd, &code, &err);
 	if (r < 0) {
 		tj_error_print(&err);

@@ -50,9 +50,19 @@ static int new_session(struct tj_error *err)
 	return 0;
 }
 
+/* No core dumps unless the profile asks for them: a crashing runner's
+ * core, written to its cwd (/tmp) under the host's core_pattern, holds
+ * its memory and environment block for any process of the sandbox to read
+ * -- one that signals its parent can make it crash (red-team finding). A
+ * caller's `ulimit -c unlimited` is not inherited. */
 static int set_rlimits(const struct init_plan *p, struct tj_error *err)
 {
 	const struct tj_config *cfg = p->cfg;
+	bool core = false;
+	for (size_t i = 0; i < cfg->n_rlimits; i++)
+		core |= cfg->rlimits[i].resource == RLIMIT_CORE;
+	if (!core && setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) < 0)
+		return tj_error_set(err, errno, "setrlimit(RLIMIT_CORE)");
 	for (size_t i = 0; i < cfg->n_rlimits; i++) {
 		struct rlimit rl = { cfg->rlimits[i].soft, cfg->rlimits[i].hard };
 		if (setrlimit(cfg->rlimits[i].resource, &rl) < 0)
@@ -105,14 +115,19 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
 	int r;
 	if (restricted && (r = restricted_shield(p)) < 0)
 		return tj_error_set(err, -r, "install the restricted tier's seccomp layer");
-	if (!p->seccomp)
+	/* proc_guard absent keeps its shield without a policy too: the mount
+	 * table stays unreadable with --seccomp none. */
+	bool absent = !restricted && p->cfg->proc_guard == TJ_PROC_GUARD_ABSENT;
+	if (!p->seccomp && !absent)
 		return 0;
 	int lfd = -1;
 	/* The shield first (shield.h): with the policy stacked on top, the
 	 * stricter answer of the two wins. */
-	r = shield_install(listener_sock >= 0);
+	r = shield_install(listener_sock >= 0, absent);
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp shield");
+	if (!p->seccomp)
+		return 0;
 	r = seccomp_install(p->seccomp, &lfd);
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp filter");

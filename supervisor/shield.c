@@ -60,7 +60,14 @@ static size_t foreign_abi(struct sock_filter *prog, size_t n)
 }
 #endif
 
-size_t shield_build(bool guard, struct sock_filter *prog)
+#ifndef __NR_statmount
+#define __NR_statmount 457
+#endif
+#ifndef __NR_listmount
+#define __NR_listmount 458
+#endif
+
+size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog)
 {
 	size_t n = 0;
 #ifdef SHIELD_ARCH
@@ -68,6 +75,14 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 	/* prlimit64: only pid 0 (the caller) */
 	static const unsigned zero[] = { 0 };
 	n = block(prog, n, __NR_prlimit64, 0, zero, 1, true);
+	/* proc_guard absent: the mount table without a procfs (Linux >= 6.8).
+	 * ENOSYS, as on an older kernel, whatever the policy allows. */
+	if (no_mount_table) {
+		prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+		prog[n++] = JEQ(__NR_statmount, 1, 0);
+		prog[n++] = JEQ(__NR_listmount, 0, 1);
+		prog[n++] = RET(FOREIGN);
+	}
 	if (guard) {
 		static const unsigned sig_calls[] = {
 			__NR_kill, __NR_tkill, __NR_tgkill, __NR_rt_sigqueueinfo,
@@ -99,9 +114,10 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 		prog[n++] = RET(DENY);
 	}
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
-	_Static_assert(6 + 6 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
+	_Static_assert(6 + 6 + 4 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
 #else
 	(void)guard;
+	(void)no_mount_table;
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
 #endif
 	return n;
@@ -125,7 +141,8 @@ size_t shield_build(bool guard, struct sock_filter *prog)
 
 /* Refused outright: attribute changes (Landlock has no right for them),
  * inotify/fanotify (they watch host directories Landlock does not check),
- * io_uring (its ops bypass seccomp's argument checks). */
+ * io_uring (its ops bypass seccomp's argument checks), statmount and
+ * listmount (the host's mount table, which /proc's refusal hides). */
 static const unsigned r_refused[] = {
 #ifdef __NR_chmod
 	__NR_chmod, __NR_chown, __NR_lchown, __NR_utime, __NR_utimes, __NR_futimesat,
@@ -136,6 +153,7 @@ static const unsigned r_refused[] = {
 	__NR_removexattr, __NR_lremovexattr, __NR_fremovexattr, __NR_removexattrat,
 	__NR_inotify_init1, __NR_fanotify_init,
 	__NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+	__NR_statmount, __NR_listmount,
 };
 
 /* Calls that create a file: which argument holds the mode. */
@@ -253,10 +271,11 @@ int shield_restricted_install(bool allow_listen)
 	return 0;
 }
 
-int shield_install(bool guard)
+int shield_install(bool guard, bool no_mount_table)
 {
 	struct sock_filter prog[SHIELD_MAX];
-	struct sock_fprog fp = { .len = (unsigned short)shield_build(guard, prog), .filter = prog };
+	struct sock_fprog fp = { .len = (unsigned short)shield_build(guard, no_mount_table, prog),
+				 .filter = prog };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 		return -errno;
 	return 0;

@@ -27,18 +27,20 @@
 
 #define SHIELD_MAX 128
 
-/* Builds the program into prog (SHIELD_MAX entries); returns its length. */
-size_t shield_build(bool guard, struct sock_filter *prog);
+/* Builds the program into prog (SHIELD_MAX entries); returns its length.
+ * no_mount_table (proc_guard absent): statmount and listmount answer
+ * ENOSYS; installed then even without a policy. */
+size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog);
 
 /* Installs it (needs no_new_privs). Returns 0 or -errno. */
-int shield_install(bool guard);
+int shield_install(bool guard, bool no_mount_table);
 
 /* The restricted tier's layer (README, "The restricted tier"), installed by
  * its runner in every case (seccomp none included), refusing with EPERM
  * what Landlock does not check and what reaches the host's processes of
  * the uid (there are no namespaces):
  *   - chmod, chown, utime and xattr-changing calls, all variants; inotify,
- *     fanotify; io_uring;
+ *     fanotify; io_uring; statmount, listmount (the host's mount table);
  *   - creating a file or directory with S_ISUID/S_ISGID in its mode (open,
  *     openat, creat, mkdir, mkdirat, mknod, mknodat); openat2 answers
  *     ENOSYS (its mode is in memory), libc falls back to openat;

@@ -72,6 +72,31 @@ if is_root; then
 else
 	skip "proc_guard absent, a procfs below a bound tree" "mounting one needs root"
 fi
+# The mount table without a procfs: listmount(2) (Linux >= 6.8). Bare it
+# lists this namespace's mounts; under absent the shield answers ENOSYS
+# even without a seccomp policy. (Red-team finding.)
+lm='
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+class R(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_uint32), ("spare", ctypes.c_uint32), ("mnt_id", ctypes.c_uint64),
+                ("param", ctypes.c_uint64), ("ns", ctypes.c_uint64)]
+req = R(32, 0, 0xffffffffffffffff, 0, 0)
+buf = (ctypes.c_uint64 * 4096)()
+n = libc.syscall(458, ctypes.byref(req), buf, 4096, 0)
+print("mounts" if n > 0 else os.strerror(ctypes.get_errno()))'
+out=$(timeout -k 5 30 $PY -c "$lm" 2>&1)
+if [ "$out" = mounts ]; then
+	ok "bare: listmount(2) lists the mount table"
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none -- $PY -c "$lm" 2>/dev/null)
+	is "proc_guard namespace, no seccomp filter: listmount(2) lists the sandbox's mounts" "$out" mounts
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --seccomp none -- $PY -c "$lm" 2>/dev/null)
+	is "proc_guard absent, no seccomp filter: listmount(2) refused (ENOSYS)" "$out" "Function not implemented"
+else
+	skip "listmount(2) refused under proc_guard absent" "no listmount on this kernel (bare: $out)"
+fi
+
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --bind-ro /usr:/u2 -- /bin/sh -c 'ls /u2/bin/sh' 2>&1)
 is "proc_guard absent, a bind without a procfs: runs" "$out" "/u2/bin/sh"
 done_testing

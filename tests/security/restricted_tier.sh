@@ -132,6 +132,22 @@ is "restricted: proc_guard absent with /proc bound is refused: 125" "$rc" 125
 like "... and says why" "$out" "proc_guard absent cannot hold in this tier"
 out=$("$TASKJAIL" run "${R[@]}" --proc-guard absent -- /bin/sh -c 'cat /proc/self/environ; ls /proc' 2>&1)
 like "restricted, proc_guard absent: /proc unreadable (Landlock)" "$out" "environ: Permission denied.*'/proc': Permission denied"
+# listmount(2) (Linux >= 6.8) would list the host's mounts: the restricted
+# layer refuses it in every mode, with no policy too (red-team finding).
+if [ -x /usr/bin/python3 ]; then
+	lm='import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True); libc.syscall.restype = ctypes.c_long
+req = (ctypes.c_uint64 * 4)(32, 0xffffffffffffffff, 0, 0); buf = (ctypes.c_uint64 * 4096)()
+n = libc.syscall(458, req, buf, 4096, 0)
+print("mounts" if n > 0 else os.strerror(ctypes.get_errno()))'
+	bare=$(/usr/bin/python3 -c "$lm" 2>&1)
+	out=$("$TASKJAIL" run "${R[@]}" --proc-guard namespace --seccomp none -- /usr/bin/python3 -c "$lm" 2>/dev/null)
+	if [ "$bare" = mounts ]; then
+		is "restricted, no policy: listmount(2) refused (bare: the host's mounts)" "$out" "Operation not permitted"
+	else
+		skip "restricted: listmount(2) refused" "no listmount here (bare: $bare)"
+	fi
+fi
 out=$(/bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)
 like "bare: a process signals its same-uid parent" "$out" "signal ok"
 out=$(tj "${R[@]}" -- /bin/sh -c 'kill -0 $PPID && echo "signal ok"' 2>&1)

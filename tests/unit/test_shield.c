@@ -15,7 +15,7 @@
 static uint32_t run3(bool guard, int nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	struct sock_filter prog[SHIELD_MAX];
-	size_t n = shield_build(guard, prog);
+	size_t n = shield_build(guard, false, prog);
 	assert_true(n <= SHIELD_MAX);
 	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0, a1, a2 } };
 	return bpfsim_run(prog, n, &d);
@@ -65,14 +65,38 @@ static void test_signals(void **s)
 	 * so the shield refuses them all (a policy may allow i386 or x32). */
 	struct sock_filter prog[SHIELD_MAX];
 	struct seccomp_data d = { .nr = 37 /* i386 kill */, .arch = AUDIT_ARCH_I386, .args = { 2 } };
-	assert_int_equal(bpfsim_run(prog, shield_build(true, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(true, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d.nr = 20; /* i386 getpid */
-	assert_int_equal(bpfsim_run(prog, shield_build(false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(false, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d = (struct seccomp_data){ .nr = 0x40000000u | __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2 } };
-	assert_int_equal(bpfsim_run(prog, shield_build(true, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(true, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d.nr = 0x40000000u | __NR_prlimit64;
 	d.args[0] = 1;
-	assert_int_equal(bpfsim_run(prog, shield_build(false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(false, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
+/* proc_guard absent: statmount and listmount answer ENOSYS, nothing else
+ * changes; without it they pass (the policy decides). */
+static void test_mount_table(void **s)
+{
+	(void)s;
+	struct sock_filter prog[SHIELD_MAX];
+	for (int g = 0; g < 2; g++) {
+		size_t n = shield_build(g, true, prog);
+		assert_true(n <= SHIELD_MAX);
+		for (int nr = 457; nr <= 458; nr++) {
+			struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64 };
+			assert_int_equal(bpfsim_run(prog, n, &d), SECCOMP_RET_ERRNO | ENOSYS);
+			assert_int_equal(bpfsim_run(prog, shield_build(g, false, prog), &d), ALLOW);
+			n = shield_build(g, true, prog);
+		}
+		struct seccomp_data d = { .nr = __NR_prlimit64, .arch = AUDIT_ARCH_X86_64, .args = { 1 } };
+		assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+		d = (struct seccomp_data){ .nr = __NR_mount, .arch = AUDIT_ARCH_X86_64 };
+		assert_int_equal(bpfsim_run(prog, n, &d), ALLOW);
+		d = (struct seccomp_data){ .nr = __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2 } };
+		assert_int_equal(bpfsim_run(prog, n, &d), g ? DENY : ALLOW);
+	}
 }
 
 static void test_owner(void **s)
@@ -108,7 +132,8 @@ static void test_restricted_attrs(void **s)
 			__NR_fchown, __NR_lchown, __NR_fchownat, __NR_utime, __NR_utimes, __NR_utimensat,
 			__NR_futimesat, __NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, 463 /* setxattrat */,
 			__NR_removexattr, __NR_lremovexattr, __NR_fremovexattr, 466 /* removexattrat */,
-			__NR_inotify_init, __NR_inotify_init1, __NR_fanotify_init, __NR_io_uring_setup };
+			__NR_inotify_init, __NR_inotify_init1, __NR_fanotify_init, __NR_io_uring_setup,
+			457 /* statmount */, 458 /* listmount */ };
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		assert_int_equal(rrun(false, calls[i], 0, 0, 0, 0), DENY);
 		assert_int_equal(rrun(true, calls[i], 0, 0, 0, 0), DENY);
@@ -195,7 +220,7 @@ static void test_restricted_procs(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_owner), cmocka_unit_test(test_mount_table),
 		cmocka_unit_test(test_prlimit),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_restricted_attrs),
