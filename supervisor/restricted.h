@@ -39,6 +39,16 @@ int restricted_prepare(const struct tj_config *cfg, uid_t uid, gid_t gid,
 int restricted_env(const struct tj_config *cfg, char ***envp, const char *tmpdir,
 		   struct tj_error *err);
 
+/* Full tier, proc_guard absent, in the runner after pivot_root and
+ * no_new_privs: a Landlock domain that lets the task read files and
+ * directories only beneath its own root. An fd from outside (a procfs
+ * directory on stdin, one another sandbox passes over a unix socket in a
+ * shared bind) then opens nothing: Landlock decides each open on where the
+ * file is, and a foreign mount is not beneath "/". Writes and execution are
+ * not handled (the mounts decide them). 1: enforced; 0: this kernel has no
+ * Landlock; -errno. */
+int restricted_root_only(struct tj_error *err);
+
 /* In the runner, after no_new_privs: enforces the ruleset on itself. */
 int restricted_enter(const struct tj_restricted *rs, struct tj_error *err);
 

@@ -206,6 +206,20 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
 	return saved;
 }
 
+/* proc_guard absent: no procfs is mounted, and none may come in as an fd
+ * (restricted.h). Without Landlock the mounts alone hold, and stdio was
+ * checked by the supervisor; said once, on stderr. */
+static int confine_to_root(const struct tj_config *cfg, struct tj_error *err)
+{
+	if (cfg->proc_guard != TJ_PROC_GUARD_ABSENT)
+		return 0;
+	int r = restricted_root_only(err);
+	if (r == 0)
+		fprintf(stderr, "taskjail: notice: proc_guard absent: no Landlock on this kernel, so a procfs "
+			"fd handed to the task at run time (over a unix socket) is not refused\n");
+	return r < 0 ? r : 0;
+}
+
 void runner_main(const struct init_plan *p, int listener_sock)
 {
 	const struct tj_config *cfg = p->cfg;
@@ -219,6 +233,7 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    cloexec_all(&err) < 0 ||
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
+	    confine_to_root(cfg, &err) < 0 ||
 	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/sched.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -761,9 +763,30 @@ static void explain_refusal(struct tj_error *err)
 			 "; tier full: a profile with \"tier\": \"auto\" (or --tier auto) falls back to the restricted tier");
 }
 
+/* proc_guard absent promises no procfs in the sandbox: a procfs file or
+ * directory on stdin, stdout or stderr would bring the caller's (a
+ * directory: every path below it, openat relative to fd 0). */
+static int check_stdio(const struct tj_config *cfg, struct tj_error *err)
+{
+	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	if (cfg->proc_guard != TJ_PROC_GUARD_ABSENT)
+		return 0;
+	for (int fd = 0; fd <= 2; fd++) {
+		struct statfs s;
+		if (fstatfs(fd, &s) == 0 && s.f_type == PROC_SUPER_MAGIC)
+			return tj_error_setx(err, EINVAL, "proc_guard absent: %s is a file or directory of "
+					     "procfs, which would bring /proc into the sandbox (redirect it)",
+					     names[fd]);
+	}
+	return 0;
+}
+
 int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
 		int log_fd, int *exit_code, struct tj_error *err)
 {
+	int r0 = check_stdio(cfg, err);
+	if (r0 < 0)
+		return r0;
 	struct tj_sandbox sb;
 	sandbox_init(&sb, cfg, cfg->tier == TJ_TIER_RESTRICTED, scrub_argv, scrub_envp, log_fd);
 	int r = run_tier(&sb, exit_code, err);

@@ -97,6 +97,50 @@ else
 	skip "listmount(2) refused under proc_guard absent" "no listmount on this kernel (bare: $out)"
 fi
 
+# A procfs that comes in as an fd (red-team findings). On stdin: under
+# namespace the task reads the host's pid 1 mount table through fd 0;
+# absent refuses the launch.
+# (python refuses a directory on stdin: the shell moves it to fd 5 first)
+rd0='exec 5<&0 0</dev/null; exec '$PY' -c "import os; print(len(open(\"1/mountinfo\", opener=lambda p, f: os.open(p, f, dir_fd=5)).read()) > 0)"'
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace -- /bin/sh -c "$rd0" </proc 2>&1)
+is "proc_guard namespace, stdin a procfs directory: the host's pid 1 mount table through fd 0" "$out" True
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent -- /bin/sh -c "$rd0" </proc 2>&1); rc=$?
+is "proc_guard absent, stdin a procfs directory: refused, exit 125" "$rc" 125
+like "... and says why" "$out" "proc_guard absent: stdin is a file or directory of procfs"
+# Over a unix socket in a shared read-write bind, from a process outside:
+# Landlock lets the task open only beneath its own root.
+mkdir -p "$TJ_WORK/shared" && chmod 777 "$TJ_WORK/shared"
+cat >"$TJ_WORK/shared/send.py" <<'PYEOF'
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(1); s.settimeout(20)
+c, _ = s.accept(); fd = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
+socket.send_fds(c, [b"x"], [fd]); c.close()
+PYEOF
+cat >"$TJ_WORK/shared/recv.py" <<'PYEOF'
+import os, socket, sys, time
+c = socket.socket(socket.AF_UNIX)
+for _ in range(100):
+    try: c.connect(sys.argv[1]); break
+    except OSError: time.sleep(0.05)
+_, fds, _, _ = socket.recv_fds(c, 1, 1); fd = fds[0]
+try: print("read", len(open("1/mountinfo", opener=lambda p, f: os.open(p, f, dir_fd=fd)).read()) > 0)
+except OSError as e: print(e.strerror)
+PYEOF
+chmod 644 "$TJ_WORK/shared/"*.py
+for mode in namespace absent; do
+	rm -f "$TJ_WORK/shared/s"
+	timeout -k 5 30 $PY "$TJ_WORK/shared/send.py" "$TJ_WORK/shared/s" &
+	spid=$!
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode --bind-rw "$TJ_WORK/shared:/shared" -- \
+		$PY /shared/recv.py /shared/s 2>/dev/null)
+	wait $spid 2>/dev/null
+	if [ $mode = namespace ]; then
+		is "proc_guard namespace: a procfs fd received over a unix socket reads the host's pid 1 mount table" "$out" "read True"
+	else
+		is "proc_guard absent: a procfs fd received over a unix socket opens nothing (Landlock)" "$out" "Permission denied"
+	fi
+done
+
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --bind-ro /usr:/u2 -- /bin/sh -c 'ls /u2/bin/sh' 2>&1)
 is "proc_guard absent, a bind without a procfs: runs" "$out" "/u2/bin/sh"
 done_testing
