@@ -112,6 +112,24 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 		return tj_error_setx(err, EINVAL, "restricted tier: bind %s makes /proc readable, and "
 				     "proc_guard %s cannot hold in this tier (use proc_guard "
 				     "namespace to accept it)", path, refuse_proc);
+	/* A Landlock rule covers the mounts below its directory too: a procfs
+	 * mounted there (a chroot's, say) would be readable. Checked at launch;
+	 * one mounted later is not seen (README, restricted tier). */
+	if (refuse_proc && S_ISDIR(st.st_mode)) {
+		char fdp[64], real[PATH_MAX], where[PATH_MAX];
+		snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(fdp, real, sizeof(real) - 1);
+		if (n < 0)
+			return tj_error_set(err, errno, "restricted tier: the real path of %s", path);
+		real[n] = '\0';
+		int below = sysio_procfs_below(real, where, sizeof(where));
+		if (below < 0)
+			return tj_error_set(err, -below, "restricted tier: read the mount table for %s", path);
+		if (below)
+			return tj_error_setx(err, EINVAL, "restricted tier: bind %s: a procfs is mounted below it "
+					     "at %s, and proc_guard %s cannot hold in this tier (bind a tree "
+					     "without it, or use proc_guard namespace)", path, where, refuse_proc);
+	}
 	if (!S_ISDIR(st.st_mode))
 		access &= LL_FS_FILE;
 	struct landlock_path_beneath_attr pb = {

@@ -183,3 +183,56 @@ int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_
 	free(real);
 	return fd >= 0 ? fd : -e;
 }
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *o = s;
+	for (char *i = s; *i; i++) {
+		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] >= '0' && i[2] <= '7' && i[3] >= '0' &&
+		    i[3] <= '7') {
+			*o++ = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 + (i[3] - '0'));
+			i += 3;
+		} else {
+			*o++ = *i;
+		}
+	}
+	*o = '\0';
+}
+
+int sysio_procfs_below(const char *dir, char *where, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	char *line = NULL;
+	size_t len = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &len, f) > 0) {
+		char *sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, "proc ", 5) != 0)
+			continue;
+		*sep = '\0';
+		/* id parent maj:min root MOUNTPOINT options... */
+		char *mp = line;
+		for (int k = 0; k < 4 && mp; k++)
+			mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
+		if (!mp)
+			continue;
+		char *end = strchr(mp, ' ');
+		if (end)
+			*end = '\0';
+		unescape_octal(mp);
+		if (strncmp(mp, dir, dl) == 0 && (mp[dl] == '\0' || mp[dl] == '/' || dl == 1)) {
+			snprintf(where, size, "%s", mp);
+			r = 1;
+		}
+	}
+	int e = ferror(f) ? EIO : 0;
+	free(line);
+	fclose(f);
+	return e ? -e : r;
+}

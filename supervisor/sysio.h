@@ -34,3 +34,9 @@ int sysio_close_fds_except(const int *keep, size_t n);
  * root's, its path in bad (and its owner in *bad_uid). */
 int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_size,
 		       unsigned *bad_uid);
+
+/* Whether a procfs is mounted at or below dir (an absolute path without
+ * symlinks) in this mount namespace, by /proc/self/mountinfo (mounts a
+ * later mount hides count too: it errs on refusing). 1 with the first
+ * such mount point in where, 0 none, -errno. */
+int sysio_procfs_below(const char *dir, char *where, size_t size);

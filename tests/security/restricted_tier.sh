@@ -132,6 +132,25 @@ is "restricted: proc_guard absent with /proc bound is refused: 125" "$rc" 125
 like "... and says why" "$out" "proc_guard absent cannot hold in this tier"
 out=$("$TASKJAIL" run "${R[@]}" --proc-guard absent -- /bin/sh -c 'cat /proc/self/environ; ls /proc' 2>&1)
 like "restricted, proc_guard absent: /proc unreadable (Landlock)" "$out" "environ: Permission denied.*'/proc': Permission denied"
+# A procfs mounted below a bound tree: the tree's Landlock rule covers it
+# (red-team finding). Root only: the procfs is mounted in a throwaway
+# mount namespace. namespace reads through it; strict and absent refuse.
+if is_root; then
+	mkdir -p "$TJ_WORK/tree/p"
+	for pg in namespace strict absent; do
+		out=$(timeout -k 5 30 unshare -m /bin/sh -c "mount -t proc proc '$TJ_WORK/tree/p' && \
+			'$TASKJAIL' run ${R[*]} --proc-guard $pg --bind-ro '$TJ_WORK/tree' -- \
+			/bin/sh -c 'grep -c . $TJ_WORK/tree/p/self/mountinfo'" 2>&1); rc=$?
+		if [ $pg = namespace ]; then
+			like "restricted, proc_guard namespace, a procfs below a bound tree: its mount table readable" "$out" "^[1-9]"
+		else
+			is "restricted, proc_guard $pg, a procfs below a bound tree: refused, exit 125" "$rc" 125
+			like "... and names the mount" "$out" "a procfs is mounted below it at $TJ_WORK/tree/p"
+		fi
+	done
+else
+	skip "restricted: a procfs below a bound tree is refused" "mounting one needs root"
+fi
 # listmount(2) (Linux >= 6.8) would list the host's mounts: the restricted
 # layer refuses it in every mode, with no policy too (red-team finding).
 if [ -x /usr/bin/python3 ]; then
