@@ -31,7 +31,8 @@ is "proc_guard absent: /proc is an empty read-only directory" "$out" "0
 555
 Read-only file system"
 
-# The nested mount: a new user, mount and pid namespace, then mount("proc").
+# The nested mount: a new user, mount and pid namespace, then mount("proc"),
+# plain and with the options that show less (subset=pid, hidepid).
 nested='
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
@@ -41,9 +42,13 @@ if libc.unshare(0x10000000 | 0x20000 | 0x20000000) != 0:
 pid = os.fork()
 if pid == 0:
     os.makedirs(d, exist_ok=True)
-    if libc.mount(b"proc", d.encode(), b"proc", 0, None) != 0:
-        print("mount", os.strerror(ctypes.get_errno()), flush=True); os._exit(0)
-    print("mounted", len(os.listdir(d)) > 0, flush=True)
+    res = set()
+    for opts in (None, b"subset=pid", b"hidepid=2", b"subset=pid,hidepid=invisible"):
+        if libc.mount(b"proc", d.encode(), b"proc", 0, opts) != 0:
+            res.add("mount " + os.strerror(ctypes.get_errno()))
+        else:
+            res.add("mounted " + str(len(os.listdir(d)) > 0)); libc.umount2(d.encode(), 2)
+    print(" ".join(sorted(res)), flush=True)
     os._exit(0)
 os.waitpid(pid, 0)'
 out=$(timeout -k 5 30 $PY -c "$nested" "$TJ_WORK/nested-proc" 2>&1)
