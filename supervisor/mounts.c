@@ -504,6 +504,9 @@ static int check_no_procfs(struct tj_error *err)
 			n++;
 	}
 	free(line);
+	/* A read error is no end of the table: fail closed. */
+	if (r == 0 && ferror(f))
+		r = tj_error_set(err, EIO, "proc_guard absent: read /proc/self/mountinfo");
 	fclose(f);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (!m[i].proc)

@@ -103,6 +103,15 @@ EOF
 chmod a+r "$WORK/n8n-task-runners.json"
 probe_req="{\"token\":\"$AUTH_TOKEN\",\"dataDir\":\"$WORK/data\",\"mainPort\":$N8N_PORT}"
 
+# twenty_runs: 20 calls of the Code-node workflow, how many answered right
+twenty_runs() {
+	local good=0 i
+	for i in $(seq 1 20); do
+		[ "$(n8n_call tj-code "{\"a\":$i,\"b\":1}")" = "{\"sum\":$((i + 1)),\"items\":1}" ] && good=$((good + 1))
+	done
+	echo "$good"
+}
+
 # ---- 1. the JS runner inside taskjail ----------------------------------------
 launcher_start taskjail "$WORK/n8n-task-runners.json" javascript --profile node \
 	--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES" --log-file "$WORK/taskjail.log"
@@ -120,11 +129,7 @@ else
 	diag "got: $out"
 	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
 fi
-good=0
-for i in $(seq 1 20); do
-	[ "$(n8n_call tj-code "{\"a\":$i,\"b\":1}")" = "{\"sum\":$((i + 1)),\"items\":1}" ] && good=$((good + 1))
-done
-is "20 more executions through the relay all correct" "$good" 20
+is "20 more executions through the relay all correct" "$(twenty_runs)" 20
 runner_pid=$(launcher_runner_pid)
 runner_pidns=$(readlink "/proc/${runner_pid:-0}/ns/pid" 2>/dev/null)
 if [ -n "$runner_pid" ]; then
@@ -209,11 +214,7 @@ else
 	diag "got: ${out:-}"
 	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
 fi
-good=0
-for i in $(seq 1 20); do
-	[ "$(n8n_call tj-code "{\"a\":$i,\"b\":1}")" = "{\"sum\":$((i + 1)),\"items\":1}" ] && good=$((good + 1))
-done
-is "proc_guard absent: 20 more executions all correct" "$good" 20
+is "proc_guard absent: 20 more executions all correct" "$(twenty_runs)" 20
 runner_pidns=$(readlink "/proc/$(launcher_runner_pid || echo 0)/ns/pid" 2>/dev/null)
 p=$(n8n_call tj-probe "$probe_req")
 diag "probe with proc_guard absent: $p"
