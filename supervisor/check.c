@@ -545,10 +545,28 @@ static bool check_profile(const char *name, bool *bad)
 	return all;
 }
 
+/* proc_guard absent mounts no procfs: where a fresh procfs is the one
+ * required check that failed (a masked /proc in a container), it runs the
+ * full tier as the host is. */
+static bool full_if_absent(void)
+{
+	bool proc_failed = false;
+	for (size_t i = 0; i < n_items; i++) {
+		if (!items[i].required || items[i].st == ST_OK || items[i].st == ST_SKIP)
+			continue;
+		if (strcmp(items[i].name, diag_probe_names[DIAG_PROC]) != 0)
+			return false;
+		proc_failed = true;
+	}
+	return proc_failed;
+}
+
 static void print_json(const struct diag_facts *h, const char *tier, int landlock_abi, const char *profile, bool ok)
 {
 	char a[1600], b[1600];
-	printf("{\"ok\":%s,\"tier\":\"%s\",\"landlock_abi\":%d,", ok ? "true" : "false", tier, landlock_abi);
+	printf("{\"ok\":%s,\"tier\":\"%s\",\"full_with_proc_guard_absent\":%s,\"landlock_abi\":%d,",
+	       ok ? "true" : "false", tier, strcmp(tier, "full") == 0 || full_if_absent() ? "true" : "false",
+	       landlock_abi);
 	if (profile) {
 		util_json_escape(a, sizeof(a), profile);
 		printf("\"profile\":\"%s\",", a);
@@ -613,6 +631,9 @@ static void print_text(const struct diag_facts *h, const char *tier, int landloc
 		       "seccomp and no_new_privs can still confine a task; the full tier needs the fix above)\n", landlock_abi);
 	else
 		printf("tier: unavailable (taskjail run will fail; see the fix above)\n");
+	if (strcmp(tier, "full") != 0 && full_if_absent())
+		printf("note: --proc-guard absent mounts no procfs and runs the full tier here without the fix "
+		       "(docs/procguard.md)\n");
 }
 
 int cmd_check(int argc, char **argv)

@@ -135,6 +135,14 @@ like "... fix: an unmasked /proc" "$fix" "procMount: Unmasked|systempaths=unconf
 out=$("${wrap[@]}" sh -c 'mount --bind /dev/null "$1" && exec "$0" run -- /bin/true' "$TASKJAIL" "$m" 2>&1); rc=$?
 is "... and run fails there (125)" "$rc" 125
 like "... on the procfs mount" "$out" "proc"
+like "... check says proc_guard absent runs the full tier there" "$("${wrap[@]}" sh -c 'mount --bind /dev/null "$1" && exec "$0" check --json' "$TASKJAIL" "$m")" '"full_with_proc_guard_absent":true'
+if is_root; then
+	out=$("${wrap[@]}" sh -c 'mount --bind /dev/null "$1" && exec "$0" run --proc-guard absent -- /bin/echo ran' "$TASKJAIL" "$m" 2>&1); rc=$?
+	is "... and run --proc-guard absent does, in the full tier" "$rc:$out" "0:ran"
+else
+	# unshare -Ur maps one uid: as root in there taskjail would map 65532, which it lacks
+	skip "... and run --proc-guard absent does, in the full tier" "the wrapper's user namespace maps only the caller"
+fi
 
 # 4. --profile: the profile's own needs.
 out=$("$TASKJAIL" check --profile node --json); rc=$?
