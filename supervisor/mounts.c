@@ -457,20 +457,6 @@ struct mnt_line {
 	char *where;
 };
 
-/* One line of /proc/self/mountinfo: "id parent maj:min root mountpoint
- * options [optional...] - fstype source superoptions". */
-static bool mnt_parse(char *line, struct mnt_line *m)
-{
-	char *sep = strstr(line, " - ");
-	char where[PATH_MAX], type[64];
-	if (!sep || sscanf(line, "%d %d %*s %*s %4095s", &m->id, &m->parent, where) != 3 ||
-	    sscanf(sep + 3, "%63s", type) != 1)
-		return false;
-	m->proc = strcmp(type, "proc") == 0;
-	m->where = m->proc ? strdup(where) : NULL;
-	return true;
-}
-
 /* proc_guard absent promises no procfs in the sandbox, and binds are
  * recursive: a bind of /proc, of / or of any tree with a procfs mounted
  * below brings the host's. Decided on the mount table, by mount id: every
@@ -500,8 +486,11 @@ static int check_no_procfs(struct tj_error *err)
 			}
 			m = g;
 		}
-		if (mnt_parse(line, &m[n]))
-			n++;
+		struct sysio_mnt l;
+		if (!sysio_mountinfo_line(line, &l))
+			continue;
+		bool proc = strcmp(l.fstype, "proc") == 0;
+		m[n++] = (struct mnt_line){ l.id, l.parent, proc, proc ? strdup(l.where) : NULL };
 	}
 	free(line);
 	/* A read error is no end of the table: fail closed. */

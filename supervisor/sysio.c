@@ -200,6 +200,47 @@ static void unescape_octal(char *s)
 	*o = '\0';
 }
 
+/* The next space-separated field of *s, NUL-terminated in place. */
+static char *field(char **s)
+{
+	char *f = *s;
+	if (!f || !*f)
+		return NULL;
+	char *sp = strchr(f, ' ');
+	if (sp) {
+		*sp = '\0';
+		*s = sp + 1;
+	} else {
+		*s = NULL;
+	}
+	return f;
+}
+
+bool sysio_mountinfo_line(char *line, struct sysio_mnt *m)
+{
+	/* Escaped names hold no space, so " - " is the separator only. */
+	char *sep = strstr(line, " - ");
+	if (!sep)
+		return false;
+	*sep = '\0';
+	char *rest = sep + 3, *nl = strchr(rest, '\n');
+	if (nl)
+		*nl = '\0';
+	char *id = field(&line), *parent = field(&line);
+	(void)field(&line); /* maj:min */
+	(void)field(&line); /* root */
+	char *where = field(&line), *type = field(&rest);
+	char *e1, *e2;
+	if (!id || !parent || !where || !type)
+		return false;
+	long a = strtol(id, &e1, 10), b = strtol(parent, &e2, 10);
+	if (*e1 || *e2 || e1 == id || e2 == parent || a < 0 || b < 0 || a > INT32_MAX || b > INT32_MAX)
+		return false;
+	unescape_octal(where);
+	*m = (struct sysio_mnt){ .id = (int)a, .parent = (int)b, .where = where, .fstype = type };
+	return true;
+}
+
 int sysio_procfs_below(const char *dir, char *where, size_t size)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -211,23 +252,12 @@ int sysio_procfs_below(const char *dir, char *where, size_t size)
 	char *line = NULL;
 	size_t len = 0;
 	int r = 0;
+	struct sysio_mnt m;
 	while (r == 0 && getline(&line, &len, f) > 0) {
-		char *sep = strstr(line, " - ");
-		if (!sep || strncmp(sep + 3, "proc ", 5) != 0)
+		if (!sysio_mountinfo_line(line, &m) || strcmp(m.fstype, "proc") != 0)
 			continue;
-		*sep = '\0';
-		/* id parent maj:min root MOUNTPOINT options... */
-		char *mp = line;
-		for (int k = 0; k < 4 && mp; k++)
-			mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
-		if (!mp)
-			continue;
-		char *end = strchr(mp, ' ');
-		if (end)
-			*end = '\0';
-		unescape_octal(mp);
-		if (strncmp(mp, dir, dl) == 0 && (mp[dl] == '\0' || mp[dl] == '/' || dl == 1)) {
-			snprintf(where, size, "%s", mp);
+		if (strncmp(m.where, dir, dl) == 0 && (m.where[dl] == '\0' || m.where[dl] == '/' || dl == 1)) {
+			snprintf(where, size, "%s", m.where);
 			r = 1;
 		}
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Side effects that need no config (minijail's system.c): file reading. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -34,6 +35,15 @@ int sysio_close_fds_except(const int *keep, size_t n);
  * root's, its path in bad (and its owner in *bad_uid). */
 int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_size,
 		       unsigned *bad_uid);
+
+/* One line of /proc/self/mountinfo ("36 35 98:0 /root /mnt\\040x rw,... -
+ * fstype source opts"), split in place: where (the mount point, \ooo
+ * escapes undone) and fstype point into it. false: not such a line. */
+struct sysio_mnt {
+	int id, parent;
+	const char *where, *fstype;
+};
+bool sysio_mountinfo_line(char *line, struct sysio_mnt *m);
 
 /* Whether a procfs is mounted at or below dir (an absolute path without
  * symlinks) in this mount namespace, by /proc/self/mountinfo (mounts a
