@@ -471,19 +471,25 @@ void restricted_release(struct tj_restricted *rs)
 
 int restricted_root_only(struct tj_error *err)
 {
-	struct ll_ruleset_attr ra = { .handled_access_fs = LL_FS_READ };
-	/* ABI 1's attribute (one member) is all this needs. */
-	int fd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra.handled_access_fs), 0);
-	if (fd < 0) {
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0) {
 		if (errno == ENOSYS || errno == EOPNOTSUPP)
 			return 0;
-		return tj_error_set(err, errno, "proc_guard absent: landlock_create_ruleset");
+		return tj_error_set(err, errno, "proc_guard absent: Landlock ABI version");
 	}
+	/* Every file right this kernel knows, all granted beneath "/": a
+	 * foreign fd can neither read nor write (a procfs's mem) nor create
+	 * through it. ABI 1's attribute (one member) is all this needs. */
+	uint64_t all = fs_handled((int)abi);
+	struct ll_ruleset_attr ra = { .handled_access_fs = all };
+	int fd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra.handled_access_fs), 0);
+	if (fd < 0)
+		return tj_error_set(err, errno, "proc_guard absent: landlock_create_ruleset");
 	_cleanup_close_ int rs = fd;
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return tj_error_set(err, errno, "proc_guard absent: open / for its Landlock rule");
-	struct landlock_path_beneath_attr pb = { .allowed_access = LL_FS_READ, .parent_fd = root };
+	struct landlock_path_beneath_attr pb = { .allowed_access = all, .parent_fd = root };
 	if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 		return tj_error_set(err, errno, "proc_guard absent: Landlock rule for /");
 	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)

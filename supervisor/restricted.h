@@ -44,9 +44,10 @@ int restricted_env(const struct tj_config *cfg, char ***envp, const char *tmpdir
  * directories only beneath its own root. An fd from outside (a procfs
  * directory on stdin, one another sandbox passes over a unix socket in a
  * shared bind) then opens nothing: Landlock decides each open on where the
- * file is, and a foreign mount is not beneath "/". Writes and execution are
- * not handled (the mounts decide them). 1: enforced; 0: this kernel has no
- * Landlock; -errno. */
+ * file is, and a foreign mount is not beneath "/". Every file right the
+ * kernel's ABI has is handled (read, write, execute, create, remove,
+ * refer, truncate, device ioctls) and granted beneath "/", where the
+ * mounts decide. 1: enforced; 0: this kernel has no Landlock; -errno. */
 int restricted_root_only(struct tj_error *err);
 
 /* In the runner, after no_new_privs: enforces the ruleset on itself. */

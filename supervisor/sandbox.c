@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -763,20 +764,23 @@ static void explain_refusal(struct tj_error *err)
 			 "; tier full: a profile with \"tier\": \"auto\" (or --tier auto) falls back to the restricted tier");
 }
 
-/* proc_guard absent promises no procfs in the sandbox: a procfs file or
- * directory on stdin, stdout or stderr would bring the caller's (a
- * directory: every path below it, openat relative to fd 0). */
-static int check_stdio(const struct tj_config *cfg, struct tj_error *err)
+/* The task inherits stdin, stdout and stderr as they are. A directory
+ * there would bring the host's tree below it into the sandbox (openat
+ * relative to fd 0: files to read and create, a procfs mounted there now
+ * or later), and a procfs file the caller's /proc: refused, in every mode
+ * (no runner reads a directory on stdin). */
+static int check_stdio(struct tj_error *err)
 {
 	static const char *const names[] = { "stdin", "stdout", "stderr" };
-	if (cfg->proc_guard != TJ_PROC_GUARD_ABSENT)
-		return 0;
 	for (int fd = 0; fd <= 2; fd++) {
 		struct statfs s;
+		struct stat st;
 		if (fstatfs(fd, &s) == 0 && s.f_type == PROC_SUPER_MAGIC)
-			return tj_error_setx(err, EINVAL, "proc_guard absent: %s is a file or directory of "
-					     "procfs, which would bring /proc into the sandbox (redirect it)",
-					     names[fd]);
+			return tj_error_setx(err, EINVAL, "%s is a file or directory of procfs, which would "
+					     "bring the host's /proc into the sandbox (redirect it)", names[fd]);
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+			return tj_error_setx(err, EINVAL, "%s is a directory, which would bring the host's "
+					     "tree below it into the sandbox (redirect it)", names[fd]);
 	}
 	return 0;
 }
@@ -784,7 +788,7 @@ static int check_stdio(const struct tj_config *cfg, struct tj_error *err)
 int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_envp,
 		int log_fd, int *exit_code, struct tj_error *err)
 {
-	int r0 = check_stdio(cfg, err);
+	int r0 = check_stdio(err);
 	if (r0 < 0)
 		return r0;
 	struct tj_sandbox sb;

@@ -23,6 +23,7 @@
 #define DENY (SECCOMP_RET_ERRNO | EPERM)
 #define FOREIGN (SECCOMP_RET_ERRNO | ENOSYS)
 #define X32_BIT 0x40000000u /* __X32_SYSCALL_BIT */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One block per syscall: "if nr == X: load argument `arg` (low half) and
  * answer DENY when it equals one of vals[] (or, with `deny_other`, when it
@@ -67,7 +68,7 @@ static size_t foreign_abi(struct sock_filter *prog, size_t n)
 #define __NR_listmount 458
 #endif
 
-size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog)
+size_t shield_build(bool guard, bool absent, struct sock_filter *prog)
 {
 	size_t n = 0;
 #ifdef SHIELD_ARCH
@@ -75,13 +76,24 @@ size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog)
 	/* prlimit64: only pid 0 (the caller) */
 	static const unsigned zero[] = { 0 };
 	n = block(prog, n, __NR_prlimit64, 0, zero, 1, true);
-	/* proc_guard absent: the mount table without a procfs (Linux >= 6.8).
-	 * ENOSYS, as on an older kernel, whatever the policy allows. */
-	if (no_mount_table) {
+	/* proc_guard absent, whatever the policy allows: the mount table
+	 * without a procfs (Linux >= 6.8; ENOSYS, as on an older kernel), and
+	 * what reads another process's memory or files without /proc (EPERM,
+	 * as strict's rules refuse them): a sibling's stack holds the
+	 * runner's environment block. */
+	if (absent) {
+		static const unsigned enosys[] = { __NR_statmount, __NR_listmount };
+		static const unsigned eperm[] = { __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev,
+						  __NR_pidfd_getfd, __NR_perf_event_open, __NR_open_by_handle_at };
+		const size_t ne = NELEM(enosys), np = NELEM(eperm);
 		prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
-		prog[n++] = JEQ(__NR_statmount, 1, 0);
-		prog[n++] = JEQ(__NR_listmount, 0, 1);
+		for (size_t i = 0; i < ne; i++) /* -> RET FOREIGN, after the JA */
+			prog[n++] = JEQ(enosys[i], (unsigned char)(ne + np - i), 0);
+		for (size_t i = 0; i < np; i++) /* -> RET DENY */
+			prog[n++] = JEQ(eperm[i], (unsigned char)(np - i + 1), 0);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 2, 0, 0);
 		prog[n++] = RET(FOREIGN);
+		prog[n++] = RET(DENY);
 	}
 	if (guard) {
 		static const unsigned sig_calls[] = {
@@ -114,10 +126,10 @@ size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog)
 		prog[n++] = RET(DENY);
 	}
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
-	_Static_assert(6 + 6 + 4 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
+	_Static_assert(6 + 6 + 12 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
 #else
 	(void)guard;
-	(void)no_mount_table;
+	(void)absent;
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
 #endif
 	return n;
@@ -136,7 +148,6 @@ size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog)
 #ifndef __NR_removexattrat
 #define __NR_removexattrat 466
 #endif
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define RISKY_MODE 06000 /* S_ISUID | S_ISGID */
 
 /* Refused outright: attribute changes (Landlock has no right for them),
@@ -271,10 +282,10 @@ int shield_restricted_install(bool allow_listen)
 	return 0;
 }
 
-int shield_install(bool guard, bool no_mount_table)
+int shield_install(bool guard, bool absent)
 {
 	struct sock_filter prog[SHIELD_MAX];
-	struct sock_fprog fp = { .len = (unsigned short)shield_build(guard, no_mount_table, prog),
+	struct sock_fprog fp = { .len = (unsigned short)shield_build(guard, absent, prog),
 				 .filter = prog };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 		return -errno;

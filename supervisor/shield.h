@@ -28,12 +28,13 @@
 #define SHIELD_MAX 128
 
 /* Builds the program into prog (SHIELD_MAX entries); returns its length.
- * no_mount_table (proc_guard absent): statmount and listmount answer
- * ENOSYS; installed then even without a policy. */
-size_t shield_build(bool guard, bool no_mount_table, struct sock_filter *prog);
+ * absent (proc_guard absent): statmount and listmount answer ENOSYS;
+ * ptrace, process_vm_readv/writev, pidfd_getfd, perf_event_open and
+ * open_by_handle_at EPERM; installed then even without a policy. */
+size_t shield_build(bool guard, bool absent, struct sock_filter *prog);
 
 /* Installs it (needs no_new_privs). Returns 0 or -errno. */
-int shield_install(bool guard, bool no_mount_table);
+int shield_install(bool guard, bool absent);
 
 /* The restricted tier's layer (README, "The restricted tier"), installed by
  * its runner in every case (seccomp none included), refusing with EPERM

@@ -23,12 +23,12 @@
  * NOTIFY on the open family, and plain errno denials for every syscall that
  * would let the task get around the guard (io_uring, the mount API, new
  * mount/user/pid namespaces, open_by_handle_at, statmount/listmount, ptrace,
- * process_vm_*, pidfd_getfd, seccomp, prctl(PR_SET_SECCOMP)). Matches the
- * seccomp module's extra_rules hook. Returns 0 or -errno. */
+ * process_vm_*, pidfd_getfd, perf_event_open, seccomp, prctl(PR_SET_SECCOMP)).
+ * Matches the seccomp module's extra_rules hook. Returns 0 or -errno. */
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 /* Names the rules procguard_add_rules() adds: part of the compiled-filter
  * cache key. Change it whenever those rules change. */
-#define PROCGUARD_RULES_ID "procguard-rules-3"
+#define PROCGUARD_RULES_ID "procguard-rules-4"
 
 /* The errno procguard_add_rules() answers for this call (ENOSYS, EPERM), or
  * 0 when its rules do not deny it. With log_denials (data points to a true

@@ -102,23 +102,33 @@ else
 	skip "listmount(2) refused under proc_guard absent" "no listmount on this kernel (bare: $out)"
 fi
 
-# A procfs that comes in as an fd (red-team findings). On stdin: under
-# namespace the task reads the host's pid 1 mount table through fd 0;
-# absent refuses the launch.
+# A procfs that comes in as an fd (red-team findings). On stdin: bare, a
+# task reads pid 1's mount table through fd 0 with no /proc path at all;
+# taskjail refuses the launch in every mode.
 # (python refuses a directory on stdin: the shell moves it to fd 5 first)
 rd0='exec 5<&0 0</dev/null; exec '$PY' -c "import os; print(len(open(\"1/mountinfo\", opener=lambda p, f: os.open(p, f, dir_fd=5)).read()) > 0)"'
-out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace -- /bin/sh -c "$rd0" </proc 2>&1)
-is "proc_guard namespace, stdin a procfs directory: the host's pid 1 mount table through fd 0" "$out" True
-out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent -- /bin/sh -c "$rd0" </proc 2>&1); rc=$?
-is "proc_guard absent, stdin a procfs directory: refused, exit 125" "$rc" 125
-like "... and says why" "$out" "proc_guard absent: stdin is a file or directory of procfs"
+out=$(timeout -k 5 30 unshare -Urpf --mount-proc /bin/sh -c "cd /; $rd0" </proc 2>&1)
+is "bare, stdin a procfs directory: pid 1's mount table through fd 0" "$out" True
+for mode in namespace strict absent; do
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode -- /bin/sh -c "$rd0" </proc 2>&1); rc=$?
+	is "proc_guard $mode, stdin a procfs directory: refused, exit 125" "$rc" 125
+	like "... and says why" "$out" "stdin is a file or directory of procfs"
+done
+# A directory above a procfs (the host's /): openat(0, "proc/self/mem")
+# and files created on the host through it (red-team finding); refused in
+# every mode.
+for mode in namespace strict absent; do
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode -- /bin/true </ 2>&1); rc=$?
+	is "proc_guard $mode, stdin the host's / directory: refused, exit 125" "$rc:$out" \
+		"125:taskjail: stdin is a directory, which would bring the host's tree below it into the sandbox (redirect it)"
+done
 # Over a unix socket in a shared read-write bind, from a process outside:
 # Landlock lets the task open only beneath its own root.
 mkdir -p "$TJ_WORK/shared" && chmod 777 "$TJ_WORK/shared"
 cat >"$TJ_WORK/shared/send.py" <<'PYEOF'
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(1); s.settimeout(20)
-c, _ = s.accept(); fd = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
+c, _ = s.accept(); fd = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)
 socket.send_fds(c, [b"x"], [fd]); c.close()
 PYEOF
 cat >"$TJ_WORK/shared/recv.py" <<'PYEOF'
@@ -128,23 +138,50 @@ for _ in range(100):
     try: c.connect(sys.argv[1]); break
     except OSError: time.sleep(0.05)
 _, fds, _, _ = socket.recv_fds(c, 1, 1); fd = fds[0]
-try: print("read", len(open("1/mountinfo", opener=lambda p, f: os.open(p, f, dir_fd=fd)).read()) > 0)
-except OSError as e: print(e.strerror)
+if sys.argv[2] == "read":
+    try: print("read", len(open("1/mountinfo", opener=lambda p, f: os.open(p, f, dir_fd=fd)).read()) > 0)
+    except OSError as e: print(e.strerror)
+else:
+    try: os.close(os.open("made-from-sandbox", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)); print("created")
+    except OSError as e: print(e.strerror)
 PYEOF
 chmod 644 "$TJ_WORK/shared/"*.py
-for mode in namespace absent; do
-	rm -f "$TJ_WORK/shared/s"
-	timeout -k 5 30 $PY "$TJ_WORK/shared/send.py" "$TJ_WORK/shared/s" &
-	spid=$!
-	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode --bind-rw "$TJ_WORK/shared:/shared" -- \
-		$PY /shared/recv.py /shared/s 2>/dev/null)
-	wait $spid 2>/dev/null
-	if [ $mode = namespace ]; then
-		is "proc_guard namespace: a procfs fd received over a unix socket reads the host's pid 1 mount table" "$out" "read True"
-	else
-		is "proc_guard absent: a procfs fd received over a unix socket opens nothing (Landlock)" "$out" "Permission denied"
-	fi
+mkdir -p "$TJ_WORK/outside" && chmod 777 "$TJ_WORK/outside"
+for what in read create; do
+	src=/proc; [ $what = create ] && src=$TJ_WORK/outside
+	for mode in namespace absent; do
+		rm -f "$TJ_WORK/shared/s" "$TJ_WORK/outside/made-from-sandbox"
+		timeout -k 5 30 $PY "$TJ_WORK/shared/send.py" "$TJ_WORK/shared/s" "$src" &
+		spid=$!
+		out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode --bind-rw "$TJ_WORK/shared:/shared" -- \
+			$PY /shared/recv.py /shared/s $what 2>/dev/null)
+		wait $spid 2>/dev/null
+		case $mode/$what in
+		namespace/read) is "proc_guard namespace: a procfs fd received over a unix socket reads the host's pid 1 mount table" "$out" "read True" ;;
+		absent/read) is "proc_guard absent: a procfs fd received over a unix socket opens nothing (Landlock)" "$out" "Permission denied" ;;
+		namespace/create) is "proc_guard namespace: a host directory fd received over a unix socket creates files there" "$out" created ;;
+		absent/create) is "proc_guard absent: ... creates nothing (Landlock handles every file right)" "$out:$(ls "$TJ_WORK/outside")" "Permission denied:" ;;
+		esac
+	done
 done
+
+# A sibling's memory without /proc (red-team finding): ptrace of the
+# parent (the runner's stack holds its environment block). Without a
+# policy it works under namespace; absent's shield refuses it, as strict's
+# rules do, whatever the policy.
+pt='import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.restype = ctypes.c_long
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+pid = os.getppid()
+if libc.ptrace(16, pid, None, None) < 0:
+    print(os.strerror(ctypes.get_errno()))
+else:
+    os.waitpid(pid, 0x40000000); libc.ptrace(17, pid, None, None); print("attached")'
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none -- /bin/sh -c "$PY -c '$pt'; :" 2>/dev/null)
+is "proc_guard namespace, no seccomp filter: a child attaches to its parent with ptrace" "$out" attached
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --seccomp none -- /bin/sh -c "$PY -c '$pt'; :" 2>/dev/null)
+is "proc_guard absent, no seccomp filter: ptrace refused (EPERM)" "$out" "Operation not permitted"
 
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --bind-ro /usr:/u2 -- /bin/sh -c 'ls /u2/bin/sh' 2>&1)
 is "proc_guard absent, a bind without a procfs: runs" "$out" "/u2/bin/sh"

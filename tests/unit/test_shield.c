@@ -90,8 +90,19 @@ static void test_mount_table(void **s)
 			assert_int_equal(bpfsim_run(prog, shield_build(g, false, prog), &d), ALLOW);
 			n = shield_build(g, true, prog);
 		}
+		/* what reads a sibling's memory or files: EPERM under absent only */
+		int mem[] = { __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, 438 /* pidfd_getfd */,
+			      __NR_perf_event_open, __NR_open_by_handle_at };
+		for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
+			struct seccomp_data d = { .nr = mem[i], .arch = AUDIT_ARCH_X86_64 };
+			assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+			assert_int_equal(bpfsim_run(prog, shield_build(g, false, prog), &d), ALLOW);
+			n = shield_build(g, true, prog);
+		}
 		struct seccomp_data d = { .nr = __NR_prlimit64, .arch = AUDIT_ARCH_X86_64, .args = { 1 } };
 		assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+		d = (struct seccomp_data){ .nr = __NR_getpid, .arch = AUDIT_ARCH_X86_64 };
+		assert_int_equal(bpfsim_run(prog, n, &d), ALLOW);
 		d = (struct seccomp_data){ .nr = __NR_mount, .arch = AUDIT_ARCH_X86_64 };
 		assert_int_equal(bpfsim_run(prog, n, &d), ALLOW);
 		d = (struct seccomp_data){ .nr = __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2 } };
