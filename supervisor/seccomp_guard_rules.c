@@ -106,7 +106,7 @@ int procguard_rule_errno(const struct seccomp_data *d)
 		mask |= ns_bits[i];
 	if (d->nr == __NR_unshare && (d->args[0] & mask))
 		return EPERM;
-	if (d->nr == __NR_clone && (d->args[0] & mask & ~(uint64_t)0x80))
+	if (d->nr == __NR_clone && (d->args[0] & ((mask & ~(uint64_t)0x80) | CLONE_PARENT)))
 		return EPERM;
 	if (d->nr == __NR_prctl && d->args[0] == PR_SET_SECCOMP)
 		return EPERM;
@@ -160,8 +160,11 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 	 * the ones the guard depends on (mount, user, pid). The explicit ALLOW
 	 * for the other flag values keeps threads and fork working. CLONE_NEWTIME
 	 * (0x80) exists for unshare only: in clone(2) that bit is part of the
-	 * exit signal. */
-	uint64_t clone_mask = 0, unshare_mask = 0;
+	 * exit signal. clone(CLONE_PARENT) is refused too: the new process
+	 * would be its parent's sibling, and its exit signal (any signal,
+	 * SIGUSR1 that opens node's inspector included) would go to the
+	 * runner; no runtime uses it. */
+	uint64_t clone_mask = CLONE_PARENT, unshare_mask = 0;
 	for (size_t i = 0; i < ELEMENTSOF(ns_bits); i++) {
 		unshare_mask |= ns_bits[i];
 		if (ns_bits[i] != 0x80)
@@ -181,6 +184,9 @@ int procguard_add_rules(void *vctx, void *data, struct tj_error *err)
 		if (b != 0x80 && (r = add_rule(ctx, act_eperm, "clone", -1, 1, &c, err)) < 0)
 			return r;
 	}
+	struct scmp_arg_cmp cp = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_PARENT, CLONE_PARENT);
+	if ((r = add_rule(ctx, act_eperm, "clone", -1, 1, &cp, err)) < 0)
+		return r;
 	struct scmp_arg_cmp pr = {0, SCMP_CMP_EQ, PR_SET_SECCOMP, 0};
 	struct scmp_arg_cmp npr = {0, SCMP_CMP_NE, PR_SET_SECCOMP, 0};
 	if ((r = add_allow(ctx, "prctl", &npr, err)) < 0)

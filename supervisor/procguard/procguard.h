@@ -28,7 +28,7 @@
 int procguard_add_rules(void *ctx, void *data, struct tj_error *err);
 /* Names the rules procguard_add_rules() adds: part of the compiled-filter
  * cache key. Change it whenever those rules change. */
-#define PROCGUARD_RULES_ID "procguard-rules-4"
+#define PROCGUARD_RULES_ID "procguard-rules-5"
 
 /* The errno procguard_add_rules() answers for this call (ENOSYS, EPERM), or
  * 0 when its rules do not deny it. With log_denials (data points to a true
