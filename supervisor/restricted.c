@@ -122,7 +122,7 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 		if (n < 0)
 			return tj_error_set(err, errno, "restricted tier: the real path of %s", path);
 		real[n] = '\0';
-		int below = sysio_procfs_below(real, where, sizeof(where));
+		int below = sysio_procfs_below(real, st.st_dev, st.st_ino, where, sizeof(where));
 		if (below < 0)
 			return tj_error_set(err, -below, "restricted tier: read the mount table for %s", path);
 		if (below)

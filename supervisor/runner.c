@@ -55,6 +55,16 @@ static int new_session(struct tj_error *err)
  * its memory and environment block for any process of the sandbox to read
  * -- one that signals its parent can make it crash (red-team finding). A
  * caller's `ulimit -c unlimited` is not inherited. */
+/* A session keyring of its own, as runc gives a container: the caller's
+ * (its keys, a root caller's included) stays out of reach of a task that
+ * may call keyctl (--seccomp none: the shipped policies refuse keyctl).
+ * Best effort: an outer filter or the caller's key quota (non-root: 200
+ * keys) can refuse it, and the policies are the layer that holds then. */
+static void new_keyring(void)
+{
+	(void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL);
+}
+
 static int set_rlimits(const struct init_plan *p, struct tj_error *err)
 {
 	const struct tj_config *cfg = p->cfg;
@@ -227,6 +237,7 @@ void runner_main(const struct init_plan *p, int listener_sock)
 
 	close(p->factory_fd);
 	reset_signals();
+	new_keyring();
 	if (new_session(&err) < 0 ||
 	    set_rlimits(p, &err) < 0 ||
 	    enter_workdir(cfg, &err) < 0 ||
@@ -252,6 +263,7 @@ void runner_restricted_main(const struct init_plan *p)
 	proto_wait_go(p->sync_fd);
 	close(p->factory_fd);
 	reset_signals();
+	new_keyring();
 	if (new_session(&err) < 0 ||
 	    set_rlimits(p, &err) < 0)
 		init_fail(p, &err);

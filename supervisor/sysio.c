@@ -241,7 +241,24 @@ bool sysio_mountinfo_line(char *line, struct sysio_mnt *m)
 	return true;
 }
 
-int sysio_procfs_below(const char *dir, char *where, size_t size)
+/* Whether path, or a directory above it, is the inode (dev, ino). */
+static bool under_inode(const char *path, dev_t dev, ino_t ino)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return true; /* cannot look: err on refusing */
+	for (;;) {
+		struct stat st;
+		if (stat(buf[0] ? buf : "/", &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+			return true;
+		char *slash = strrchr(buf, '/');
+		if (!slash || !buf[0])
+			return false;
+		*slash = '\0';
+	}
+}
+
+int sysio_procfs_below(const char *dir, dev_t dev, ino_t ino, char *where, size_t size)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
@@ -256,7 +273,10 @@ int sysio_procfs_below(const char *dir, char *where, size_t size)
 	while (r == 0 && getline(&line, &len, f) > 0) {
 		if (!sysio_mountinfo_line(line, &m) || strcmp(m.fstype, "proc") != 0)
 			continue;
-		if (strncmp(m.where, dir, dl) == 0 && (m.where[dl] == '\0' || m.where[dl] == '/' || dl == 1)) {
+		/* By name, and by inode: the same directory bound at a second
+		 * path carries what is mounted below it there too. */
+		if ((strncmp(m.where, dir, dl) == 0 && (m.where[dl] == '\0' || m.where[dl] == '/' || dl == 1)) ||
+		    under_inode(m.where, dev, ino)) {
 			snprintf(where, size, "%s", m.where);
 			r = 1;
 		}

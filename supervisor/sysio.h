@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -46,7 +47,9 @@ struct sysio_mnt {
 bool sysio_mountinfo_line(char *line, struct sysio_mnt *m);
 
 /* Whether a procfs is mounted at or below dir (an absolute path without
- * symlinks) in this mount namespace, by /proc/self/mountinfo (mounts a
- * later mount hides count too: it errs on refusing). 1 with the first
- * such mount point in where, 0 none, -errno. */
-int sysio_procfs_below(const char *dir, char *where, size_t size);
+ * symlinks, whose inode is dev/ino) in this mount namespace, by
+ * /proc/self/mountinfo: below its path, or below any other path of the
+ * same directory (a second bind of it). Mounts a later mount hides count
+ * too: it errs on refusing. 1 with the first such mount point in where,
+ * 0 none, -errno. */
+int sysio_procfs_below(const char *dir, dev_t dev, ino_t ino, char *where, size_t size);

@@ -148,6 +148,14 @@ if is_root; then
 			like "... and names the mount" "$out" "a procfs is mounted below it at $TJ_WORK/tree/p"
 		fi
 	done
+	# ... below a second path of the same directory (a bind of it
+	# elsewhere): the Landlock rule is on the inode and covers that path too.
+	mkdir -p "$TJ_WORK/jail/p" "$TJ_WORK/alias"
+	out=$(timeout -k 5 30 unshare -m /bin/sh -c "mount --bind '$TJ_WORK/jail' '$TJ_WORK/alias' && \
+		mount -t proc proc '$TJ_WORK/alias/p' && '$TASKJAIL' run ${R[*]} --proc-guard absent \
+		--bind-ro '$TJ_WORK/jail' -- /bin/true" 2>&1); rc=$?
+	is "restricted, proc_guard absent, a procfs below another path of the bound directory: refused, exit 125" "$rc" 125
+	like "... and names the mount" "$out" "a procfs is mounted below it at $TJ_WORK/alias/p"
 else
 	skip "restricted: a procfs below a bound tree is refused" "mounting one needs root"
 fi
