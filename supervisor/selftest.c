@@ -480,7 +480,7 @@ static void check_restricted_layer(const struct inside_opts *o, const char *dir)
 	};
 	static const char *const full_why[] = {
 		"full tier: /tmp is the sandbox's own tmpfs", "full tier: no host file is writable",
-		"full tier: /tmp is nosuid", "full tier: only the sandbox's own mounts to watch",
+		"full tier: /tmp is nosuid", "full tier: not refused (it sees activity in bound host directories only)",
 		"full tier: its own network namespace", "full tier: its own network namespace",
 		"full tier: its own network namespace",
 	};
