@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,19 +16,53 @@
 #include "precheck.h"
 #include "resolve.h"
 #include "sandbox.h"
+#include "sysio.h"
 #include "util.h"
 
 int cmd_check(int argc, char **argv);
 int cmd_selftest(int argc, char **argv, char **envp);
 
+/* --log-file: the directory through root's symlinks only, the file itself
+ * not through a symlink unless root's (/dev/stderr). A log kept in a
+ * directory a sandbox can write (a --bind-rw one) would otherwise let a
+ * task plant "taskjail.log -> /any/path", and the next launch, root's
+ * perhaps, append its event lines there (red-team finding). */
+static int open_log_file(const char *path, struct tj_error *err)
+{
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+	_cleanup_free_ char *copy = strdup(path);
+	if (!copy)
+		return tj_error_set(err, ENOMEM, "--log-file");
+	char *slash = strrchr(copy, '/');
+	const char *base = slash ? slash + 1 : copy;
+	const char *dir = !slash ? "." : slash == copy ? "/" : copy;
+	if (slash)
+		*slash = '\0';
+	char bad[PATH_MAX];
+	unsigned bad_uid = 0;
+	_cleanup_close_ int dfd = sysio_open_trusted(dir, O_DIRECTORY, bad, sizeof(bad), &bad_uid);
+	if (dfd == -EPERM)
+		return tj_error_setx(err, EPERM, "--log-file %s: the symlink %s on its path is owned by uid %u, "
+				     "not root (a sandboxed task could have planted it)", path, bad, bad_uid);
+	if (dfd < 0)
+		return tj_error_set(err, -dfd, "--log-file %s", path);
+	int fd = openat(dfd, base, flags | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ELOOP) {
+		struct stat st;
+		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid != 0)
+			return tj_error_setx(err, EPERM, "--log-file %s is a symlink owned by uid %u, not root "
+					     "(a sandboxed task could have planted it)", path, (unsigned)st.st_uid);
+		fd = openat(dfd, base, flags, 0600);
+	}
+	if (fd < 0)
+		return tj_error_set(err, errno, "--log-file %s", path);
+	return fd;
+}
+
 static int open_log(const struct tj_config *cfg, struct tj_error *err)
 {
-	if (cfg->log_file) {
-		int fd = open(cfg->log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-		if (fd < 0)
-			return tj_error_set(err, errno, "--log-file %s", cfg->log_file);
-		return fd;
-	}
+	if (cfg->log_file)
+		return open_log_file(cfg->log_file, err);
 	if (cfg->log_fd >= 0) {
 		int fl = fcntl(cfg->log_fd, F_GETFL);
 		if (fl < 0)
