@@ -133,7 +133,9 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
 	int lfd = -1;
 	/* The shield first (shield.h): with the policy stacked on top, the
 	 * stricter answer of the two wins. */
-	r = shield_install(listener_sock >= 0, absent);
+	bool node = p->cfg->runtime && strcmp(p->cfg->runtime, "node") == 0;
+	r = shield_install((listener_sock >= 0 ? SHIELD_GUARD : 0) | (absent ? SHIELD_ABSENT : 0) |
+			   (node ? SHIELD_NO_SIGUSR1 : 0));
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp shield");
 	if (!p->seccomp)

@@ -68,11 +68,36 @@ static size_t foreign_abi(struct sock_filter *prog, size_t n)
 #define __NR_listmount 458
 #endif
 
-size_t shield_build(bool guard, bool absent, struct sock_filter *prog)
+/* "if nr == X and argument `arg` (low half) == val: DENY", else fall
+ * through to what follows (A then holds nr or the argument: every block
+ * after loads nr first). */
+static size_t deny_if(struct sock_filter *prog, size_t n, unsigned nr, unsigned arg, unsigned val)
+{
+	prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+	prog[n++] = JEQ(nr, 0, 3);
+	prog[n++] = LD_W(ARG_LO(arg));
+	prog[n++] = JEQ(val, 0, 1);
+	prog[n++] = RET(DENY);
+	return n;
+}
+
+size_t shield_build(unsigned flags, struct sock_filter *prog)
 {
 	size_t n = 0;
+	bool guard = flags & SHIELD_GUARD, absent = flags & SHIELD_ABSENT;
 #ifdef SHIELD_ARCH
 	n = foreign_abi(prog, n);
+	/* Before the guard's blocks for the same calls, which end in ALLOW. */
+	if (flags & SHIELD_NO_SIGUSR1) {
+		static const struct { unsigned nr, arg; } sig[] = {
+			{ __NR_kill, 1 }, { __NR_tkill, 1 }, { __NR_tgkill, 2 },
+			{ __NR_rt_sigqueueinfo, 1 }, { __NR_rt_tgsigqueueinfo, 2 }, { __NR_pidfd_send_signal, 1 },
+		};
+		for (size_t i = 0; i < NELEM(sig); i++)
+			n = deny_if(prog, n, sig[i].nr, sig[i].arg, 10 /* SIGUSR1 */);
+	}
+	if (guard)
+		n = deny_if(prog, n, __NR_prctl, 0, 22 /* PR_SET_SECCOMP */);
 	/* prlimit64: only pid 0 (the caller) */
 	static const unsigned zero[] = { 0 };
 	n = block(prog, n, __NR_prlimit64, 0, zero, 1, true);
@@ -126,10 +151,11 @@ size_t shield_build(bool guard, bool absent, struct sock_filter *prog)
 		prog[n++] = RET(DENY);
 	}
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
-	_Static_assert(6 + 6 + 12 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
+	_Static_assert(6 + 7 * 5 + 6 + 12 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
 #else
 	(void)guard;
 	(void)absent;
+	(void)flags;
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
 #endif
 	return n;
@@ -282,10 +308,10 @@ int shield_restricted_install(bool allow_listen)
 	return 0;
 }
 
-int shield_install(bool guard, bool absent)
+int shield_install(unsigned flags)
 {
 	struct sock_filter prog[SHIELD_MAX];
-	struct sock_fprog fp = { .len = (unsigned short)shield_build(guard, absent, prog),
+	struct sock_fprog fp = { .len = (unsigned short)shield_build(flags, prog),
 				 .filter = prog };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 		return -errno;

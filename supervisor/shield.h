@@ -25,16 +25,27 @@
 /* The guard is the first process init forks: always this pid. */
 #define SHIELD_GUARD_PID 2
 
-#define SHIELD_MAX 128
+#define SHIELD_MAX 160
+
+/* shield_build's flags */
+#define SHIELD_GUARD 1u      /* the guard is pid 2 (proc_guard strict, log_denials) */
+#define SHIELD_ABSENT 2u     /* proc_guard absent */
+#define SHIELD_NO_SIGUSR1 4u /* the runtime is node: no SIGUSR1 to any process */
 
 /* Builds the program into prog (SHIELD_MAX entries); returns its length.
- * absent (proc_guard absent): statmount and listmount answer ENOSYS;
- * ptrace, process_vm_readv/writev, pidfd_getfd, perf_event_open and
- * open_by_handle_at EPERM; installed then even without a policy. */
-size_t shield_build(bool guard, bool absent, struct sock_filter *prog);
+ * SHIELD_GUARD: signals, pidfd_open and file-owner settings aimed at the
+ * guard refused; prctl(PR_SET_SECCOMP) refused on its low 32 bits (the
+ * kernel reads an int: the policy's 64-bit compare would pass 1<<32|22).
+ * SHIELD_ABSENT: statmount and listmount answer ENOSYS; ptrace,
+ * process_vm_readv/writev, pidfd_getfd, perf_event_open and
+ * open_by_handle_at EPERM; installed then even without a policy.
+ * SHIELD_NO_SIGUSR1: kill, tkill, tgkill, rt_(tg)sigqueueinfo and
+ * pidfd_send_signal with SIGUSR1 (low 32 bits) refused: node opens its
+ * inspector, a debugger that evaluates code in the runner, on SIGUSR1. */
+size_t shield_build(unsigned flags, struct sock_filter *prog);
 
 /* Installs it (needs no_new_privs). Returns 0 or -errno. */
-int shield_install(bool guard, bool absent);
+int shield_install(unsigned flags);
 
 /* The restricted tier's layer (README, "The restricted tier"), installed by
  * its runner in every case (seccomp none included), refusing with EPERM

@@ -15,7 +15,7 @@
 static uint32_t run3(bool guard, int nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	struct sock_filter prog[SHIELD_MAX];
-	size_t n = shield_build(guard, false, prog);
+	size_t n = shield_build(guard ? SHIELD_GUARD : 0, prog);
 	assert_true(n <= SHIELD_MAX);
 	struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64, .args = { a0, a1, a2 } };
 	return bpfsim_run(prog, n, &d);
@@ -65,14 +65,14 @@ static void test_signals(void **s)
 	 * so the shield refuses them all (a policy may allow i386 or x32). */
 	struct sock_filter prog[SHIELD_MAX];
 	struct seccomp_data d = { .nr = 37 /* i386 kill */, .arch = AUDIT_ARCH_I386, .args = { 2 } };
-	assert_int_equal(bpfsim_run(prog, shield_build(true, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(SHIELD_GUARD, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d.nr = 20; /* i386 getpid */
-	assert_int_equal(bpfsim_run(prog, shield_build(false, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(0, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d = (struct seccomp_data){ .nr = 0x40000000u | __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2 } };
-	assert_int_equal(bpfsim_run(prog, shield_build(true, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(SHIELD_GUARD, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 	d.nr = 0x40000000u | __NR_prlimit64;
 	d.args[0] = 1;
-	assert_int_equal(bpfsim_run(prog, shield_build(false, false, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(bpfsim_run(prog, shield_build(0, prog), &d), SECCOMP_RET_ERRNO | ENOSYS);
 }
 
 /* proc_guard absent: statmount and listmount answer ENOSYS, nothing else
@@ -82,13 +82,13 @@ static void test_mount_table(void **s)
 	(void)s;
 	struct sock_filter prog[SHIELD_MAX];
 	for (int g = 0; g < 2; g++) {
-		size_t n = shield_build(g, true, prog);
+		size_t n = shield_build((g ? SHIELD_GUARD : 0) | SHIELD_ABSENT, prog);
 		assert_true(n <= SHIELD_MAX);
 		for (int nr = 457; nr <= 458; nr++) {
 			struct seccomp_data d = { .nr = nr, .arch = AUDIT_ARCH_X86_64 };
 			assert_int_equal(bpfsim_run(prog, n, &d), SECCOMP_RET_ERRNO | ENOSYS);
-			assert_int_equal(bpfsim_run(prog, shield_build(g, false, prog), &d), ALLOW);
-			n = shield_build(g, true, prog);
+			assert_int_equal(bpfsim_run(prog, shield_build(g ? SHIELD_GUARD : 0, prog), &d), ALLOW);
+			n = shield_build((g ? SHIELD_GUARD : 0) | SHIELD_ABSENT, prog);
 		}
 		/* what reads a sibling's memory or files: EPERM under absent only */
 		int mem[] = { __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, 438 /* pidfd_getfd */,
@@ -96,8 +96,8 @@ static void test_mount_table(void **s)
 		for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
 			struct seccomp_data d = { .nr = mem[i], .arch = AUDIT_ARCH_X86_64 };
 			assert_int_equal(bpfsim_run(prog, n, &d), DENY);
-			assert_int_equal(bpfsim_run(prog, shield_build(g, false, prog), &d), ALLOW);
-			n = shield_build(g, true, prog);
+			assert_int_equal(bpfsim_run(prog, shield_build(g ? SHIELD_GUARD : 0, prog), &d), ALLOW);
+			n = shield_build((g ? SHIELD_GUARD : 0) | SHIELD_ABSENT, prog);
 		}
 		struct seccomp_data d = { .nr = __NR_prlimit64, .arch = AUDIT_ARCH_X86_64, .args = { 1 } };
 		assert_int_equal(bpfsim_run(prog, n, &d), DENY);
@@ -108,6 +108,53 @@ static void test_mount_table(void **s)
 		d = (struct seccomp_data){ .nr = __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2 } };
 		assert_int_equal(bpfsim_run(prog, n, &d), g ? DENY : ALLOW);
 	}
+}
+
+/* node: SIGUSR1 refused to any process on its low 32 bits (the kernel
+ * reads an int), other signals and the guard's rules unchanged. */
+static void test_sigusr1(void **s)
+{
+	(void)s;
+	struct sock_filter prog[SHIELD_MAX];
+	struct { int nr, arg; } calls[] = { { __NR_kill, 1 }, { __NR_tkill, 1 }, { __NR_tgkill, 2 },
+		{ __NR_rt_sigqueueinfo, 1 }, { __NR_rt_tgsigqueueinfo, 2 }, { 424 /* pidfd_send_signal */, 1 } };
+	for (int g = 0; g < 2; g++) {
+		unsigned f = SHIELD_NO_SIGUSR1 | (g ? SHIELD_GUARD : 0);
+		size_t n = shield_build(f, prog);
+		assert_true(n <= SHIELD_MAX);
+		for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+			struct seccomp_data d = { .nr = calls[i].nr, .arch = AUDIT_ARCH_X86_64 };
+			d.args[0] = 3;
+			d.args[calls[i].arg] = 10;
+			assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+			d.args[calls[i].arg] = (1ULL << 32) | 10; /* the kernel sees SIGUSR1 */
+			assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+			d.args[calls[i].arg] = 15;
+			assert_int_equal(bpfsim_run(prog, n, &d), ALLOW);
+			d.args[calls[i].arg] = 10;
+			assert_int_equal(bpfsim_run(prog, shield_build(g ? SHIELD_GUARD : 0, prog), &d), ALLOW);
+			n = shield_build(f, prog);
+		}
+		/* the guard's own rule still holds after the SIGUSR1 blocks */
+		struct seccomp_data d = { .nr = __NR_kill, .arch = AUDIT_ARCH_X86_64, .args = { 2, 15 } };
+		assert_int_equal(bpfsim_run(prog, n, &d), g ? DENY : ALLOW);
+	}
+}
+
+/* With the guard: prctl(PR_SET_SECCOMP) refused on its low 32 bits. */
+static void test_prctl_seccomp(void **s)
+{
+	(void)s;
+	struct sock_filter prog[SHIELD_MAX];
+	size_t n = shield_build(SHIELD_GUARD, prog);
+	struct seccomp_data d = { .nr = __NR_prctl, .arch = AUDIT_ARCH_X86_64, .args = { 22 } };
+	assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+	d.args[0] = (1ULL << 32) | 22;
+	assert_int_equal(bpfsim_run(prog, n, &d), DENY);
+	d.args[0] = 15; /* PR_SET_NAME */
+	assert_int_equal(bpfsim_run(prog, n, &d), ALLOW);
+	d.args[0] = 22;
+	assert_int_equal(bpfsim_run(prog, shield_build(0, prog), &d), ALLOW);
 }
 
 static void test_owner(void **s)
@@ -232,6 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owner), cmocka_unit_test(test_mount_table),
+		cmocka_unit_test(test_sigusr1), cmocka_unit_test(test_prctl_seccomp),
 		cmocka_unit_test(test_prlimit),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_restricted_attrs),
