@@ -179,7 +179,10 @@ size_t shield_build(unsigned flags, struct sock_filter *prog)
 /* Refused outright: attribute changes (Landlock has no right for them),
  * inotify/fanotify (they watch host directories Landlock does not check),
  * io_uring (its ops bypass seccomp's argument checks), statmount and
- * listmount (the host's mount table, which /proc's refusal hides). */
+ * listmount (the host's mount table, which /proc's refusal hides), and
+ * what reads another process's memory or files (ptrace, process_vm_*,
+ * pidfd_getfd, perf_event_open): Landlock lets a process trace the
+ * others of its domain, the runner among them (red-team round 3). */
 static const unsigned r_refused[] = {
 #ifdef __NR_chmod
 	__NR_chmod, __NR_chown, __NR_lchown, __NR_utime, __NR_utimes, __NR_futimesat,
@@ -191,6 +194,7 @@ static const unsigned r_refused[] = {
 	__NR_inotify_init1, __NR_fanotify_init,
 	__NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
 	__NR_statmount, __NR_listmount,
+	__NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_pidfd_getfd, __NR_perf_event_open,
 };
 
 /* Calls that create a file: which argument holds the mode. */

@@ -53,6 +53,7 @@ int shield_install(unsigned flags);
  * the uid (there are no namespaces):
  *   - chmod, chown, utime and xattr-changing calls, all variants; inotify,
  *     fanotify; io_uring; statmount, listmount (the host's mount table);
+ *     ptrace, process_vm_readv/writev, pidfd_getfd, perf_event_open;
  *   - creating a file or directory with S_ISUID/S_ISGID in its mode (open,
  *     openat, creat, mkdir, mkdirat, mknod, mknodat); openat2 answers
  *     ENOSYS (its mode is in memory), libc falls back to openat;

@@ -191,7 +191,8 @@ static void test_restricted_attrs(void **s)
 			__NR_futimesat, __NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, 463 /* setxattrat */,
 			__NR_removexattr, __NR_lremovexattr, __NR_fremovexattr, 466 /* removexattrat */,
 			__NR_inotify_init, __NR_inotify_init1, __NR_fanotify_init, __NR_io_uring_setup,
-			457 /* statmount */, 458 /* listmount */ };
+			457 /* statmount */, 458 /* listmount */, __NR_ptrace, __NR_process_vm_readv,
+			__NR_process_vm_writev, 438 /* pidfd_getfd */, __NR_perf_event_open };
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		assert_int_equal(rrun(false, calls[i], 0, 0, 0, 0), DENY);
 		assert_int_equal(rrun(true, calls[i], 0, 0, 0, 0), DENY);
