@@ -154,7 +154,12 @@ int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_
 	if (errno != ELOOP)
 		return -errno;
 	/* Symlinks on the way: each must be root's. lstat() of every prefix
-	 * looks at its last component as the kernel's walk meets it. */
+	 * looks at its last component as the kernel's walk meets it. Inside
+	 * the sandbox's user namespace (init clones the binds there) host root
+	 * is unmapped and shows as the overflow uid, as "/" does: that owner
+	 * counts as root's; the sandbox's own uid, mapped, never does. */
+	struct stat rootst;
+	uid_t root_here = stat("/", &rootst) == 0 ? rootst.st_uid : 0;
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
 	if (len >= sizeof(buf))
@@ -166,7 +171,7 @@ int sysio_open_trusted(const char *path, int extra_flags, char *bad, size_t bad_
 		char c = buf[i];
 		buf[i] = '\0';
 		struct stat st;
-		if (lstat(buf, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0) {
+		if (lstat(buf, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0 && st.st_uid != root_here) {
 			snprintf(bad, bad_size, "%s", buf);
 			*bad_uid = st.st_uid;
 			return -EPERM;
