@@ -50,11 +50,6 @@ static int new_session(struct tj_error *err)
 	return 0;
 }
 
-/* No core dumps unless the profile asks for them: a crashing runner's
- * core, written to its cwd (/tmp) under the host's core_pattern, holds
- * its memory and environment block for any process of the sandbox to read
- * -- one that signals its parent can make it crash (red-team finding). A
- * caller's `ulimit -c unlimited` is not inherited. */
 /* A session keyring of its own, as runc gives a container: the caller's
  * (its keys, a root caller's included) stays out of reach of a task that
  * may call keyctl (--seccomp none: the shipped policies refuse keyctl).
@@ -65,6 +60,11 @@ static void new_keyring(void)
 	(void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL);
 }
 
+/* No core dumps unless the profile asks for them: a crashing runner's
+ * core, written to its cwd (/tmp) under the host's core_pattern, holds
+ * its memory and environment block for any process of the sandbox to read
+ * -- one that signals its parent can make it crash (red-team finding). A
+ * caller's `ulimit -c unlimited` is not inherited. */
 static int set_rlimits(const struct init_plan *p, struct tj_error *err)
 {
 	const struct tj_config *cfg = p->cfg;

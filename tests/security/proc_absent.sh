@@ -169,15 +169,7 @@ done
 # parent (the runner's stack holds its environment block). Without a
 # policy it works under namespace; absent's shield refuses it, as strict's
 # rules do, whatever the policy.
-pt='import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-libc.ptrace.restype = ctypes.c_long
-libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
-pid = os.getppid()
-if libc.ptrace(16, pid, None, None) < 0:
-    print(os.strerror(ctypes.get_errno()))
-else:
-    os.waitpid(pid, 0x40000000); libc.ptrace(17, pid, None, None); print("attached")'
+. "$(dirname "$0")/lib/ptrace_parent.sh"
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none -- /bin/sh -c "$PY -c '$pt'; :" 2>/dev/null)
 is "proc_guard namespace, no seccomp filter: a child attaches to its parent with ptrace" "$out" attached
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard absent --seccomp none -- /bin/sh -c "$PY -c '$pt'; :" 2>/dev/null)

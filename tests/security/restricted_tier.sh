@@ -163,15 +163,7 @@ fi
 # lets a process trace the others of its domain; the restricted layer
 # refuses it, with no policy too (red-team finding).
 if [ -x /usr/bin/python3 ]; then
-	pt='import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-libc.ptrace.restype = ctypes.c_long
-libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
-pid = os.getppid()
-if libc.ptrace(16, pid, None, None) < 0:
-    print(os.strerror(ctypes.get_errno()))
-else:
-    os.waitpid(pid, 0x40000000); libc.ptrace(17, pid, None, None); print("attached")'
+	. "$(dirname "$0")/lib/ptrace_parent.sh"
 	out=$(timeout -k 5 30 "$TASKJAIL" run "${R[@]}" --seccomp none -- /bin/sh -c "/usr/bin/python3 -c '$pt'; :" 2>/dev/null)
 	is "restricted, no policy: ptrace of the parent refused (the restricted layer)" "$out" "Operation not permitted"
 fi
