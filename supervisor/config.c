@@ -234,7 +234,7 @@ int config_rlimit_resource(const char *name)
 }
 
 const char *const config_net_names[3] = { "none", "host", "relay" };
-const char *const config_proc_guard_names[3] = { "namespace", "strict", "absent" };
+const char *const config_proc_guard_names[4] = { "namespace", "strict", "absent", "self" };
 const char *const config_tier_names[3] = { "full", "auto", "restricted" };
 
 int config_name_index(const char *const *names, size_t n, const char *v)

@@ -13,8 +13,12 @@
 enum tj_net_mode { TJ_NET_NONE = 0, TJ_NET_HOST, TJ_NET_RELAY };
 /* namespace: the sandbox's own procfs with masks; strict: that plus the
  * guard (docs/procguard.md); absent: no procfs at all, /proc an empty
- * read-only directory (nothing to guard, no notification per open). */
-enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT, TJ_PROC_GUARD_ABSENT };
+ * read-only directory (nothing to guard, no notification per open); self:
+ * namespace's procfs, of which a Landlock domain lets the task open only
+ * the runner's own pid files (not environ, mounts, mem, ...) and the
+ * system-wide ones (procself.h; no notification per open). */
+enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT, TJ_PROC_GUARD_ABSENT,
+		     TJ_PROC_GUARD_SELF };
 /* full: namespaces or exit 125; auto: full, else restricted when creating
  * the namespaces is refused; restricted: Landlock, no namespaces (README). */
 enum tj_tier { TJ_TIER_FULL = 0, TJ_TIER_AUTO, TJ_TIER_RESTRICTED };
@@ -152,7 +156,7 @@ int config_load_profile(const char *path, struct tj_config *cfg,
 /* Names of the enum values, indexed by value: the profile, the command
  * line and the event log all spell them from these. */
 extern const char *const config_net_names[3];
-extern const char *const config_proc_guard_names[3];
+extern const char *const config_proc_guard_names[4];
 extern const char *const config_tier_names[3];
 /* Index of v in names, or -1. */
 int config_name_index(const char *const *names, size_t n, const char *v);

@@ -6,6 +6,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 
 #include "guard.h"
 #include "procguard/procguard.h"
+#include "procself.h"
 #include "proto.h"
 #include "runner.h"
 #include "shield.h"
@@ -255,20 +257,30 @@ struct runner_start {
 	const struct init_plan *p;
 	int sfd;
 	int listener_sock;
+	struct procself_share *self;
 };
 
 static int runner_entry(void *arg)
 {
 	const struct runner_start *rs = arg;
 	close(rs->sfd);
-	runner_main(rs->p, rs->listener_sock);
+	runner_main(rs->p, rs->listener_sock, rs->self);
 }
 #endif
 
-static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock)
+/* Returns once the runner has exec'd or failed. */
+static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
+			  struct procself_share *self)
 {
 	struct tj_error err = { 0 };
 #ifdef RUNNER_FORK
+	/* proc_guard self: what the runner holds until execve must be held
+	 * by init from then on, so wait for it (EOF on a close-on-exec pipe). */
+	int ex[2] = { -1, -1 };
+	if (self && pipe2(ex, O_CLOEXEC) < 0) {
+		tj_error_set(&err, errno, "pipe");
+		init_fail(p, &err);
+	}
 	pid_t child = fork();
 	if (child < 0) {
 		tj_error_set(&err, errno, "fork the runner");
@@ -276,7 +288,16 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock)
 	}
 	if (child == 0) {
 		close(sfd);
-		runner_main(p, listener_sock);
+		if (self)
+			close(ex[0]);
+		runner_main(p, listener_sock, self);
+	}
+	if (self) {
+		char c;
+		close(ex[1]);
+		while (read(ex[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(ex[0]);
 	}
 	return child;
 #else
@@ -289,7 +310,7 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock)
 		tj_error_set(&err, errno, "map the runner's stack");
 		init_fail(p, &err);
 	}
-	struct runner_start rs = { .p = p, .sfd = sfd, .listener_sock = listener_sock };
+	struct runner_start rs = { .p = p, .sfd = sfd, .listener_sock = listener_sock, .self = self };
 	pid_t runner = clone(runner_entry, stack + len, CLONE_VM | CLONE_VFORK | SIGCHLD, &rs);
 	if (runner < 0) {
 		tj_error_set(&err, errno, "start the runner");
@@ -365,6 +386,36 @@ static void reap(const struct init_plan *p, struct children *c)
 	}
 }
 
+/* proc_guard self (procself.h): init holds /proc's system-wide entries
+ * before the runner names them, and shares a page the runner lists its own
+ * entries in. NULL in other modes. */
+static struct procself_share *start_self(const struct init_plan *p)
+{
+	struct tj_error err = { 0 };
+	if (p->cfg->proc_guard != TJ_PROC_GUARD_SELF)
+		return NULL;
+	struct procself_share *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		tj_error_set(&err, errno, "proc_guard self: map the runner's list");
+		init_fail(p, &err);
+	}
+	if (procself_hold_global(&err) < 0)
+		init_fail(p, &err);
+	return sh;
+}
+
+/* The runner has exec'd (or failed): hold what its rules name. */
+static void hold_self(const struct init_plan *p, const struct children *c, struct procself_share *sh)
+{
+	struct tj_error err = { 0 };
+	if (procself_hold_own(c->runner, sh, &err) < 0) {
+		kill(c->runner, SIGKILL);
+		init_fail(p, &err);
+	}
+	munmap(sh, sizeof(*sh));
+}
+
 __attribute__((noreturn))
 static void supervise(const struct init_plan *p, int sfd, struct children *c)
 {
@@ -405,7 +456,10 @@ void init_main(const struct init_plan *p)
 	serve_until_relay_ready(p);
 	c.guard = start_guard(p, &stats, &listener_sock);
 	c.stats = stats;
-	c.runner = start_runner(p, sfd, listener_sock);
+	struct procself_share *self = start_self(p);
+	c.runner = start_runner(p, sfd, listener_sock, self);
+	if (self)
+		hold_self(p, &c, self);
 	if (listener_sock >= 0)
 		close(listener_sock);
 	if (p->events_fd >= 0)

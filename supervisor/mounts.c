@@ -457,21 +457,23 @@ struct mnt_line {
 	char *where;
 };
 
-/* proc_guard absent promises no procfs in the sandbox, and binds are
- * recursive: a bind of /proc, of / or of any tree with a procfs mounted
- * below brings the host's. Decided on the mount table, by mount id: every
+/* proc_guard absent promises no procfs in the sandbox, self none but the
+ * sandbox's own /proc (its Landlock domain grants everything beneath a
+ * bind), and binds are recursive: a bind of /proc, of / or of any tree
+ * with a procfs mounted below brings the host's. Runs before /proc is
+ * mounted. Decided on the mount table, by mount id: every
  * procfs whose chain of parents reaches the new root's tmpfs is refused
  * (a shadowed mount of the host's old /tmp has other parents). */
-static int check_no_procfs(struct tj_error *err)
+static int check_no_procfs(const char *mode, struct tj_error *err)
 {
 	struct statx sx;
 	if (statx(AT_FDCWD, NEWROOT, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
-		return tj_error_set(err, errno, "proc_guard absent: statx of the new root");
+		return tj_error_set(err, errno, "proc_guard %s: statx of the new root", mode);
 	if (!(sx.stx_mask & STATX_MNT_ID))
-		return tj_error_setx(err, ENOSYS, "proc_guard absent: no mount id from statx (Linux >= 5.8)");
+		return tj_error_setx(err, ENOSYS, "proc_guard %s: no mount id from statx (Linux >= 5.8)", mode);
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return tj_error_set(err, errno, "proc_guard absent: read /proc/self/mountinfo");
+		return tj_error_set(err, errno, "proc_guard %s: read /proc/self/mountinfo", mode);
 	struct mnt_line *m = NULL;
 	size_t n = 0, cap = 0;
 	char *line = NULL;
@@ -481,7 +483,7 @@ static int check_no_procfs(struct tj_error *err)
 		if (n == cap) {
 			struct mnt_line *g = realloc(m, (cap = cap ? 2 * cap : 64) * sizeof(*m));
 			if (!g) {
-				r = tj_error_set(err, ENOMEM, "proc_guard absent: mount table");
+				r = tj_error_set(err, ENOMEM, "proc_guard %s: mount table", mode);
 				break;
 			}
 			m = g;
@@ -495,7 +497,7 @@ static int check_no_procfs(struct tj_error *err)
 	free(line);
 	/* A read error is no end of the table: fail closed. */
 	if (r == 0 && ferror(f))
-		r = tj_error_set(err, EIO, "proc_guard absent: read /proc/self/mountinfo");
+		r = tj_error_set(err, EIO, "proc_guard %s: read /proc/self/mountinfo", mode);
 	fclose(f);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (!m[i].proc)
@@ -515,9 +517,9 @@ static int check_no_procfs(struct tj_error *err)
 			const char *w = m[i].where ? m[i].where : "?";
 			if (strncmp(w, NEWROOT "/", sizeof(NEWROOT)) == 0)
 				w += sizeof(NEWROOT) - 1;
-			r = tj_error_setx(err, EINVAL, "proc_guard absent: a bind brings a procfs into the sandbox "
+			r = tj_error_setx(err, EINVAL, "proc_guard %s: a bind brings a procfs into the sandbox "
 					  "at %s (binds are recursive: bind a tree without /proc below it, or use "
-					  "proc_guard strict)", w);
+					  "proc_guard strict)", mode, w);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -554,7 +556,8 @@ int mounts_finish(const struct tj_config *cfg, struct mounts_prep *prep, struct 
 	 * built after the binds goes through string paths below NEWROOT. */
 	if ((r = check_built_places(rootfd, tmpfd, err)) < 0)
 		return r;
-	if (cfg->proc_guard == TJ_PROC_GUARD_ABSENT && (r = check_no_procfs(err)) < 0)
+	if ((cfg->proc_guard == TJ_PROC_GUARD_ABSENT || cfg->proc_guard == TJ_PROC_GUARD_SELF) &&
+	    (r = check_no_procfs(config_proc_guard_names[cfg->proc_guard], err)) < 0)
 		return r;
 
 	if ((r = setup_dev(cfg, err)) < 0 || (r = setup_proc(cfg, err)) < 0)

@@ -61,7 +61,7 @@ static int opt_proc_guard(struct tj_config *cfg, const struct tj_opt *o, struct 
 {
 	int i = config_name_index(config_proc_guard_names, ELEMENTSOF(config_proc_guard_names), o->value);
 	if (i < 0)
-		return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict, namespace or absent", o->value);
+		return tj_error_setx(err, EINVAL, "--proc-guard '%s': expected strict, self, namespace or absent", o->value);
 	cfg->proc_guard = (enum tj_proc_guard)i;
 	return 0;
 }

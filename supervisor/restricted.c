@@ -20,33 +20,10 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "landlock.h"
 #include "n8n.h"
 #include "sysio.h"
 #include "util.h"
-
-/* Debian 12's <linux/landlock.h> stops at ABI 3: the later members and
- * rights are spelled out here (values from the kernel's uapi header). */
-struct ll_ruleset_attr {
-	uint64_t handled_access_fs;
-	uint64_t handled_access_net; /* ABI 4 */
-	uint64_t scoped;             /* ABI 6 */
-};
-struct ll_net_port_attr {
-	uint64_t allowed_access;
-	uint64_t port;
-};
-#define LL_RULE_NET_PORT 2
-#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
-#define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
-#define LL_NET_BIND_TCP (1ULL << 0)
-#define LL_NET_CONNECT_TCP (1ULL << 1)
-#define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#define LL_SCOPE_SIGNAL (1ULL << 1)
-
-#define LL_FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-/* Rights that apply to a file (a rule on a non-directory takes only these). */
-#define LL_FS_FILE (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
-		    LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 
 /* Devices every runtime may open (stdio redirections, entropy), read and
  * write; no ioctl on them (ABI 5). */
@@ -55,18 +32,6 @@ static const char *const dev_files[] = { "/dev/null", "/dev/zero", "/dev/full", 
 bool restricted_ns_refused(int err)
 {
 	return err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS || err == EINVAL;
-}
-
-static uint64_t fs_handled(int abi)
-{
-	uint64_t a = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1; /* ABI 1 */
-	if (abi >= 2)
-		a |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		a |= LL_FS_TRUNCATE;
-	if (abi >= 5)
-		a |= LL_FS_IOCTL_DEV;
-	return a;
 }
 
 /* Everything that creates, changes or removes, but not device nodes. */
@@ -133,7 +98,7 @@ static int add_path(struct tj_restricted *rs, const char *path, uint64_t access,
 	if (!S_ISDIR(st.st_mode))
 		access &= LL_FS_FILE;
 	struct landlock_path_beneath_attr pb = {
-		.allowed_access = access & fs_handled(rs->abi),
+		.allowed_access = access & ll_fs_handled(rs->abi),
 		.parent_fd = fd,
 	};
 	if (syscall(SYS_landlock_add_rule, rs->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
@@ -241,7 +206,7 @@ int restricted_prepare(const struct tj_config *cfg, uid_t uid, gid_t gid,
 	if ((r = make_tmpdir(rs, uid, gid, err)) < 0)
 		return r;
 	struct ll_ruleset_attr ra = {
-		.handled_access_fs = fs_handled(rs->abi),
+		.handled_access_fs = ll_fs_handled(rs->abi),
 		.handled_access_net = rs->net_rules ? LL_NET_BIND_TCP | LL_NET_CONNECT_TCP : 0,
 		.scoped = rs->scoped ? LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL : 0,
 	};
@@ -480,7 +445,7 @@ int restricted_root_only(struct tj_error *err)
 	/* Every file right this kernel knows, all granted beneath "/": a
 	 * foreign fd can neither read nor write (a procfs's mem) nor create
 	 * through it. ABI 1's attribute (one member) is all this needs. */
-	uint64_t all = fs_handled((int)abi);
+	uint64_t all = ll_fs_handled((int)abi);
 	struct ll_ruleset_attr ra = { .handled_access_fs = all };
 	int fd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra.handled_access_fs), 0);
 	if (fd < 0)

@@ -21,6 +21,7 @@
 #include "caps.h"
 #include "env.h"
 #include "proto.h"
+#include "procself.h"
 #include "restricted.h"
 #include "seccomp.h"
 #include "shield.h"
@@ -125,9 +126,10 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
 	int r;
 	if (restricted && (r = restricted_shield(p)) < 0)
 		return tj_error_set(err, -r, "install the restricted tier's seccomp layer");
-	/* proc_guard absent keeps its shield without a policy too: the mount
-	 * table stays unreadable with --seccomp none. */
-	bool absent = !restricted && p->cfg->proc_guard == TJ_PROC_GUARD_ABSENT;
+	/* proc_guard absent and self keep their shield without a policy too:
+	 * the mount table stays unreadable with --seccomp none. */
+	bool absent = !restricted && (p->cfg->proc_guard == TJ_PROC_GUARD_ABSENT ||
+				      p->cfg->proc_guard == TJ_PROC_GUARD_SELF);
 	if (!p->seccomp && !absent)
 		return 0;
 	int lfd = -1;
@@ -232,7 +234,7 @@ static int confine_to_root(const struct tj_config *cfg, struct tj_error *err)
 	return r < 0 ? r : 0;
 }
 
-void runner_main(const struct init_plan *p, int listener_sock)
+void runner_main(const struct init_plan *p, int listener_sock, struct procself_share *self)
 {
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
@@ -247,6 +249,7 @@ void runner_main(const struct init_plan *p, int listener_sock)
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    confine_to_root(cfg, &err) < 0 ||
+	    (self && procself_confine(self, &err) < 0) ||
 	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 

@@ -3,10 +3,12 @@
  * before execve, in order, each in the module that owns it. */
 #pragma once
 #include "init.h"
+#include "procself.h"
 
 /* listener_sock: where the seccomp listener goes to the guard, or -1
- * without one. Never returns: execve, or the error to the supervisor. */
-__attribute__((noreturn)) void runner_main(const struct init_plan *p, int listener_sock);
+ * without one; self: proc_guard self's list for init (procself.h), or NULL. Never returns: execve, or the error to the supervisor. */
+__attribute__((noreturn)) void runner_main(const struct init_plan *p, int listener_sock,
+					  struct procself_share *self);
 
 /* The restricted tier (restricted.h): forked by the supervisor itself, no
  * namespaces, no init, no guard. Waits for GO, then the steps above with

@@ -19,7 +19,7 @@ bad "nothing after --" "no command after '--'" run --
 bad "no -- at all" "missing '--'" run --net none
 bad "option without value" "option --net needs a value" run --net
 bad "bad --net" "--net .wifi.: expected" run --net wifi -- /bin/true
-bad "bad --proc-guard" "--proc-guard 'max': expected strict, namespace or absent" run --proc-guard max -- /bin/true
+bad "bad --proc-guard" "--proc-guard 'max': expected strict, self, namespace or absent" run --proc-guard max -- /bin/true
 bad "bad --tier" "--tier 'partial': expected full, auto or restricted" run --tier partial -- /bin/true
 bad "bad size" "--tmpfs-size 'huge' is not a size" run --tmpfs-size huge -- /bin/true
 bad "zero size" "--tmpfs-size '0'" run --tmpfs-size 0 -- /bin/true

@@ -138,7 +138,7 @@ static void test_errors(void **s)
 		{ "{\"rlimits\":{\"nofile\":[2,1]}}", "$.rlimits.nofile: soft limit above hard limit" },
 		{ "{\"rlimits\":{\"nofile\":-1}}", "$.rlimits.nofile: expected a non-negative integer" },
 		{ "{\"rlimits\":{\"nofile\":[1]}}", "$.rlimits.nofile: expected [soft, hard]" },
-		{ "{\"proc_guard\":\"max\"}", "$.proc_guard: 'max' is not one of: namespace, strict, absent" },
+		{ "{\"proc_guard\":\"max\"}", "$.proc_guard: 'max' is not one of: namespace, strict, absent, self" },
 		{ "{\"log_denials\":\"yes\"}", "$.log_denials: expected true or false" },
 		{ "{\"tmp_exec\":\"no\"}", "$.tmp_exec: expected true or false" },
 		{ "{\"tmp_exec\":0}", "$.tmp_exec: expected true or false" },
@@ -205,6 +205,7 @@ static void test_proc_guard(void **s)
 		{ "{\"proc_guard\":\"namespace\"}", TJ_PROC_GUARD_NAMESPACE },
 		{ "{\"proc_guard\":\"strict\"}", TJ_PROC_GUARD_STRICT },
 		{ "{\"proc_guard\":\"absent\"}", TJ_PROC_GUARD_ABSENT },
+		{ "{\"proc_guard\":\"self\"}", TJ_PROC_GUARD_SELF },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		assert_int_equal(parse(ok[i].json, &c, &e), 0);
@@ -212,7 +213,7 @@ static void test_proc_guard(void **s)
 		config_free(&c);
 	}
 	assert_int_equal(parse("{\"proc_guard\":\"Absent\"}", &c, &e), -EINVAL);
-	assert_non_null(strstr(e.msg, "$.proc_guard: 'Absent' is not one of: namespace, strict, absent"));
+	assert_non_null(strstr(e.msg, "$.proc_guard: 'Absent' is not one of: namespace, strict, absent, self"));
 	config_free(&c);
 }
 

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* proc_guard "self" (docs/procguard.md): the sandbox keeps namespace mode's
+ * procfs, and the runner, right before its seccomp filters, enters a
+ * Landlock domain in which the task may open
+ *   - everything beneath each entry of its root but /proc (the mounts
+ *     decide there, as without the domain), and list any directory;
+ *   - in /proc, the system-wide files and directories (meminfo, cpuinfo,
+ *     stat, sys/, ...), read only;
+ *   - of /proc/<pid>, only the runner's own pid directory's entries, read
+ *     and write, except environ, mounts, mountinfo, mountstats, mem and
+ *     task/ (its threads' copies of those).
+ * Nothing else in any procfs opens (EACCES): no other pid's files, not even
+ * those of the runner's children, whose /proc/self is their own pid. Landlock
+ * decides each open in the kernel on the file reached (a magic link's
+ * target), so no open raises a notification: the cost is namespace mode's.
+ *
+ * A Landlock rule names an inode, and procfs makes a new inode whenever a
+ * dentry it dropped is looked up again (memory pressure, drop_caches). So
+ * every procfs dentry a rule names is held open by init for the sandbox's
+ * life: the system-wide ones from before the runner starts (the runner's
+ * lookups then find the same dentries), the runner's own once it has
+ * exec'd (the runner holds its own until then, and init checks that each
+ * is the inode the rule names). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum procself_scope {
+	PROCSELF_GLOBAL, /* an entry of /proc */
+	PROCSELF_OWN,    /* an entry of the runner's /proc/<pid> */
+};
+
+/* Whether the task may open an entry of that name (pure: the name only;
+ * symlinks and masked entries are left out by procself_confine). */
+bool procself_entry_allowed(const char *name, enum procself_scope scope);
+
+#define PROCSELF_MAX 128
+/* What the runner tells init (shared memory): the entries of its pid
+ * directory that have a rule, and their inode numbers. */
+struct procself_share {
+	int n;
+	struct {
+		char name[32];
+		uint64_t ino;
+	} e[PROCSELF_MAX];
+};
+
+/* init, before the runner starts: holds every system-wide entry of /proc
+ * the runner will name (fds kept for init's life). 0 or -errno. */
+int procself_hold_global(struct tj_error *err);
+
+/* The runner, after no_new_privs: the domain above, enforced on itself.
+ * Fills sh. 0 or -errno (a kernel without Landlock is an error: the mode
+ * would guard nothing). */
+int procself_confine(struct procself_share *sh, struct tj_error *err);
+
+/* init, once the runner has exec'd (or failed): holds the runner's own
+ * entries that sh names, checking each is the inode its rule names.
+ * 0; 0 also when the runner is gone; -errno on a mismatch. */
+int procself_hold_own(pid_t runner, const struct procself_share *sh, struct tj_error *err);
