@@ -12,6 +12,8 @@
 #       plus --seccomp none, and the node profile with --net host (no relay);
 #     tj_absent / tj_user_absent: the node profile with --proc-guard absent
 #       (no procfs in the sandbox), as the caller and as uid 65534;
+#     tj_self / tj_user_self, tj_strict / tj_user_strict: the same with
+#       --proc-guard self (Landlock, no per-open cost) and strict;
 #     bare_setsid: bare, but the runner in a session of its own (setsid), as
 #       taskjail's runner is: with sched_autogroup_enabled=1 a new session is
 #       a new scheduling group, which on a loaded machine gets a fair share of
@@ -84,6 +86,10 @@ start_mode() {
 	tj_nethost) launcher_start taskjail "$WORK/lc.json" javascript --profile node --net host "${binds[@]}" ;;
 	tj_absent) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard absent "${binds[@]}" ;;
 	tj_user_absent) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard absent "${binds[@]}" ;;
+	tj_strict) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard strict "${binds[@]}" ;;
+	tj_user_strict) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard strict "${binds[@]}" ;;
+	tj_self) launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard self "${binds[@]}" ;;
+	tj_user_self) TASKJAIL=$WORK/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard self "${binds[@]}" ;;
 	bare_setsid)
 		RUNNER_CMD="setsid -w $NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \

@@ -124,8 +124,8 @@ static int cmd_run(int argc, char **argv, char **envp)
 	/* An explicit opt-out of a layer: say so every time, as --net host. */
 	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
 		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a %s\n",
-			cfg.proc_guard == TJ_PROC_GUARD_ABSENT
-				? "seccomp policy (proc_guard absent keeps its shield filter: docs/procguard.md)"
+			cfg.proc_guard == TJ_PROC_GUARD_ABSENT || cfg.proc_guard == TJ_PROC_GUARD_SELF
+				? "seccomp policy (proc_guard absent and self keep their shield filter: docs/procguard.md)"
 				: "system call filter");
 	r = sandbox_run(&cfg, argv - 1, envp, log_fd, &code, &err);
 	if (r < 0) {

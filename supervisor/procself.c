@@ -18,20 +18,6 @@
 #include "procguard/policy.h"
 #include "util.h"
 
-bool procself_entry_allowed(const char *name, enum procself_scope scope)
-{
-	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
-		return false;
-	/* environ, mounts, mountinfo, mountstats, mem: as strict refuses them */
-	if (procguard_name_denied(name))
-		return false;
-	if (scope == PROCSELF_OWN)
-		return strcmp(name, "task") != 0; /* each thread's environ, mounts, mem */
-	/* other pids' directories, and the links to the caller's own */
-	return !(name[0] >= '0' && name[0] <= '9') && strcmp(name, "self") != 0 &&
-	       strcmp(name, "thread-self") != 0;
-}
-
 struct entry {
 	const char *name;
 	int fd; /* O_PATH, owned by the callback */
@@ -90,7 +76,7 @@ static int each_entry(int dirfd, int (*fn)(void *arg, const struct entry *e), vo
  * mask bound over one is not procfs, and stays shut). */
 static bool global_entry(const struct entry *e)
 {
-	return e->procfs && procself_entry_allowed(e->name, PROCSELF_GLOBAL);
+	return e->procfs && procguard_self_allowed(e->name, false);
 }
 
 static int open_proc(struct tj_error *err)
@@ -163,7 +149,7 @@ static int global_rule(void *arg, const struct entry *e)
 static int own_rule(void *arg, const struct entry *e)
 {
 	struct confine *c = arg;
-	if (!e->procfs || !procself_entry_allowed(e->name, PROCSELF_OWN)) {
+	if (!e->procfs || !procguard_self_allowed(e->name, true)) {
 		close(e->fd);
 		return 0;
 	}

@@ -28,15 +28,6 @@
 
 #include "error.h"
 
-enum procself_scope {
-	PROCSELF_GLOBAL, /* an entry of /proc */
-	PROCSELF_OWN,    /* an entry of the runner's /proc/<pid> */
-};
-
-/* Whether the task may open an entry of that name (pure: the name only;
- * symlinks and masked entries are left out by procself_confine). */
-bool procself_entry_allowed(const char *name, enum procself_scope scope);
-
 #define PROCSELF_MAX 128
 /* What the runner tells init (shared memory): the entries of its pid
  * directory that have a rule, and their inode numbers. */

@@ -367,7 +367,7 @@ static void report(const char *format, const char *profile, const char *tier, in
  * tier comes last, from the supervisor once it has decided (tier=...,
  * cfg->argv_tier): auto decides only when clone refuses the namespaces. */
 struct inside_opts {
-	bool strict, absent, seccomp, net_host, restricted;
+	bool strict, absent, self, seccomp, net_host, restricted;
 	bool unprivileged; /* the caller was not root */
 	bool serves;       /* net relay with an inbound (health) port */
 	int landlock_abi;  /* this kernel's; unknown (bare): as if >= 6 */
@@ -391,6 +391,8 @@ static void inside_opts_parse(int argc, char **argv, struct inside_opts *o)
 			o->strict = true;
 		else if (strcmp(argv[i], "absent") == 0)
 			o->absent = true;
+		else if (strcmp(argv[i], "self") == 0)
+			o->self = true;
 		else if (strcmp(argv[i], "no-seccomp") == 0)
 			o->seccomp = false;
 		else if (strcmp(argv[i], "net-host") == 0)
@@ -609,10 +611,10 @@ static void check_proc(const struct inside_opts *o)
 	for (size_t i = 0; i < ELEMENTSOF(secret); i++) {
 		char name[96];
 		snprintf(name, sizeof(name), "%s not readable (proc_guard %s)", secret[i],
-			 o->absent ? "absent" : "strict");
+			 o->absent ? "absent" : o->self ? "self" : "strict");
 		if (o->restricted)
 			skipped(name, unreadable);
-		else if (o->strict || o->absent)
+		else if (o->strict || o->absent || o->self)
 			result(!readable(secret[i]), name, "%s", "");
 		else
 			skipped(name, "proc_guard namespace");
@@ -621,10 +623,16 @@ static void check_proc(const struct inside_opts *o)
 		skipped("/proc/self/status still readable", unreadable);
 	else if (o->absent)
 		skipped("/proc/self/status still readable", "proc_guard absent: no procfs");
-	else if (o->strict)
+	else if (o->strict || o->self)
 		result(readable("/proc/self/status"), "/proc/self/status still readable", "%s", "");
 	else
 		skipped("/proc/self/status still readable", "proc_guard namespace");
+	/* self: the runner's own pid files only (Landlock) */
+	if (o->self)
+		result(!readable("/proc/1/status"), "another pid's status not readable (proc_guard self)", "%s", "");
+	else
+		skipped("another pid's status not readable (proc_guard self)",
+			o->restricted ? unreadable : "not proc_guard self");
 }
 
 /* The network: the full tier's own namespace with lo only; the restricted
@@ -901,6 +909,8 @@ static int set_inside_command(struct tj_config *cfg, const char *exe, const char
 		in[m++] = "strict";
 	else if (cfg->proc_guard == TJ_PROC_GUARD_ABSENT)
 		in[m++] = "absent";
+	else if (cfg->proc_guard == TJ_PROC_GUARD_SELF)
+		in[m++] = "self";
 	if (cfg->seccomp && strcmp(cfg->seccomp, "none") == 0)
 		in[m++] = "no-seccomp";
 	if (cfg->net == TJ_NET_HOST)

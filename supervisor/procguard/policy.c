@@ -17,6 +17,20 @@
  * whatever pid it belongs to: no other procfs entry uses these names, and a
  * structural (directory, name) check does not depend on how the directory
  * was reached. */
+bool procguard_self_allowed(const char *name, bool own)
+{
+	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
+		return false;
+	/* environ, mounts, mountinfo, mountstats, mem: as strict refuses them */
+	if (procguard_name_denied(name))
+		return false;
+	if (own)
+		return strcmp(name, "task") != 0; /* each thread's environ, mounts, mem */
+	/* other pids' directories, and the links to the caller's own */
+	return !(name[0] >= '0' && name[0] <= '9') && strcmp(name, "self") != 0 &&
+	       strcmp(name, "thread-self") != 0;
+}
+
 bool procguard_name_denied(const char *name)
 {
 	static const char *const deny[] = {"environ", "mounts", "mountinfo",

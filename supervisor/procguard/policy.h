@@ -23,6 +23,11 @@ struct pg_pos {
 /* environ, mounts, mountinfo, mountstats, mem: refused in every procfs
  * directory, whoever they belong to. */
 bool procguard_name_denied(const char *name);
+/* proc_guard self (procself.h): whether the task may open an entry of
+ * that name in /proc (own: false) or in the runner's /proc/<pid> (own:
+ * true). Names only: symlinks and masked entries are left out by the
+ * caller. */
+bool procguard_self_allowed(const char *name, bool own);
 /* Entries of another thread group's pid dir a task may open. */
 bool procguard_other_pid_allowed(const char *name);
 /* A pid as procfs spells it: digits, no leading zero. */

@@ -16,6 +16,14 @@ out=$("$TASKJAIL" selftest --profile node --net none --proc-guard absent 2>&1); 
 is "selftest --profile node --proc-guard absent passes" "$rc" 0
 like "absent: /proc checked empty, secrets checked unreadable" "$out" \
 	"ok [0-9]+ - /proc is not readable: 0 pids.*ok [0-9]+ - /proc/self/environ not readable \\(proc_guard absent\\)"
+out=$("$TASKJAIL" selftest --profile node --net none --proc-guard self 2>&1); rc=$?
+is "selftest --profile node --proc-guard self passes" "$rc" 0
+[ "$rc" = 0 ] || diag "$(printf '%s\n' "$out" | grep -v '^ok')"
+like "self: secrets and another pid's status checked unreadable, own status readable" "$out" \
+	"ok [0-9]+ - /proc/self/environ not readable \\(proc_guard self\\).*ok [0-9]+ - /proc/self/status still readable.*ok [0-9]+ - another pid's status not readable"
+# Bare, told it runs under self: pid 1's status is readable, the check fails.
+out=$(cd "$TJ_WORK" && "$TASKJAIL" selftest --inside self 2>&1)
+like "bare, as self: another pid's readable status fails the check" "$out" "not ok [0-9]+ - another pid's status not readable"
 # Bare, told it runs under absent: the host's /proc is there, the checks fail.
 out=$(cd "$TJ_WORK" && "$TASKJAIL" selftest --inside absent 2>&1)
 like "bare, as absent: a non-empty /proc fails the check" "$out" "not ok [0-9]+ - /proc is not readable"

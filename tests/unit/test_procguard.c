@@ -26,6 +26,29 @@ static void test_denied(void **s)
 	assert_true(procguard_name_denied("status (deleted)"));
 }
 
+/* proc_guard self: which names get a Landlock rule. */
+static void test_self_allowed(void **s)
+{
+	(void)s;
+	/* the runner's own pid dir: all but the secrets and task/ */
+	static const char *const own_ok[] = { "status", "stat", "statm", "maps", "fd", "fdinfo", "net",
+					      "ns", "cgroup", "comm", "attr", "limits", "cmdline" };
+	static const char *const own_no[] = { "environ", "mounts", "mountinfo", "mountstats", "mem",
+					      "task", "", ".", "..", "a/b", "environ (deleted)" };
+	for (size_t i = 0; i < sizeof(own_ok) / sizeof(own_ok[0]); i++)
+		assert_true(procguard_self_allowed(own_ok[i], true));
+	for (size_t i = 0; i < sizeof(own_no) / sizeof(own_no[0]); i++)
+		assert_false(procguard_self_allowed(own_no[i], true));
+	/* /proc: the system-wide entries, no pid, no link to the caller's */
+	static const char *const g_ok[] = { "meminfo", "cpuinfo", "stat", "uptime", "sys", "loadavg", "version" };
+	static const char *const g_no[] = { "1", "2", "4194304", "self", "thread-self", "mounts", "environ",
+					    "0x", "", "..", "sys/kernel" };
+	for (size_t i = 0; i < sizeof(g_ok) / sizeof(g_ok[0]); i++)
+		assert_true(procguard_self_allowed(g_ok[i], false));
+	for (size_t i = 0; i < sizeof(g_no) / sizeof(g_no[0]); i++)
+		assert_false(procguard_self_allowed(g_no[i], false));
+}
+
 static void test_other_pid(void **s)
 {
 	(void)s;
@@ -135,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_denied),
 		cmocka_unit_test(test_other_pid),
+		cmocka_unit_test(test_self_allowed),
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_steps_agree),
