@@ -14,6 +14,7 @@
 #include "error.h"
 #include "log.h"
 #include "precheck.h"
+#include "procself.h"
 #include "resolve.h"
 #include "sandbox.h"
 #include "sysio.h"
@@ -121,6 +122,7 @@ static int cmd_run(int argc, char **argv, char **envp)
 	log_fd = open_log(&cfg, &err);
 	if (log_fd < -1 || (log_fd < 0 && (cfg.log_file || cfg.log_fd >= 0)))
 		goto fail;
+	procself_fallback(&cfg);
 	/* An explicit opt-out of a layer: say so every time, as --net host. */
 	if (cfg.seccomp && strcmp(cfg.seccomp, "none") == 0)
 		fprintf(stderr, "taskjail: warning: seccomp none: the task runs without a %s\n",

@@ -201,12 +201,23 @@ static int stdio_rules(struct confine *c)
 	return 0;
 }
 
+void procself_fallback(struct tj_config *cfg)
+{
+	if (cfg->proc_guard != TJ_PROC_GUARD_SELF || cfg->tier == TJ_TIER_RESTRICTED)
+		return;
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) >= 1)
+		return;
+	fprintf(stderr, "taskjail: notice: proc_guard self needs Landlock, which this kernel does not offer "
+		"(Linux >= 5.13 with landlock in lsm=): proc_guard strict guards /proc instead\n");
+	cfg->proc_guard = TJ_PROC_GUARD_STRICT;
+}
+
 int procself_confine(struct procself_share *sh, struct tj_error *err)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0)
 		return tj_error_set(err, errno, "proc_guard self needs Landlock (Linux >= 5.13, landlock in the "
-				    "kernel's lsm= list); without it use proc_guard strict");
+				    "kernel's lsm= list)");
 	struct confine c = { .handled = ll_fs_handled((int)abi), .sh = sh, .err = err };
 	sh->n = 0;
 	/* Keep 64 fds of the nofile limit for the rest of the launch. */

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config.h"
 #include "error.h"
 
 #define PROCSELF_MAX 128
@@ -39,13 +40,18 @@ struct procself_share {
 	} e[PROCSELF_MAX];
 };
 
+/* The supervisor, once the configuration is final: on a kernel without
+ * Landlock, self is replaced by strict (the same promise, a round trip per
+ * open), said on stderr. The restricted tier holds self as strict anyway. */
+void procself_fallback(struct tj_config *cfg);
+
 /* init, before the runner starts: holds every system-wide entry of /proc
  * the runner will name (fds kept for init's life). 0 or -errno. */
 int procself_hold_global(struct tj_error *err);
 
 /* The runner, after no_new_privs: the domain above, enforced on itself.
  * Fills sh. 0 or -errno (a kernel without Landlock is an error: the mode
- * would guard nothing). */
+ * would guard nothing; procself_fallback chose strict before that). */
 int procself_confine(struct procself_share *sh, struct tj_error *err);
 
 /* init, once the runner has exec'd (or failed): holds the runner's own

@@ -42,6 +42,7 @@
 #include <linux/netlink.h>
 #include <linux/perf_event.h>
 
+#include "procself.h"
 #include "resolve.h"
 #include "config.h"
 #include "sandbox.h"
@@ -1037,6 +1038,7 @@ int cmd_selftest(int argc, char **argv, char **envp)
 	}
 	if (r < 0)
 		goto fail;
+	procself_fallback(&cfg);
 
 	char exe[4096];
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

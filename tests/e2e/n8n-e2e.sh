@@ -204,34 +204,44 @@ is "wrapper mode: no process's environ holds the auth token" "$(jq_js "$p" 'o.au
 like "wrapper mode: n8n's main port unreachable" "$(jq_js "$p" 'o.main_port' 2>/dev/null)" '^ERR ECONNREFUSED'
 launcher_stop
 
-# ---- 1c. proc_guard absent: no procfs in the sandbox, the runner unchanged ----
-launcher_start taskjail "$WORK/n8n-task-runners.json" javascript --profile node --proc-guard absent \
-	--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES"
-if wait_health "$HEALTH_PORT" && out=$(wait_runner tj-code '{"a":2,"b":40}' '{"sum":42,"items":1}'); then
-	ok "proc_guard absent: health and Code node work"
-else
-	not_ok "proc_guard absent: health and Code node work"
-	diag "got: ${out:-}"
-	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
-fi
-is "proc_guard absent: 20 more executions all correct" "$(twenty_runs)" 20
-runner_pidns=$(readlink "/proc/$(launcher_runner_pid || echo 0)/ns/pid" 2>/dev/null)
-p=$(n8n_call tj-probe "$probe_req")
-diag "probe with proc_guard absent: $p"
-if [ -z "$p" ] || ! jq_js "$p" 'o.pids_visible' >/dev/null 2>&1; then
-	not_ok "leak probe ran with proc_guard absent"
-else
-	is "proc_guard absent: no process visible under /proc" "$(jq_js "$p" 'o.pids_visible')" 0
-	is "proc_guard absent: no environ holds the auth token" "$(jq_js "$p" 'o.auth_token_found_in.length')" 0
-	is "proc_guard absent: own /proc/self/environ missing" "$(jq_js "$p" 'o.self_environ')" "ERR ENOENT"
-	is "proc_guard absent: own /proc/self/mounts missing" "$(jq_js "$p" 'o.self_mounts')" "ERR ENOENT"
-	like "proc_guard absent: n8n's main port unreachable" "$(jq_js "$p" 'o.main_port')" '^ERR ECONNREFUSED'
-fi
-launcher_stop
-left=0
-for ns in /proc/[0-9]*/ns/pid; do [ "$(readlink "$ns" 2>/dev/null)" = "${runner_pidns:-none}" ] && left=$((left + 1)); done
-check "proc_guard absent: the runner's pid namespace was seen" [ -n "$runner_pidns" ]
-is "proc_guard absent: no sandboxed process left" "$left" 0
+# ---- 1c. proc_guard absent (no procfs) and self (Landlock: the runner's own
+# files only): the runner unchanged ----
+for mode in absent self; do
+	launcher_start taskjail "$WORK/n8n-task-runners.json" javascript --profile node --proc-guard $mode \
+		--bind-ro "$CACHE/node" --bind-ro "$N8N_MODULES"
+	if wait_health "$HEALTH_PORT" && out=$(wait_runner tj-code '{"a":2,"b":40}' '{"sum":42,"items":1}'); then
+		ok "proc_guard $mode: health and Code node work"
+	else
+		not_ok "proc_guard $mode: health and Code node work"
+		diag "got: ${out:-}"
+		tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
+	fi
+	is "proc_guard $mode: 20 more executions all correct" "$(twenty_runs)" 20
+	runner_pidns=$(readlink "/proc/$(launcher_runner_pid || echo 0)/ns/pid" 2>/dev/null)
+	p=$(n8n_call tj-probe "$probe_req")
+	diag "probe with proc_guard $mode: $p"
+	# absent: nothing under /proc (ENOENT); self: the pids are listed, their
+	# files and the runner's own secrets refused (EACCES)
+	if [ $mode = absent ]; then pids="o.pids_visible === 0"; err="ERR ENOENT"
+	else pids="o.pids_visible > 0 && o.pids_visible <= 3"; err="ERR EACCES"; fi
+	if [ -z "$p" ] || ! jq_js "$p" 'o.pids_visible' >/dev/null 2>&1; then
+		not_ok "leak probe ran with proc_guard $mode"
+	else
+		is "proc_guard $mode: processes under /proc ($pids)" "$(jq_js "$p" "$pids")" true
+		is "proc_guard $mode: no environ holds the auth token" "$(jq_js "$p" 'o.auth_token_found_in.length')" 0
+		is "proc_guard $mode: own /proc/self/environ refused" "$(jq_js "$p" 'o.self_environ')" "$err"
+		is "proc_guard $mode: own /proc/self/mounts refused" "$(jq_js "$p" 'o.self_mounts')" "$err"
+		like "proc_guard $mode: n8n's main port unreachable" "$(jq_js "$p" 'o.main_port')" '^ERR ECONNREFUSED'
+		if [ $mode = self ]; then
+			is "proc_guard self: the runner's own /proc/self/status readable" "$(jq_js "$p" 'o.self_status > 0')" true
+		fi
+	fi
+	launcher_stop
+	left=0
+	for ns in /proc/[0-9]*/ns/pid; do [ "$(readlink "$ns" 2>/dev/null)" = "${runner_pidns:-none}" ] && left=$((left + 1)); done
+	check "proc_guard $mode: the runner's pid namespace was seen" [ -n "$runner_pidns" ]
+	is "proc_guard $mode: no sandboxed process left" "$left" 0
+done
 
 # ---- 2. the same runner bare: the probe must show the leaks --------------------
 RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
@@ -285,20 +295,23 @@ else
 fi
 launcher_stop
 
-# The stand-in again with proc_guard absent: its forkserver child needs no /proc.
-n0=$(wc -l <"$WORK/launcher-taskjail.log")
-launcher_start taskjail "$WORK/n8n-task-runners.json" python --profile python --proc-guard absent \
-	--bind-ro "$WORK/standin:/opt/standin"
-wait_health "$HEALTH_PORT_PY" || true
-for _ in $(seq 1 100); do tail -n +$((n0 + 1)) "$WORK/launcher-taskjail.log" | grep -q '^{' && break; sleep 0.1; done
-r=$(tail -n +$((n0 + 1)) "$WORK/launcher-taskjail.log" | grep '^{' | tail -1)
-if [ -n "$r" ]; then
-	is "proc_guard absent: python stand-in's WebSocket through the relay" "$(jq_js "$r" 'o.ws_status')" "HTTP/1.1 101 Switching Protocols"
-	is "proc_guard absent: forkserver child works" "$(jq_js "$r" 'o.forkserver_result')" 332833500
-else
-	not_ok "proc_guard absent: python stand-in reported"
-	tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
-fi
-launcher_stop
+# The stand-in again with proc_guard absent and self: its forkserver child
+# needs no /proc (under self it has no /proc/self of its own).
+for mode in absent self; do
+	n0=$(wc -l <"$WORK/launcher-taskjail.log")
+	launcher_start taskjail "$WORK/n8n-task-runners.json" python --profile python --proc-guard $mode \
+		--bind-ro "$WORK/standin:/opt/standin"
+	wait_health "$HEALTH_PORT_PY" || true
+	for _ in $(seq 1 100); do tail -n +$((n0 + 1)) "$WORK/launcher-taskjail.log" | grep -q '^{' && break; sleep 0.1; done
+	r=$(tail -n +$((n0 + 1)) "$WORK/launcher-taskjail.log" | grep '^{' | tail -1)
+	if [ -n "$r" ]; then
+		is "proc_guard $mode: python stand-in's WebSocket through the relay" "$(jq_js "$r" 'o.ws_status')" "HTTP/1.1 101 Switching Protocols"
+		is "proc_guard $mode: forkserver child works" "$(jq_js "$r" 'o.forkserver_result')" 332833500
+	else
+		not_ok "proc_guard $mode: python stand-in reported"
+		tail -20 "$WORK/launcher-taskjail.log" | sed 's/^/# /'
+	fi
+	launcher_stop
+done
 
 done_testing

@@ -22,6 +22,9 @@ for (const p of pids) {
 }
 out.self_environ = tryRead('/proc/self/environ');
 out.self_mounts = tryRead('/proc/self/mounts');
+// What code may keep: its own process's status (n8n's Code node has no
+// process.memoryUsage() of its own to call).
+out.self_status = tryRead('/proc/self/status');
 
 // 2. n8n's data dir: encryption key (config) and database.
 out.data_config = tryRead(cfg.dataDir + '/.n8n/config');

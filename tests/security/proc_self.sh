@@ -53,6 +53,15 @@ out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self --seccomp none --setenv 
 is "proc_guard self, no seccomp filter: still nothing (Landlock, not the policy)" "$out" "- 0
 kept all"
 
+# A kernel without Landlock (simulated: the landlock_* calls answer ENOSYS):
+# strict guards /proc instead, said on stderr and in the start event.
+out=$(timeout -k 5 30 "$TJ_HELPERS/nolandlock-exec" "$TASKJAIL" run --proc-guard self --setenv "TJS=$secret" \
+	--log-fd 3 -- $PY -c "$reads" 3>"$TJ_WORK/nolandlock.log" 2>&1 | head -2)
+like "proc_guard self without Landlock: strict instead, with a notice" "$out" \
+	"notice: proc_guard self needs Landlock.*proc_guard strict guards /proc instead"
+is "... no environ, no mount table readable" "$(tail -1 <<<"$out")" "- 0"
+like "... the start event says strict" "$(head -1 "$TJ_WORK/nolandlock.log")" '"proc_guard":"strict"'
+
 # node: process.memoryUsage() and os.cpus() read /proc/self/stat and /proc/stat
 NODE=$(command -v node || true)
 if [ -n "$NODE" ]; then
