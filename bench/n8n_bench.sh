@@ -11,7 +11,8 @@
 #     node profile with proc_guard namespace (no open-family notifications),
 #     and that plus --seccomp none (no syscall filter at all); tj_absent /
 #     tj_user_absent: the node profile with --proc-guard absent (no procfs),
-#     as the caller and as uid 65534.
+#     as the caller and as uid 65534; tj_self / tj_user_self: the same with
+#     --proc-guard self (Landlock: the runner's own /proc files only).
 #   OUT=bench/results/NAME.json (default bench/results/n8n_bench_shapes.json;
 #     a markdown table goes next to it as NAME.md)
 #
@@ -163,6 +164,11 @@ start_mode() {
 	tj_user_absent)
 		TASKJAIL=$BASE/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node \
 			--proc-guard absent "${binds[@]}" ;;
+	tj_self)
+		launcher_start taskjail "$WORK/lc.json" javascript --profile node --proc-guard self "${binds[@]}" ;;
+	tj_user_self)
+		TASKJAIL=$BASE/tj-user launcher_start taskjail "$WORK/lc.json" javascript --profile node \
+			--proc-guard self "${binds[@]}" ;;
 	*)
 		RUNNER_CMD="$NODE $NODE_FLAGS $RUNNER_JS" RUNNER_HEALTH_PORT=$HEALTH_PORT \
 			RUNNER_ENV=$'NODE_FUNCTION_ALLOW_BUILTIN=crypto\nNODE_FUNCTION_ALLOW_EXTERNAL=moment\nN8N_RUNNERS_HEALTH_CHECK_SERVER_HOST=0.0.0.0\nHOME=/tmp' \
