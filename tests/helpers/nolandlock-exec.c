@@ -14,6 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "filter_exec.h"
+
 #if defined(__x86_64__)
 #define ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -47,13 +49,5 @@ int main(int argc, char **argv)
 		RET(SECCOMP_RET_ERRNO | ENOSYS),
 		RET(SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
-		perror("nolandlock-exec: install the filter");
-		return 2;
-	}
-	execvp(argv[1], argv + 1);
-	fprintf(stderr, "nolandlock-exec: exec %s: %s\n", argv[1], strerror(errno));
-	return 127;
+	return filter_exec("nolandlock-exec", f, sizeof(f) / sizeof(f[0]), argv);
 }

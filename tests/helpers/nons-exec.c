@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "filter_exec.h"
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -57,13 +59,5 @@ int main(int argc, char **argv)
 		RET(SECCOMP_RET_ERRNO | EPERM),
 		RET(SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
-		perror("nons-exec: install the filter");
-		return 2;
-	}
-	execvp(argv[1], argv + 1);
-	fprintf(stderr, "nons-exec: exec %s: %s\n", argv[1], strerror(errno));
-	return 127;
+	return filter_exec("nons-exec", f, sizeof(f) / sizeof(f[0]), argv);
 }

@@ -80,17 +80,7 @@ fi
 # The mount table without a procfs: listmount(2) (Linux >= 6.8). Bare it
 # lists this namespace's mounts; under absent the shield answers ENOSYS
 # even without a seccomp policy. (Red-team finding.)
-lm='
-import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-class R(ctypes.Structure):
-    _fields_ = [("size", ctypes.c_uint32), ("spare", ctypes.c_uint32), ("mnt_id", ctypes.c_uint64),
-                ("param", ctypes.c_uint64), ("ns", ctypes.c_uint64)]
-req = R(32, 0, 0xffffffffffffffff, 0, 0)
-buf = (ctypes.c_uint64 * 4096)()
-n = libc.syscall(458, ctypes.byref(req), buf, 4096, 0)
-print("mounts" if n > 0 else os.strerror(ctypes.get_errno()))'
+. "$(dirname "$0")/lib/listmount.sh"
 out=$(timeout -k 5 30 $PY -c "$lm" 2>&1)
 if [ "$out" = mounts ]; then
 	ok "bare: listmount(2) lists the mount table"
@@ -125,27 +115,8 @@ done
 # Over a unix socket in a shared read-write bind, from a process outside:
 # Landlock lets the task open only beneath its own root.
 mkdir -p "$TJ_WORK/shared" && chmod 777 "$TJ_WORK/shared"
-cat >"$TJ_WORK/shared/send.py" <<'PYEOF'
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(1); s.settimeout(20)
-c, _ = s.accept(); fd = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)
-socket.send_fds(c, [b"x"], [fd]); c.close()
-PYEOF
-cat >"$TJ_WORK/shared/recv.py" <<'PYEOF'
-import os, socket, sys, time
-c = socket.socket(socket.AF_UNIX)
-for _ in range(100):
-    try: c.connect(sys.argv[1]); break
-    except OSError: time.sleep(0.05)
-_, fds, _, _ = socket.recv_fds(c, 1, 1); fd = fds[0]
-if sys.argv[2] == "read":
-    try: print("read", len(open("1/mountinfo", opener=lambda p, f: os.open(p, f, dir_fd=fd)).read()) > 0)
-    except OSError as e: print(e.strerror)
-else:
-    try: os.close(os.open("made-from-sandbox", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)); print("created")
-    except OSError as e: print(e.strerror)
-PYEOF
-chmod 644 "$TJ_WORK/shared/"*.py
+. "$(dirname "$0")/lib/procfs_fd.sh"
+procfs_fd_scripts "$TJ_WORK/shared"
 mkdir -p "$TJ_WORK/outside" && chmod 777 "$TJ_WORK/outside"
 for what in read create; do
 	src=/proc; [ $what = create ] && src=$TJ_WORK/outside

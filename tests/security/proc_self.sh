@@ -114,29 +114,14 @@ is "proc_guard self, stdin a procfs directory: refused, exit 125" "$rc" 125
 # A procfs fd received at run time (another sandbox's, over a unix socket in
 # a shared bind): its inodes are named by no rule.
 mkdir -p "$TJ_WORK/shared" && chmod 777 "$TJ_WORK/shared"
-cat >"$TJ_WORK/shared/send.py" <<'PYEOF'
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(1); s.settimeout(20)
-c, _ = s.accept(); fd = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
-socket.send_fds(c, [b"x"], [fd]); c.close()
-PYEOF
-cat >"$TJ_WORK/shared/recv.py" <<'PYEOF'
-import os, socket, sys, time
-c = socket.socket(socket.AF_UNIX)
-for _ in range(100):
-    try: c.connect(sys.argv[1]); break
-    except OSError: time.sleep(0.05)
-_, fds, _, _ = socket.recv_fds(c, 1, 1); fd = fds[0]
-try: print("read", len(open("1/mountinfo", opener=lambda p, f: os.open(p, f, dir_fd=fd)).read()) > 0)
-except OSError as e: print(e.strerror)
-PYEOF
-chmod 644 "$TJ_WORK/shared/"*.py
+. "$(dirname "$0")/lib/procfs_fd.sh"
+procfs_fd_scripts "$TJ_WORK/shared"
 for mode in namespace self; do
 	rm -f "$TJ_WORK/shared/s"
-	timeout -k 5 30 $PY "$TJ_WORK/shared/send.py" "$TJ_WORK/shared/s" &
+	timeout -k 5 30 $PY "$TJ_WORK/shared/send.py" "$TJ_WORK/shared/s" /proc &
 	spid=$!
 	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard $mode --bind-rw "$TJ_WORK/shared:/shared" -- \
-		$PY /shared/recv.py /shared/s 2>/dev/null)
+		$PY /shared/recv.py /shared/s read 2>/dev/null)
 	wait $spid 2>/dev/null
 	if [ $mode = namespace ]; then
 		is "proc_guard namespace: a procfs fd received over a unix socket reads the host's pid 1 mount table" "$out" "read True"
@@ -153,17 +138,7 @@ out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none -- /
 is "proc_guard namespace, no seccomp filter: a child attaches to its parent with ptrace" "$out" attached
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self --seccomp none -- /bin/sh -c "$PY -c '$pt'; :" 2>/dev/null)
 is "proc_guard self, no seccomp filter: ptrace refused (EPERM)" "$out" "Operation not permitted"
-lm='
-import ctypes, os
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-class R(ctypes.Structure):
-    _fields_ = [("size", ctypes.c_uint32), ("spare", ctypes.c_uint32), ("mnt_id", ctypes.c_uint64),
-                ("param", ctypes.c_uint64), ("ns", ctypes.c_uint64)]
-req = R(32, 0, 0xffffffffffffffff, 0, 0)
-buf = (ctypes.c_uint64 * 4096)()
-n = libc.syscall(458, ctypes.byref(req), buf, 4096, 0)
-print("mounts" if n > 0 else os.strerror(ctypes.get_errno()))'
+. "$(dirname "$0")/lib/listmount.sh"
 out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace --seccomp none -- $PY -c "$lm" 2>/dev/null)
 if [ "$out" = mounts ]; then
 	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self --seccomp none -- $PY -c "$lm" 2>/dev/null)
