@@ -6,6 +6,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -405,11 +406,23 @@ static struct procself_share *start_self(const struct init_plan *p)
 	return sh;
 }
 
-/* The runner has exec'd (or failed): hold what its rules name. */
+/* Peeked, not reaped: supervise reports the exit. */
+static bool runner_exited(pid_t runner)
+{
+	siginfo_t si = { 0 };
+	return waitid(P_PID, (id_t)runner, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == runner;
+}
+
+/* The runner has exec'd (or failed): hold what its rules name. A runner
+ * that failed before execve has told the supervisor why and exited:
+ * nothing to hold, nothing to report. */
 static void hold_self(const struct init_plan *p, const struct children *c, struct procself_share *sh)
 {
 	struct tj_error err = { 0 };
-	if (procself_hold_own(c->runner, sh, &err) < 0) {
+	/* (A task that exits meanwhile is a zombie until supervise reaps it:
+	 * its entries stay the same dentries; checked again anyway.) */
+	if (!runner_exited(c->runner) && procself_hold_own(c->runner, sh, &err) < 0 &&
+	    !runner_exited(c->runner)) {
 		kill(c->runner, SIGKILL);
 		init_fail(p, &err);
 	}
