@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# proc_guard self's launch path (init holds the procfs dentries the
+# runner's Landlock rules name, after the runner's execve): back-to-back
+# launches of a task that exits at once, a failed exec, the log's start
+# event, the runner's own /proc kept and pid 1's refused, with and without
+# a seccomp policy. (The attacks are tests/security/proc_self.sh; this runs
+# in the sanitizer build too, where init starts the runner with fork.)
+. "$TJ_SRC/tests/lib.sh"
+
+fails=0
+for i in $(seq 1 30); do
+	timeout -k 5 30 "$TASKJAIL" run --proc-guard self -- /bin/true 2>"$TJ_WORK/err" || { fails=$((fails + 1)); diag "$(cat "$TJ_WORK/err")"; }
+done
+is "30 launches of /bin/true under self: all exit 0" "$fails" 0
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self -- /nonexistent 2>&1); rc=$?
+is "a failed exec: 127" "$rc" 127
+like "... reported as the exec's failure" "$out" "^taskjail: exec /nonexistent: No such file or directory"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self --log-fd 3 -- /bin/true 3>&1 >/dev/null 2>&1)
+like "the start event says proc_guard self" "$(head -1 <<<"$out")" '"proc_guard":"self"'
+for sc in default none; do
+	out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self --seccomp $sc -- /bin/sh -c \
+		'head -c 5 /proc/$$/status; head -c 5 /proc/1/status 2>&1 | grep -o "Permission denied"' 2>/dev/null)
+	is "seccomp $sc: the runner's own status read, pid 1's refused" "$out" "Name:Permission denied"
+done
+# A nofile limit that leaves no fd to spare for holding: the runner lets its
+# fds go early, init still holds the entries.
+sed 's/"proc_guard": "namespace"/"proc_guard": "self", "rlimits": { "nofile": 70 }/' "$TJ_SRC/profiles/minimal.json" >"$TJ_WORK/nofile.json"
+chmod 644 "$TJ_WORK/nofile.json"
+out=$(timeout -k 5 30 "$TASKJAIL" run --profile "$TJ_WORK/nofile.json" -- /bin/sh -c 'head -c 5 /proc/$$/status; ulimit -n' 2>&1)
+is "nofile 70: the runner's own status still read" "$out" "Name:70"
+done_testing
