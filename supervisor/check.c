@@ -335,9 +335,10 @@ static void probe_filters(int *landlock_abi, bool *seccomp_ok)
 	if (abi < 0) {
 		it->st = ST_NO;
 		snprintf(it->detail, sizeof(it->detail), "%s", strerror(errno));
-		it->fix = "Linux >= 5.13 booted with landlock in lsm= (needed by the restricted tier only)";
+		it->fix = "Linux >= 5.13 booted with landlock in lsm= (needed by the restricted tier and proc_guard self, "
+			  "which falls back to strict without it)";
 	} else {
-		snprintf(it->detail, sizeof(it->detail), "ABI %ld (the restricted tier can use it)", abi);
+		snprintf(it->detail, sizeof(it->detail), "ABI %ld (the restricted tier and proc_guard self can use it)", abi);
 	}
 
 }
