@@ -7,11 +7,13 @@
 #   namespace  pid ns + fresh procfs only: shows which reads still leak
 #   strict     procguard: every read is refused
 #   absent     no procfs at all, no seccomp policy: nothing to read
+#   self       Landlock: the runner's own pid files but the secrets, no
+#              seccomp policy: every read refused
 . "$TJ_SRC/tests/lib.sh"
 . "$(dirname "$0")/lib/procguard.sh"
 
 declare -A res leaks
-for mode in bare namespace strict absent; do
+for mode in bare namespace strict absent self; do
 	out=$(pg_run "$mode" "$(pg_probe "$mode")" all 2>&1)
 	while read -r verdict tech file why; do
 		case $verdict in LEAK|BLOCKED) res[$mode/$tech/$file]="$verdict${why:+ $why}" ;; esac
@@ -88,4 +90,7 @@ n=$(for k in "${!res[@]}"; do [[ $k == strict/* ]] && echo; done | wc -l)
 n=$(for k in "${!res[@]}"; do [[ $k == absent/* ]] && echo; done | wc -l)
 [ "$n" -ge 150 ] && ok "absent: $n attempts reported" || not_ok "absent: only $n attempts reported"
 is "absent, without a seccomp policy: no read leaks (bare: ${leaks[bare]})" "${leaks[absent]}" 0
+n=$(for k in "${!res[@]}"; do [[ $k == self/* ]] && echo; done | wc -l)
+[ "$n" -ge 150 ] && ok "self: $n attempts reported" || not_ok "self: only $n attempts reported"
+is "self, without a seccomp policy: no read leaks (bare: ${leaks[bare]})" "${leaks[self]}" 0
 done_testing

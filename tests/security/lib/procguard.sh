@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared by the procguard_*.sh tests (sourced after tests/lib.sh).
 #
-# pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict|absent)
+# pg_profile MODE   writes a profile for proc_guard MODE (namespace|strict|absent|self)
 #                   that makes $TJ_HELPERS visible at /opt/tjh and prints its path.
-#                   namespace and absent run without a seccomp policy, to show
+#                   namespace, absent and self run without a seccomp policy, to show
 #                   what the mount layer alone leaves open; strict runs with the
 #                   default policy, as shipped.
 pg_profile() {
