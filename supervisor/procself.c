@@ -224,9 +224,13 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	struct rlimit nofile;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > 64)
 		c.budget = nofile.rlim_cur - 64 < PROCSELF_MAX ? (int)(nofile.rlim_cur - 64) : PROCSELF_MAX;
-	/* ABI 1's attribute (one member) is all this needs. */
-	struct ll_ruleset_attr ra = { .handled_access_fs = c.handled };
-	c.ruleset = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra.handled_access_fs), 0);
+	/* ABI >= 6: no abstract unix socket outside the domain either (with
+	 * --net host the host's are reachable): a channel less for a procfs fd
+	 * from outside (procself.h). Before: ABI 1's attribute. */
+	struct ll_ruleset_attr ra = { .handled_access_fs = c.handled,
+				      .scoped = abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX_SOCKET : 0 };
+	c.ruleset = (int)syscall(SYS_landlock_create_ruleset, &ra,
+				 abi >= 6 ? sizeof(ra) : sizeof(ra.handled_access_fs), 0);
 	if (c.ruleset < 0)
 		return tj_error_set(err, errno, "proc_guard self: landlock_create_ruleset");
 	_cleanup_close_ int rs = c.ruleset;

@@ -6,13 +6,23 @@
  *     decide there, as without the domain), and list any directory;
  *   - in /proc, the system-wide files and directories (meminfo, cpuinfo,
  *     stat, sys/, ...), read only;
- *   - of /proc/<pid>, only the runner's own pid directory's entries, read
- *     and write, except environ, mounts, mountinfo, mountstats, mem and
- *     task/ (its threads' copies of those).
+ *   - of /proc/<pid>, only the runner's own pid directory's entries that
+ *     strict lets a process open of another pid (stat, status, statm,
+ *     cmdline, comm, cgroup, limits, ...) and net/: a rule names inodes,
+ *     not who opens, so every process of the sandbox can open these; never
+ *     environ, mounts, mountinfo, mountstats, mem, task/, fd/, maps, ...
  * Nothing else in any procfs opens (EACCES): no other pid's files, not even
  * those of the runner's children, whose /proc/self is their own pid. Landlock
  * decides each open in the kernel on the file reached (a magic link's
  * target), so no open raises a notification: the cost is namespace mode's.
+ * ABI >= 6: abstract unix sockets are scoped to the domain too.
+ *
+ * Not covered: a magic link's target on a mount Landlock does not govern (a
+ * sibling's pipes and memfds through /proc/<pid>/fd/N, as in namespace
+ * mode), and a procfs fd received at run time from a process outside when
+ * that procfs is mounted below a host directory the sandbox binds (a rule
+ * names the bind's host inode; its channel: a --bind-rw directory, or an
+ * abstract socket with --net host before ABI 6). docs/procguard.md.
  *
  * A Landlock rule names an inode, and procfs makes a new inode whenever a
  * dentry it dropped is looked up again (memory pressure, drop_caches). So

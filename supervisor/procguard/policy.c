@@ -24,8 +24,13 @@ bool procguard_self_allowed(const char *name, bool own)
 	/* environ, mounts, mountinfo, mountstats, mem: as strict refuses them */
 	if (procguard_name_denied(name))
 		return false;
+	/* Every process of the sandbox can open what a rule names (Landlock
+	 * does not know who opens): of the runner's own, what strict lets a
+	 * process open of another pid, and net/ (the namespace's, the same for
+	 * all); not task/ (each thread's environ, mounts, mem), fd/, fdinfo/,
+	 * maps, ns/, attr/. */
 	if (own)
-		return strcmp(name, "task") != 0; /* each thread's environ, mounts, mem */
+		return strcmp(name, "net") == 0 || (procguard_other_pid_allowed(name) && strcmp(name, "task") != 0);
 	/* other pids' directories, and the links to the caller's own */
 	return !(name[0] >= '0' && name[0] <= '9') && strcmp(name, "self") != 0 &&
 	       strcmp(name, "thread-self") != 0;

@@ -6,7 +6,7 @@
 # a task reading a secret from its own, its parent's or pid 1's environ or
 # the mount tables through /proc, by any path. Bare and under namespace the
 # reads work; under self each is EACCES, while the runner keeps its
-# /proc/self/status, stat, maps and /proc/meminfo, cpuinfo, stat (node's
+# /proc/self/status, stat and /proc/meminfo, cpuinfo, stat (node's
 # process.memoryUsage() and os.cpus()). A differential run compares every
 # path of a corpus with namespace mode's answers (the kernel's).
 . "$TJ_SRC/tests/lib.sh"
@@ -27,7 +27,7 @@ paths = ["/proc/self/environ", "/proc/%d/environ" % os.getpid(), "/proc/thread-s
          "/proc/1/environ", "/proc/1/mountinfo"]
 leak = [p for p in paths if rd(p) is not None]
 print(" ".join(leak) or "-", sum(1 for p in paths if b"TJSECRET" in (rd(p) or b"")))
-kept = ["/proc/self/status", "/proc/self/stat", "/proc/self/statm", "/proc/self/maps", "/proc/self/cgroup",
+kept = ["/proc/self/status", "/proc/self/stat", "/proc/self/statm", "/proc/self/cgroup",
         "/proc/meminfo", "/proc/cpuinfo", "/proc/stat", "/proc/uptime", "/proc/sys/kernel/ostype"]
 print("kept", " ".join(p for p in kept if rd(p)) == " ".join(kept) and "all" or [p for p in kept if not rd(p)])
 sys.stdout.flush()
@@ -129,6 +129,51 @@ for mode in namespace self; do
 		is "proc_guard self: ... opens nothing (Landlock)" "$out" "Permission denied"
 	fi
 done
+
+# The runner's own files are named by inode, so its children open the same
+# (red-team finding): only what strict lets a process open of another pid.
+kid='
+import os
+def ok(p, m="r"):
+    try: open(p, m).close(); return "y"
+    except OSError: return "n"
+me = os.getpid()
+if os.fork() == 0:
+    print("".join(ok("/proc/%d/%s" % (me, e)) for e in ("status", "stat", "cmdline", "maps", "fdinfo/0", "io", "auxv", "syscall")),
+          ok("/proc/%d/clear_refs" % me, "w"), ok("/proc/%d/coredump_filter" % me, "w"), flush=True)
+    os._exit(0)
+os.wait()'
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard namespace -- $PY -c "$kid" 2>&1)
+is "proc_guard namespace: a child opens all of the runner's status, stat, cmdline, maps, fdinfo, io, auxv, syscall, clear_refs, coredump_filter" \
+	"$out" "yyyyyyyy y y"
+out=$(timeout -k 5 30 "$TASKJAIL" run --proc-guard self -- $PY -c "$kid" 2>&1)
+is "proc_guard self: a child opens the runner's status, stat, cmdline; not its maps, fdinfo, io, auxv, syscall, clear_refs, coredump_filter" \
+	"$out" "yyynnnnn n n"
+
+# A procfs fd from outside reaches the task over a channel; with --net host
+# an abstract unix socket of the host is one. Landlock ABI >= 6 scopes them.
+abs="tj-self-abs-$$"
+ab_srv="import socket, time; s = socket.socket(socket.AF_UNIX); s.bind(\"\\0$abs\"); s.listen(1); s.settimeout(15); c, _ = s.accept(); time.sleep(0.2)"
+ab_cli="import socket
+s = socket.socket(socket.AF_UNIX)
+try: s.connect(\"\\0$abs\"); print(\"connected\")
+except OSError as e: print(e.strerror)"
+if "$TASKJAIL" check --json 2>/dev/null | grep -q '"landlock_abi":\([6-9]\|[1-9][0-9]\)'; then
+	for mode in namespace self; do
+		timeout -k 5 20 $PY -c "$ab_srv" & spid=$!
+		sleep 0.3
+		out=$(timeout -k 5 20 "$TASKJAIL" run --proc-guard $mode --net host -- $PY -c "$ab_cli" 2>/dev/null)
+		[ "$out" = connected ] || { timeout 5 $PY -c "$ab_cli" >/dev/null 2>&1; }
+		wait $spid 2>/dev/null
+		if [ $mode = namespace ]; then
+			is "proc_guard namespace, --net host: the host's abstract unix socket reachable" "$out" connected
+		else
+			is "proc_guard self, --net host: the host's abstract unix socket refused (Landlock scope)" "$out" "Operation not permitted"
+		fi
+	done
+else
+	skip "abstract unix sockets scoped under self" "Landlock ABI < 6"
+fi
 
 # Without /proc: listmount(2) and ptrace of the parent (its stack holds the
 # environment). namespace without a policy lets both through; self's shield

@@ -12,9 +12,10 @@
 
 RESULT is OK ("OK dir" for a directory, "OK masked" for a file bound over
 a procfs entry), "open ERRNO" or "read ERRNO". Pids are written SELF (the
-runner), CHILD and INIT. Under self the runner's own entries must answer as
-under namespace, but environ, mounts, mountinfo, mountstats, mem and task/
-(EACCES); /proc's system-wide entries as under namespace (mounts, a link to
+runner), CHILD and INIT. Under self the runner's own entries that strict lets a
+process open of another pid (and net/) must answer as under namespace, for
+the runner and for its child alike, the rest EACCES (environ, mounts, mem,
+task/, maps, fd/ ...); /proc's system-wide entries as under namespace (mounts, a link to
 the caller's own, EACCES); every other pid's entries EACCES, the child's own
 /proc/self too. An open the kernel refuses under namespace is refused the
 same way under self (the kernel decides before Landlock does); directories
@@ -27,6 +28,12 @@ import errno, os, stat, sys
 PROC_DEV = os.stat("/proc").st_dev if os.path.isdir("/proc") else -1
 
 DENIED = {"environ", "mounts", "mountinfo", "mountstats", "mem"}
+# Of the runner's own pid dir, what strict lets a process open of another
+# pid, and net/ (procguard_self_allowed): open to every process of the
+# sandbox, the runner's children too.
+OWN_OK = {"stat", "status", "statm", "cmdline", "comm", "cgroup", "limits", "oom_score",
+          "oom_score_adj", "sched", "schedstat", "wchan", "cpuset", "uid_map", "gid_map",
+          "setgroups", "loginuid", "sessionid", "net"}
 
 
 def res(p):
@@ -73,10 +80,13 @@ def main():
     child = os.fork()
     if child == 0:
         os.close(r)
-        c = os.getpid()
+        c, parent = os.getpid(), os.getppid()
         out = []
         for p in corpus(c):
             out.append(f"child:{p}\t{res(p)}".replace(f"/{c}/", "/CHILD/").replace(f"/{c}\t", "/CHILD\t"))
+        for e in sorted(os.listdir(f"/proc/{parent}")):
+            p = f"/proc/{parent}/{e}"
+            out.append(f"child:{p}\t{res(p)}".replace(f"/{parent}/", "/SELF/"))
         os.write(w, ("\n".join(out) + "\n").encode())
         os._exit(0)
     os.close(w)
@@ -117,16 +127,14 @@ def expect(path, ns):
         x = "CHILD" if child else "SELF"
     if x == "thread-self":
         return "open EACCES"  # /proc/<pid>/task/<tid>
-    if x in ("INIT", "CHILD") or (x == "SELF" and child):
+    if x in ("INIT", "CHILD"):
         return "open EACCES"
-    if x == "SELF":
+    if x == "SELF":  # the runner's pid dir, opened by the runner or its child
         name = parts[3]
-        if name in DENIED or name == "task":
-            return "open EACCES"
         if name in ("root", "cwd") and len(parts) > 4:
             # a path through the root: as the same path from /
-            return expect("/" + "/".join(parts[4:]), ns)
-        return ns
+            return expect(("child:" if child else "") + "/" + "/".join(parts[4:]), ns)
+        return ns if name in OWN_OK else "open EACCES"
     if x == "mounts":  # a link to the caller's own mounts
         return "open EACCES"
     if x == "net" and child:
