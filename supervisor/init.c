@@ -401,7 +401,11 @@ static struct procself_share *start_self(const struct init_plan *p)
 		tj_error_set(&err, errno, "proc_guard self: map the runner's list");
 		init_fail(p, &err);
 	}
-	if (procself_hold_global(&err) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sh->sock) < 0) {
+		tj_error_set(&err, errno, "proc_guard self: the runner's channel");
+		init_fail(p, &err);
+	}
+	if (procself_hold_global(sh, &err) < 0)
 		init_fail(p, &err);
 	return sh;
 }
@@ -426,6 +430,8 @@ static void hold_self(const struct init_plan *p, const struct children *c, struc
 		kill(c->runner, SIGKILL);
 		init_fail(p, &err);
 	}
+	close(sh->sock[0]);
+	close(sh->sock[1]);
 	munmap(sh, sizeof(*sh));
 }
 

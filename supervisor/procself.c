@@ -3,12 +3,14 @@
  * init's memory (vfork-style start, init.c): nothing here allocates. */
 #include "procself.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -21,13 +23,14 @@
 struct entry {
 	const char *name;
 	int fd; /* O_PATH, owned by the callback */
-	bool dir;
-	bool procfs;
+	struct stat st;
 };
 
-/* Calls fn for each entry of dirfd (open for reading) but symlinks,
- * opened O_PATH without following. A name gone meanwhile is skipped. */
-static int each_entry(int dirfd, int (*fn)(void *arg, const struct entry *e), void *arg)
+/* Calls fn for each entry of dirfd (open for reading) whose name want
+ * accepts (NULL: every one), but symlinks, opened O_PATH without
+ * following. The names are filtered before anything is opened (procfs
+ * makes an inode for each open); a name gone meanwhile is skipped. */
+static int each_entry(int dirfd, bool (*want)(const char *name), int (*fn)(void *arg, struct entry *e), void *arg)
 {
 	char buf[4096] __attribute__((aligned(8)));
 	for (;;) {
@@ -45,26 +48,25 @@ static int each_entry(int dirfd, int (*fn)(void *arg, const struct entry *e), vo
 				char name[];
 			} *d = (void *)(buf + off);
 			off += d->reclen;
-			if (strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0)
+			if (strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0 || d->type == DT_LNK ||
+			    (want && !want(d->name)))
 				continue;
-			int fd = openat(dirfd, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
+			struct entry e = { .name = d->name };
+			e.fd = openat(dirfd, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			if (e.fd < 0) {
 				if (errno == ENOENT)
 					continue;
 				return -errno;
 			}
-			struct stat st;
-			struct statfs sf;
-			if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0) {
-				int e = errno;
-				close(fd);
-				return -e;
+			if (fstat(e.fd, &e.st) < 0) {
+				int err = errno;
+				close(e.fd);
+				return -err;
 			}
-			if (S_ISLNK(st.st_mode)) {
-				close(fd);
+			if (S_ISLNK(e.st.st_mode)) {
+				close(e.fd);
 				continue;
 			}
-			struct entry e = { d->name, fd, S_ISDIR(st.st_mode), sf.f_type == PROC_SUPER_MAGIC };
 			int r = fn(arg, &e);
 			if (r < 0)
 				return r;
@@ -72,84 +74,103 @@ static int each_entry(int dirfd, int (*fn)(void *arg, const struct entry *e), vo
 	}
 }
 
-/* The system-wide entries of /proc the task may read: procfs's own (a
- * mask bound over one is not procfs, and stays shut). */
-static bool global_entry(const struct entry *e)
+static bool global_name(const char *name)
 {
-	return e->procfs && procguard_self_allowed(e->name, false);
+	return procguard_self_allowed(name, false);
 }
 
-static int open_proc(struct tj_error *err)
+static bool own_name(const char *name)
+{
+	return procguard_self_allowed(name, true);
+}
+
+static int open_proc(struct stat *st, struct tj_error *err)
 {
 	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return tj_error_set(err, errno, "proc_guard self: open /proc");
 	struct statfs sf;
-	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC) {
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC || fstat(fd, st) < 0) {
 		close(fd);
 		return tj_error_setx(err, EINVAL, "proc_guard self: /proc is not a procfs");
 	}
 	return fd;
 }
 
-static int keep_global(void *arg, const struct entry *e)
+struct hold {
+	struct procself_share *sh;
+	dev_t proc_dev;
+};
+
+/* A mask bound over an entry (/dev/null, an empty tmpfs) is another
+ * device: left out, it stays shut. */
+static int keep_global(void *arg, struct entry *e)
 {
-	(void)arg;
-	if (!global_entry(e))
+	struct hold *h = arg;
+	if (e->st.st_dev != h->proc_dev) {
 		close(e->fd);
-	/* else: held for init's life (procself.h) */
+		return 0;
+	}
+	if (h->sh->n_global == PROCSELF_GLOBAL_MAX) {
+		close(e->fd);
+		return -E2BIG;
+	}
+	/* held for init's life; the runner, started with a copy of init's
+	 * fd table, names each in its rule */
+	h->sh->global[h->sh->n_global].fd = e->fd;
+	h->sh->global[h->sh->n_global++].dir = S_ISDIR(e->st.st_mode);
 	return 0;
 }
 
-int procself_hold_global(struct tj_error *err)
+int procself_hold_global(struct procself_share *sh, struct tj_error *err)
 {
-	_cleanup_close_ int proc = open_proc(err);
+	struct hold h = { .sh = sh };
+	struct stat st;
+	sh->n_global = 0;
+	_cleanup_close_ int proc = open_proc(&st, err);
 	if (proc < 0)
 		return proc;
-	int r = each_entry(proc, keep_global, NULL);
+	h.proc_dev = st.st_dev;
+	int r = each_entry(proc, global_name, keep_global, &h);
 	return r < 0 ? tj_error_set(err, -r, "proc_guard self: hold the entries of /proc") : 0;
 }
 
 struct confine {
 	int ruleset;
 	uint64_t handled;
+	dev_t proc_dev;
 	struct procself_share *sh;
-	int n_held, budget; /* own entries' fds kept open, and how many may be */
+	int held[PROCSELF_MAX], n_held, budget; /* own entries' fds for init, how many may be */
 	struct tj_error *err;
 };
 
-static int add_rule(struct confine *c, const struct entry *e, uint64_t access, const char *where)
+static int add_rule(struct confine *c, int fd, bool dir, uint64_t access, const char *where, const char *name)
 {
-	if (!e->dir)
+	if (!dir)
 		access &= LL_FS_FILE;
-	struct landlock_path_beneath_attr pb = { .allowed_access = access & c->handled, .parent_fd = e->fd };
+	struct landlock_path_beneath_attr pb = { .allowed_access = access & c->handled, .parent_fd = fd };
 	if (syscall(SYS_landlock_add_rule, c->ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
-		return tj_error_set(c->err, errno, "proc_guard self: Landlock rule for %s%s", where, e->name);
+		return tj_error_set(c->err, errno, "proc_guard self: Landlock rule for %s%s", where, name);
 	return 0;
 }
 
-/* Beneath each entry of the root but procfs (/proc): every right, as
+/* Beneath each entry of the root but a procfs (/proc): every right, as
  * without the domain; the mounts decide there. */
-static int root_rule(void *arg, const struct entry *e)
+static int root_rule(void *arg, struct entry *e)
 {
 	struct confine *c = arg;
-	int r = e->procfs ? 0 : add_rule(c, e, c->handled, "/");
+	struct statfs sf;
+	int r = fstatfs(e->fd, &sf) < 0 ? tj_error_set(c->err, errno, "proc_guard self: statfs /%s", e->name)
+		: sf.f_type == PROC_SUPER_MAGIC ? 0
+		: add_rule(c, e->fd, S_ISDIR(e->st.st_mode), c->handled, "/", e->name);
 	close(e->fd);
 	return r;
 }
 
-static int global_rule(void *arg, const struct entry *e)
+static int own_rule(void *arg, struct entry *e)
 {
 	struct confine *c = arg;
-	int r = global_entry(e) ? add_rule(c, e, LL_FS_READ, "/proc/") : 0;
-	close(e->fd);
-	return r;
-}
-
-static int own_rule(void *arg, const struct entry *e)
-{
-	struct confine *c = arg;
-	if (!e->procfs || !procguard_self_allowed(e->name, true)) {
+	if (e->st.st_dev != c->proc_dev) {
 		close(e->fd);
 		return 0;
 	}
@@ -158,23 +179,51 @@ static int own_rule(void *arg, const struct entry *e)
 		return tj_error_setx(c->err, E2BIG, "proc_guard self: /proc/self/%s: more entries or a longer "
 				     "name than this build holds", e->name);
 	}
-	struct stat st;
-	int r = fstat(e->fd, &st) < 0 ? tj_error_set(c->err, errno, "proc_guard self: stat /proc/self/%s", e->name)
-				      : add_rule(c, e, LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
-						 "/proc/self/");
+	int r = add_rule(c, e->fd, S_ISDIR(e->st.st_mode), LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
+			 "/proc/self/", e->name);
 	if (r < 0) {
 		close(e->fd);
 		return r;
 	}
 	snprintf(c->sh->e[c->sh->n].name, sizeof(c->sh->e[0].name), "%s", e->name);
-	c->sh->e[c->sh->n++].ino = st.st_ino;
-	/* Held until execve closes it (O_CLOEXEC); init holds it from then
-	 * on. Past the fds this runner may spare it is let go now: init's
-	 * check of the inode still catches a dentry procfs dropped meanwhile. */
+	c->sh->e[c->sh->n++].ino = e->st.st_ino;
+	/* Sent to init below. Past the fds this runner may spare it is let go
+	 * now: init's check of the inode still catches a dentry procfs
+	 * dropped meanwhile. */
+	c->sh->e[c->sh->n - 1].sent = c->n_held < c->budget;
 	if (c->n_held < c->budget)
-		c->n_held++;
+		c->held[c->n_held++] = e->fd;
 	else
 		close(e->fd);
+	return 0;
+}
+
+/* The held fds to init, in one message: in flight they keep their
+ * dentries until init receives them after execve. */
+static int send_held(struct confine *c)
+{
+	if (c->n_held == 0)
+		return 0;
+	char data = 'p';
+	struct iovec iov = { &data, 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * PROCSELF_MAX)];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			    .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)c->n_held) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)c->n_held);
+	memcpy(CMSG_DATA(cm), c->held, sizeof(int) * (size_t)c->n_held);
+	if (sendmsg(c->sh->sock[1], &m, MSG_NOSIGNAL) == 1)
+		return 0;
+	/* (ETOOMANYREFS: this uid has too many fds in flight) init checks
+	 * each by its inode instead. */
+	for (int i = 0; i < c->sh->n; i++)
+		c->sh->e[i].sent = false;
 	return 0;
 }
 
@@ -242,20 +291,24 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	struct landlock_path_beneath_attr pb = { .allowed_access = LANDLOCK_ACCESS_FS_READ_DIR, .parent_fd = root };
 	if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 		return tj_error_set(err, errno, "proc_guard self: Landlock rule for /");
-	int r = each_entry(root, root_rule, &c);
+	int r = each_entry(root, NULL, root_rule, &c);
 	if (r < 0)
 		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /");
-	_cleanup_close_ int proc = open_proc(err);
+	/* /proc's system-wide entries: the fds init holds (procself_hold_global) */
+	for (int i = 0; i < sh->n_global && i < PROCSELF_GLOBAL_MAX; i++)
+		if ((r = add_rule(&c, sh->global[i].fd, sh->global[i].dir, LL_FS_READ, "/proc/", "(an entry)")) < 0)
+			return r;
+	struct stat st;
+	_cleanup_close_ int proc = open_proc(&st, err);
 	if (proc < 0)
 		return proc;
-	if ((r = each_entry(proc, global_rule, &c)) < 0)
-		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /proc");
+	c.proc_dev = st.st_dev;
 	_cleanup_close_ int self = openat(proc, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (self < 0)
 		return tj_error_set(err, errno, "proc_guard self: open /proc/self");
-	if ((r = each_entry(self, own_rule, &c)) < 0)
+	if ((r = each_entry(self, own_name, own_rule, &c)) < 0)
 		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /proc/self");
-	if ((r = stdio_rules(&c)) < 0)
+	if ((r = stdio_rules(&c)) < 0 || (r = send_held(&c)) < 0)
 		return r;
 	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)
 		return tj_error_set(err, errno, "proc_guard self: landlock_restrict_self");
@@ -264,12 +317,32 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 
 int procself_hold_own(pid_t runner, const struct procself_share *sh, struct tj_error *err)
 {
+	/* The fds the runner sent (a message it wrote before its execve):
+	 * held for init's life. */
+	bool any = false;
+	for (int i = 0; i < sh->n && i < PROCSELF_MAX; i++)
+		any = any || sh->e[i].sent;
+	if (any) {
+		char data;
+		struct iovec iov = { &data, 1 };
+		union {
+			char buf[CMSG_SPACE(sizeof(int) * PROCSELF_MAX)];
+			struct cmsghdr align;
+		} u;
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+				    .msg_controllen = sizeof(u.buf) };
+		if (recvmsg(sh->sock[0], &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1 || (m.msg_flags & MSG_CTRUNC))
+			return tj_error_set(err, errno ? errno : EPROTO, "proc_guard self: receive the runner's "
+					    "/proc entries");
+	}
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", (int)runner);
-	_cleanup_close_ int dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return 0; /* the runner is gone: its exit is reported */
+	_cleanup_close_ int dir = -1;
 	for (int i = 0; i < sh->n && i < PROCSELF_MAX; i++) {
+		if (sh->e[i].sent)
+			continue;
+		if (dir < 0 && (dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return 0; /* the runner is gone: its exit is reported */
 		int fd = openat(dir, sh->e[i].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 && (errno == ENOENT || errno == ESRCH))

@@ -31,9 +31,21 @@ bool procguard_self_allowed(const char *name, bool own)
 	 * maps, ns/, attr/. */
 	if (own)
 		return strcmp(name, "net") == 0 || (procguard_other_pid_allowed(name) && strcmp(name, "task") != 0);
-	/* other pids' directories, and the links to the caller's own */
-	return !(name[0] >= '0' && name[0] <= '9') && strcmp(name, "self") != 0 &&
-	       strcmp(name, "thread-self") != 0;
+	/* /proc's system-wide files that runtimes and their libraries read
+	 * (libuv, V8, glibc, psutil): the machine's CPUs, memory, load, I/O
+	 * and pressure, and sys/ read only. Not the kernel's symbols, keys,
+	 * I/O ranges, slabs, locks, consoles, devices' interrupts, boot
+	 * command line; each rule costs an open in init and one in the runner
+	 * (procself.c). */
+	static const char *const global[] = {
+		"cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "vmstat", "zoneinfo",
+		"buddyinfo", "diskstats", "partitions", "swaps", "pressure", "cgroups", "filesystems",
+		"sys", "crypto", "devices", "misc",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(global); i++)
+		if (strcmp(name, global[i]) == 0)
+			return true;
+	return false;
 }
 
 bool procguard_name_denied(const char *name)

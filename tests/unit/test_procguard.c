@@ -43,9 +43,11 @@ static void test_self_allowed(void **s)
 	for (size_t i = 0; i < sizeof(own_no) / sizeof(own_no[0]); i++)
 		assert_false(procguard_self_allowed(own_no[i], true));
 	/* /proc: the system-wide entries, no pid, no link to the caller's */
-	static const char *const g_ok[] = { "meminfo", "cpuinfo", "stat", "uptime", "sys", "loadavg", "version" };
+	static const char *const g_ok[] = { "meminfo", "cpuinfo", "stat", "uptime", "sys", "loadavg", "version",
+					    "pressure", "vmstat" };
 	static const char *const g_no[] = { "1", "2", "4194304", "self", "thread-self", "mounts", "environ",
-					    "0x", "", "..", "sys/kernel" };
+					    "0x", "", "..", "sys/kernel", "kallsyms", "keys", "key-users", "iomem",
+					    "cmdline", "kmsg", "sysrq-trigger", "net", "timer_list" };
 	for (size_t i = 0; i < sizeof(g_ok) / sizeof(g_ok[0]); i++)
 		assert_true(procguard_self_allowed(g_ok[i], false));
 	for (size_t i = 0; i < sizeof(g_no) / sizeof(g_no[0]); i++)

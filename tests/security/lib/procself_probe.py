@@ -15,8 +15,8 @@ a procfs entry), "open ERRNO" or "read ERRNO". Pids are written SELF (the
 runner), CHILD and INIT. Under self the runner's own entries that strict lets a
 process open of another pid (and net/) must answer as under namespace, for
 the runner and for its child alike, the rest EACCES (environ, mounts, mem,
-task/, maps, fd/ ...); /proc's system-wide entries as under namespace (mounts, a link to
-the caller's own, EACCES); every other pid's entries EACCES, the child's own
+task/, maps, fd/ ...); /proc's system-wide entries in GLOBAL_OK as under namespace, the others
+EACCES; every other pid's entries EACCES, the child's own
 /proc/self too. An open the kernel refuses under namespace is refused the
 same way under self (the kernel decides before Landlock does); directories
 open everywhere (listing is allowed); a magic link (fd/N, ns/X) answers for
@@ -34,6 +34,10 @@ DENIED = {"environ", "mounts", "mountinfo", "mountstats", "mem"}
 OWN_OK = {"stat", "status", "statm", "cmdline", "comm", "cgroup", "limits", "oom_score",
           "oom_score_adj", "sched", "schedstat", "wchan", "cpuset", "uid_map", "gid_map",
           "setgroups", "loginuid", "sessionid", "net"}
+# /proc's system-wide entries self opens (read only).
+GLOBAL_OK = {"cpuinfo", "meminfo", "stat", "uptime", "loadavg", "version", "vmstat", "zoneinfo",
+             "buddyinfo", "diskstats", "partitions", "swaps", "pressure", "cgroups", "filesystems",
+             "sys", "crypto", "devices", "misc"}
 
 
 def res(p):
@@ -137,9 +141,9 @@ def expect(path, ns):
         return ns if name in OWN_OK else "open EACCES"
     if x == "mounts":  # a link to the caller's own mounts
         return "open EACCES"
-    if x == "net" and child:
-        return "open EACCES"  # a link to the child's own net/
-    return ns
+    if x == "net":  # a link to the caller's own net/: the runner's is named
+        return "open EACCES" if child else ns
+    return ns if x in GLOBAL_OK else "open EACCES"
 
 
 def compare(nsf, sf):
