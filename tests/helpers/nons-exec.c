@@ -24,30 +24,12 @@
 #endif
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
 		  CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
-
-#if defined(__x86_64__)
-#define ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define ARCH AUDIT_ARCH_AARCH64
-#else
-#error "nons-exec: add this architecture"
-#endif
-
-#define LD(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
-#define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
 #define ARG0_LO offsetof(struct seccomp_data, args[0])
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: nons-exec COMMAND [ARG...]\n");
-		return 2;
-	}
 	struct sock_filter f[] = {
-		LD(offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
-		RET(SECCOMP_RET_ALLOW),
-		LD(offsetof(struct seccomp_data, nr)),
+		FE_HEAD,
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
 		RET(SECCOMP_RET_ERRNO | ENOSYS),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setns, 0, 1),
@@ -59,5 +41,5 @@ int main(int argc, char **argv)
 		RET(SECCOMP_RET_ERRNO | EPERM),
 		RET(SECCOMP_RET_ALLOW),
 	};
-	return filter_exec("nons-exec", f, sizeof(f) / sizeof(f[0]), argv);
+	return filter_exec("nons-exec", f, sizeof(f) / sizeof(f[0]), argc, argv);
 }
