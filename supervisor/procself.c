@@ -140,7 +140,7 @@ struct confine {
 	uint64_t handled;
 	dev_t proc_dev;
 	struct procself_share *sh;
-	int held[PROCSELF_MAX], n_held, budget; /* own entries' fds for init, how many may be */
+	int held[PROCSELF_MAX], n_held; /* own entries' fds, for init */
 	struct tj_error *err;
 };
 
@@ -187,14 +187,9 @@ static int own_rule(void *arg, struct entry *e)
 	}
 	snprintf(c->sh->e[c->sh->n].name, sizeof(c->sh->e[0].name), "%s", e->name);
 	c->sh->e[c->sh->n++].ino = e->st.st_ino;
-	/* Sent to init below. Past the fds this runner may spare it is let go
-	 * now: init's check of the inode still catches a dentry procfs
-	 * dropped meanwhile. */
-	c->sh->e[c->sh->n - 1].sent = c->n_held < c->budget;
-	if (c->n_held < c->budget)
-		c->held[c->n_held++] = e->fd;
-	else
-		close(e->fd);
+	/* Sent to init below (send_held) */
+	c->sh->e[c->sh->n - 1].sent = true;
+	c->held[c->n_held++] = e->fd;
 	return 0;
 }
 
@@ -218,12 +213,16 @@ static int send_held(struct confine *c)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)c->n_held);
 	memcpy(CMSG_DATA(cm), c->held, sizeof(int) * (size_t)c->n_held);
-	if (sendmsg(c->sh->sock[1], &m, MSG_NOSIGNAL) == 1)
-		return 0;
-	/* (ETOOMANYREFS: this uid has too many fds in flight) init checks
-	 * each by its inode instead. */
-	for (int i = 0; i < c->sh->n; i++)
-		c->sh->e[i].sent = false;
+	if (sendmsg(c->sh->sock[1], &m, MSG_NOSIGNAL) != 1) {
+		/* (ETOOMANYREFS: this uid has too many fds in flight) init
+		 * checks each by its inode instead. */
+		for (int i = 0; i < c->sh->n; i++)
+			c->sh->e[i].sent = false;
+	}
+	/* In flight, or checked: the runner's copies can go (close-on-exec
+	 * would close them too, after the profile's nofile limit applied). */
+	while (c->n_held > 0)
+		close(c->held[--c->n_held]);
 	return 0;
 }
 
@@ -269,10 +268,6 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 				    "kernel's lsm= list)");
 	struct confine c = { .handled = ll_fs_handled((int)abi), .sh = sh, .err = err };
 	sh->n = 0;
-	/* Keep 64 fds of the nofile limit for the rest of the launch. */
-	struct rlimit nofile;
-	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur > 64)
-		c.budget = nofile.rlim_cur - 64 < PROCSELF_MAX ? (int)(nofile.rlim_cur - 64) : PROCSELF_MAX;
 	/* ABI >= 6: no abstract unix socket outside the domain either (with
 	 * --net host the host's are reachable): a channel less for a procfs fd
 	 * from outside (procself.h). Before: ABI 1's attribute. */
@@ -294,10 +289,14 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	int r = each_entry(root, NULL, root_rule, &c);
 	if (r < 0)
 		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /");
-	/* /proc's system-wide entries: the fds init holds (procself_hold_global) */
-	for (int i = 0; i < sh->n_global && i < PROCSELF_GLOBAL_MAX; i++)
-		if ((r = add_rule(&c, sh->global[i].fd, sh->global[i].dir, LL_FS_READ, "/proc/", "(an entry)")) < 0)
+	/* /proc's system-wide entries: the fds init holds (procself_hold_global),
+	 * copies in this runner's table, closed once named */
+	for (int i = 0; i < sh->n_global && i < PROCSELF_GLOBAL_MAX; i++) {
+		r = add_rule(&c, sh->global[i].fd, sh->global[i].dir, LL_FS_READ, "/proc/", "(an entry)");
+		close(sh->global[i].fd);
+		if (r < 0)
 			return r;
+	}
 	struct stat st;
 	_cleanup_close_ int proc = open_proc(&st, err);
 	if (proc < 0)
@@ -331,9 +330,16 @@ int procself_hold_own(pid_t runner, const struct procself_share *sh, struct tj_e
 		} u;
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
 				    .msg_controllen = sizeof(u.buf) };
-		if (recvmsg(sh->sock[0], &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1 || (m.msg_flags & MSG_CTRUNC))
-			return tj_error_set(err, errno ? errno : EPROTO, "proc_guard self: receive the runner's "
-					    "/proc entries");
+		if (recvmsg(sh->sock[0], &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1)
+			return tj_error_set(err, errno, "proc_guard self: receive the runner's /proc entries");
+		if (m.msg_flags & MSG_CTRUNC) {
+			struct rlimit nofile = { 0 };
+			getrlimit(RLIMIT_NOFILE, &nofile);
+			return tj_error_setx(err, EMFILE, "proc_guard self: init has no fd to spare to hold the "
+					     "runner's /proc entries (nofile limit %llu; it holds %d entries of /proc, "
+					     "beside its own fds)", (unsigned long long)nofile.rlim_cur,
+					     sh->n_global + sh->n);
+		}
 	}
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", (int)runner);

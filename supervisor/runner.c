@@ -242,14 +242,18 @@ void runner_main(const struct init_plan *p, int listener_sock, struct procself_s
 	close(p->factory_fd);
 	reset_signals();
 	new_keyring();
+	/* proc_guard self's domain first, with init's nofile limit (the
+	 * caller's): it opens the entries it names, hands the runner's own to
+	 * init and closes them all before the profile's limit applies. Still
+	 * holding the sandbox's capabilities, it needs no no_new_privs yet. */
 	if (new_session(&err) < 0 ||
+	    (self && procself_confine(self, &err) < 0) ||
 	    set_rlimits(p, &err) < 0 ||
 	    enter_workdir(cfg, &err) < 0 ||
 	    cloexec_all(&err) < 0 ||
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    confine_to_root(cfg, &err) < 0 ||
-	    (self && procself_confine(self, &err) < 0) ||
 	    install_filters(p, listener_sock, false, &err) < 0)
 		init_fail(p, &err);
 
