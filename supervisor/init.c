@@ -258,30 +258,32 @@ struct runner_start {
 	const struct init_plan *p;
 	int sfd;
 	int listener_sock;
-	struct procself_share *self;
 };
 
 static int runner_entry(void *arg)
 {
 	const struct runner_start *rs = arg;
 	close(rs->sfd);
-	runner_main(rs->p, rs->listener_sock, rs->self);
+	runner_main(rs->p, rs->listener_sock, NULL);
 }
 #endif
 
-/* Returns once the runner has exec'd or failed. */
-static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
-			  struct procself_share *self)
+/* A plain fork: sanitizer builds, and proc_guard self, where init holds
+ * the runner's own /proc entries before the runner names them in its
+ * Landlock rules (procself.h): the runner waits for EOF on a close-on-exec
+ * pipe that init closes once it holds them, so no moment passes in which
+ * nobody holds a named dentry. */
+static pid_t fork_runner(const struct init_plan *p, int sfd, int listener_sock,
+			 struct procself_share *self)
 {
 	struct tj_error err = { 0 };
-#ifdef RUNNER_FORK
-	/* proc_guard self: what the runner holds until execve must be held
-	 * by init from then on, so wait for it (EOF on a close-on-exec pipe). */
-	int ex[2] = { -1, -1 };
-	if (self && pipe2(ex, O_CLOEXEC) < 0) {
-		tj_error_set(&err, errno, "pipe");
+	int go[2] = { -1, -1 };
+	if (self && pipe2(go, O_CLOEXEC) < 0) {
+		tj_error_set(&err, errno, "proc_guard self: pipe");
 		init_fail(p, &err);
 	}
+	if (self)
+		self->go = go[0];
 	pid_t child = fork();
 	if (child < 0) {
 		tj_error_set(&err, errno, "fork the runner");
@@ -290,18 +292,30 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
 	if (child == 0) {
 		close(sfd);
 		if (self)
-			close(ex[0]);
+			close(go[1]);
 		runner_main(p, listener_sock, self);
 	}
 	if (self) {
-		char c;
-		close(ex[1]);
-		while (read(ex[0], &c, 1) < 0 && errno == EINTR)
-			;
-		close(ex[0]);
+		close(go[0]);
+		if (procself_hold_own(child, &err) < 0) {
+			kill(child, SIGKILL);
+			init_fail(p, &err);
+		}
+		close(go[1]);
 	}
 	return child;
+}
+
+/* The runner is started vfork-style (above) unless fork_runner's cases. */
+static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
+			  struct procself_share *self)
+{
+#ifdef RUNNER_FORK
+	return fork_runner(p, sfd, listener_sock, self);
 #else
+	struct tj_error err = { 0 };
+	if (self)
+		return fork_runner(p, sfd, listener_sock, self);
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = RUNNER_STACK + (size_t)page;
 	/* The lowest page stays PROT_NONE: an overflow faults instead of
@@ -311,7 +325,7 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
 		tj_error_set(&err, errno, "map the runner's stack");
 		init_fail(p, &err);
 	}
-	struct runner_start rs = { .p = p, .sfd = sfd, .listener_sock = listener_sock, .self = self };
+	struct runner_start rs = { .p = p, .sfd = sfd, .listener_sock = listener_sock };
 	pid_t runner = clone(runner_entry, stack + len, CLONE_VM | CLONE_VFORK | SIGCHLD, &rs);
 	if (runner < 0) {
 		tj_error_set(&err, errno, "start the runner");
@@ -388,8 +402,8 @@ static void reap(const struct init_plan *p, struct children *c)
 }
 
 /* proc_guard self (procself.h): init holds /proc's system-wide entries
- * before the runner names them, and shares a page the runner lists its own
- * entries in. NULL in other modes. */
+ * before the runner names them (by these fds, copies in its table); the
+ * runner's own, fork_runner. NULL in other modes. */
 static struct procself_share *start_self(const struct init_plan *p)
 {
 	struct tj_error err = { 0 };
@@ -401,38 +415,10 @@ static struct procself_share *start_self(const struct init_plan *p)
 		tj_error_set(&err, errno, "proc_guard self: map the runner's list");
 		init_fail(p, &err);
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sh->sock) < 0) {
-		tj_error_set(&err, errno, "proc_guard self: the runner's channel");
-		init_fail(p, &err);
-	}
+	sh->go = -1;
 	if (procself_hold_global(sh, &err) < 0)
 		init_fail(p, &err);
 	return sh;
-}
-
-/* Peeked, not reaped: supervise reports the exit. */
-static bool runner_exited(pid_t runner)
-{
-	siginfo_t si = { 0 };
-	return waitid(P_PID, (id_t)runner, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == runner;
-}
-
-/* The runner has exec'd (or failed): hold what its rules name. A runner
- * that failed before execve has told the supervisor why and exited:
- * nothing to hold, nothing to report. */
-static void hold_self(const struct init_plan *p, const struct children *c, struct procself_share *sh)
-{
-	struct tj_error err = { 0 };
-	/* (A task that exits meanwhile is a zombie until supervise reaps it:
-	 * its entries stay the same dentries; checked again anyway.) */
-	if (!runner_exited(c->runner) && procself_hold_own(c->runner, sh, &err) < 0 &&
-	    !runner_exited(c->runner)) {
-		kill(c->runner, SIGKILL);
-		init_fail(p, &err);
-	}
-	close(sh->sock[0]);
-	close(sh->sock[1]);
-	munmap(sh, sizeof(*sh));
 }
 
 __attribute__((noreturn))
@@ -478,7 +464,7 @@ void init_main(const struct init_plan *p)
 	struct procself_share *self = start_self(p);
 	c.runner = start_runner(p, sfd, listener_sock, self);
 	if (self)
-		hold_self(p, &c, self);
+		munmap(self, sizeof(*self));
 	if (listener_sock >= 0)
 		close(listener_sock);
 	if (p->events_fd >= 0)

@@ -9,8 +9,6 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -140,7 +138,6 @@ struct confine {
 	uint64_t handled;
 	dev_t proc_dev;
 	struct procself_share *sh;
-	int held[PROCSELF_MAX], n_held; /* own entries' fds, for init */
 	struct tj_error *err;
 };
 
@@ -167,63 +164,15 @@ static int root_rule(void *arg, struct entry *e)
 	return r;
 }
 
+/* The runner's own entries (init holds them: procself_hold_own). */
 static int own_rule(void *arg, struct entry *e)
 {
 	struct confine *c = arg;
-	if (e->st.st_dev != c->proc_dev) {
-		close(e->fd);
-		return 0;
-	}
-	if (c->sh->n == PROCSELF_MAX || strlen(e->name) >= sizeof(c->sh->e[0].name)) {
-		close(e->fd);
-		return tj_error_setx(c->err, E2BIG, "proc_guard self: /proc/self/%s: more entries or a longer "
-				     "name than this build holds", e->name);
-	}
-	int r = add_rule(c, e->fd, S_ISDIR(e->st.st_mode), LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
-			 "/proc/self/", e->name);
-	if (r < 0) {
-		close(e->fd);
-		return r;
-	}
-	snprintf(c->sh->e[c->sh->n].name, sizeof(c->sh->e[0].name), "%s", e->name);
-	c->sh->e[c->sh->n++].ino = e->st.st_ino;
-	/* Sent to init below (send_held) */
-	c->sh->e[c->sh->n - 1].sent = true;
-	c->held[c->n_held++] = e->fd;
-	return 0;
-}
-
-/* The held fds to init, in one message: in flight they keep their
- * dentries until init receives them after execve. */
-static int send_held(struct confine *c)
-{
-	if (c->n_held == 0)
-		return 0;
-	char data = 'p';
-	struct iovec iov = { &data, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * PROCSELF_MAX)];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			    .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)c->n_held) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)c->n_held);
-	memcpy(CMSG_DATA(cm), c->held, sizeof(int) * (size_t)c->n_held);
-	if (sendmsg(c->sh->sock[1], &m, MSG_NOSIGNAL) != 1) {
-		/* (ETOOMANYREFS: this uid has too many fds in flight) init
-		 * checks each by its inode instead. */
-		for (int i = 0; i < c->sh->n; i++)
-			c->sh->e[i].sent = false;
-	}
-	/* In flight, or checked: the runner's copies can go (close-on-exec
-	 * would close them too, after the profile's nofile limit applied). */
-	while (c->n_held > 0)
-		close(c->held[--c->n_held]);
-	return 0;
+	int r = e->st.st_dev != c->proc_dev ? 0
+		: add_rule(c, e->fd, S_ISDIR(e->st.st_mode), LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
+			   "/proc/self/", e->name);
+	close(e->fd);
+	return r;
 }
 
 /* stdin, stdout and stderr may come from the host (a file, a terminal):
@@ -267,7 +216,7 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 		return tj_error_set(err, errno, "proc_guard self needs Landlock (Linux >= 5.13, landlock in the "
 				    "kernel's lsm= list)");
 	struct confine c = { .handled = ll_fs_handled((int)abi), .sh = sh, .err = err };
-	sh->n = 0;
+
 	/* ABI >= 6: no abstract unix socket outside the domain either (with
 	 * --net host the host's are reachable): a channel less for a procfs fd
 	 * from outside (procself.h). Before: ABI 1's attribute. */
@@ -302,65 +251,46 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	if (proc < 0)
 		return proc;
 	c.proc_dev = st.st_dev;
+	/* init holds our own entries before we name them (fork_runner,
+	 * init.c); the rules above were made meanwhile */
+	if (sh->go >= 0) {
+		char b;
+		while (read(sh->go, &b, 1) < 0 && errno == EINTR)
+			;
+		close(sh->go);
+	}
 	_cleanup_close_ int self = openat(proc, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (self < 0)
 		return tj_error_set(err, errno, "proc_guard self: open /proc/self");
 	if ((r = each_entry(self, own_name, own_rule, &c)) < 0)
 		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /proc/self");
-	if ((r = stdio_rules(&c)) < 0 || (r = send_held(&c)) < 0)
+	if ((r = stdio_rules(&c)) < 0)
 		return r;
 	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)
 		return tj_error_set(err, errno, "proc_guard self: landlock_restrict_self");
 	return 0;
 }
 
-int procself_hold_own(pid_t runner, const struct procself_share *sh, struct tj_error *err)
+static int keep_own(void *arg, struct entry *e)
 {
-	/* The fds the runner sent (a message it wrote before its execve):
-	 * held for init's life. */
-	bool any = false;
-	for (int i = 0; i < sh->n && i < PROCSELF_MAX; i++)
-		any = any || sh->e[i].sent;
-	if (any) {
-		char data;
-		struct iovec iov = { &data, 1 };
-		union {
-			char buf[CMSG_SPACE(sizeof(int) * PROCSELF_MAX)];
-			struct cmsghdr align;
-		} u;
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-				    .msg_controllen = sizeof(u.buf) };
-		if (recvmsg(sh->sock[0], &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1)
-			return tj_error_set(err, errno, "proc_guard self: receive the runner's /proc entries");
-		if (m.msg_flags & MSG_CTRUNC) {
-			struct rlimit nofile = { 0 };
-			getrlimit(RLIMIT_NOFILE, &nofile);
-			return tj_error_setx(err, EMFILE, "proc_guard self: init has no fd to spare to hold the "
-					     "runner's /proc entries (nofile limit %llu; it holds %d entries of /proc, "
-					     "beside its own fds)", (unsigned long long)nofile.rlim_cur,
-					     sh->n_global + sh->n);
-		}
-	}
-	char path[32];
-	snprintf(path, sizeof(path), "/proc/%d", (int)runner);
-	_cleanup_close_ int dir = -1;
-	for (int i = 0; i < sh->n && i < PROCSELF_MAX; i++) {
-		if (sh->e[i].sent)
-			continue;
-		if (dir < 0 && (dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return 0; /* the runner is gone: its exit is reported */
-		int fd = openat(dir, sh->e[i].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (fd < 0 && (errno == ENOENT || errno == ESRCH))
-			return 0; /* exited meanwhile */
-		if (fd < 0 || fstat(fd, &st) < 0)
-			return tj_error_set(err, errno, "proc_guard self: hold /proc/%d/%s", (int)runner,
-					    sh->e[i].name);
-		if ((uint64_t)st.st_ino != sh->e[i].ino)
-			return tj_error_setx(err, ESTALE, "proc_guard self: /proc/%d/%s was dropped (memory "
-					     "pressure) before init could hold it: the task could not open it; "
-					     "the sandbox was ended", (int)runner, sh->e[i].name);
-		/* held for init's life */
-	}
+	const dev_t *proc_dev = arg;
+	if (e->st.st_dev != *proc_dev)
+		close(e->fd);
+	/* else: held for init's life */
 	return 0;
+}
+
+int procself_hold_own(pid_t runner, struct tj_error *err)
+{
+	struct stat st;
+	_cleanup_close_ int proc = open_proc(&st, err);
+	if (proc < 0)
+		return proc;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", (int)runner);
+	_cleanup_close_ int dir = openat(proc, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ENOENT ? 0 : tj_error_set(err, errno, "proc_guard self: open /proc/%s", name);
+	int r = each_entry(dir, own_name, keep_own, &st.st_dev);
+	return r < 0 ? tj_error_set(err, -r, "proc_guard self: hold the entries of /proc/%s", name) : 0;
 }

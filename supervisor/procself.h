@@ -28,11 +28,9 @@
  * dentry it dropped is looked up again (memory pressure, drop_caches). So
  * every procfs dentry a rule names is held open by init for the sandbox's
  * life: the system-wide ones from before the runner starts (the runner's
- * lookups then find the same dentries), the runner's own as fds the runner
- * sends it over a socket before execve (in flight, they keep the dentries:
- * there is no moment nobody holds one), or, for one the runner could not
- * keep (no fd to spare), by reopening it and checking that it is the inode
- * the rule names. */
+ * lookups then find the same dentries), the runner's own right after the
+ * fork, before the runner goes on to name them: no moment passes in which
+ * nobody holds one. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,25 +39,17 @@
 #include "config.h"
 #include "error.h"
 
-#define PROCSELF_MAX 64
 #define PROCSELF_GLOBAL_MAX 256
-/* Shared by init and the runner: the system-wide entries of /proc init
- * holds (its O_PATH fds, valid in the runner's copy of init's fd table),
- * and the entries of its own pid directory the runner named, with their
- * inode numbers. */
+/* Given by init to the runner: the system-wide entries of /proc init holds
+ * (its O_PATH fds, valid in the runner's copy of init's fd table), and the
+ * read end of a pipe that reaches EOF once init holds the runner's own. */
 struct procself_share {
 	int n_global;
 	struct {
 		int fd;
 		bool dir;
 	} global[PROCSELF_GLOBAL_MAX];
-	int sock[2]; /* init's end, the runner's (SOCK_SEQPACKET, close-on-exec) */
-	int n;
-	struct {
-		char name[32];
-		uint64_t ino;
-		bool sent; /* its fd went to init over sock (else: init checks the inode) */
-	} e[PROCSELF_MAX];
+	int go;
 };
 
 /* The supervisor, once the configuration is final: on a kernel without
@@ -77,8 +67,7 @@ int procself_hold_global(struct procself_share *sh, struct tj_error *err);
  * would guard nothing; procself_fallback chose strict before that). */
 int procself_confine(struct procself_share *sh, struct tj_error *err);
 
-/* init, once the runner has exec'd (or failed): receives the runner's own
- * entries' fds and holds them; reopens those the runner could not send,
- * checking each is the inode its rule names. 0; 0 also when the runner is
- * gone; -errno on a mismatch. */
-int procself_hold_own(pid_t runner, const struct procself_share *sh, struct tj_error *err);
+/* init, right after forking the runner and before letting it go on:
+ * holds the runner's own entries the rules will name (fds kept for init's
+ * life). 0; 0 also when the runner is gone; -errno. */
+int procself_hold_own(pid_t runner, struct tj_error *err);
