@@ -131,6 +131,13 @@ size_t shield_build(unsigned flags, struct sock_filter *prog)
 		};
 		for (size_t i = 0; i < sizeof(sig_calls) / sizeof(sig_calls[0]); i++)
 			n = block(prog, n, sig_calls[i], 0, targets, 3, false);
+		/* pidfd_send_signal names its target by an fd: a pidfd or a
+		 * /proc/<pid> directory, which the task can open under every
+		 * mode but strict (red-team round 3: SIGKILL of the guard
+		 * through /proc/2). Refused outright (runtimes use kill). */
+		prog[n++] = LD_W(offsetof(struct seccomp_data, nr));
+		prog[n++] = JEQ(__NR_pidfd_send_signal, 0, 1);
+		prog[n++] = RET(DENY);
 		/* SIGIO/SIGURG (or any signal, F_SETSIG) sent by the kernel to a
 		 * file's owner: the guard may not be made one. F_SETOWN_EX and
 		 * the two ioctls take the pid in memory: refused outright (no
@@ -151,7 +158,7 @@ size_t shield_build(unsigned flags, struct sock_filter *prog)
 		prog[n++] = RET(DENY);
 	}
 	prog[n++] = RET(SECCOMP_RET_ALLOW);
-	_Static_assert(6 + 7 * 5 + 6 + 12 + 6 * 8 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
+	_Static_assert(6 + 7 * 5 + 6 + 12 + 6 * 8 + 3 + 7 + 10 + 1 <= SHIELD_MAX, "SHIELD_MAX");
 #else
 	(void)guard;
 	(void)absent;

@@ -34,7 +34,7 @@
 
 /* Builds the program into prog (SHIELD_MAX entries); returns its length.
  * SHIELD_GUARD: signals, pidfd_open and file-owner settings aimed at the
- * guard refused; prctl(PR_SET_SECCOMP) refused on its low 32 bits (the
+ * guard refused, pidfd_send_signal refused outright (its target is an fd); prctl(PR_SET_SECCOMP) refused on its low 32 bits (the
  * kernel reads an int: the policy's 64-bit compare would pass 1<<32|22).
  * SHIELD_ABSENT: statmount and listmount answer ENOSYS; ptrace,
  * process_vm_readv/writev, pidfd_getfd, perf_event_open and

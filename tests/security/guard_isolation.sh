@@ -65,6 +65,24 @@ try: resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64)); print("prlimit-init 
 except OSError as e: print("prlimit-init", e.errno == 1 and "EPERM" or e)' 2>&1)
 like "namespace + policy: prlimit on init refused" "$ns" "prlimit-init EPERM"
 
+# pidfd_send_signal takes its target as an fd, and a /proc/<pid> directory
+# is one: under self (or namespace) with a guard (--log-denials) the task can
+# open /proc/2 (red-team round 3). Bare, a process stops its child that way;
+# with a guard the shield refuses the call outright.
+sig='
+import os, ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+pid = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+fd = os.open("/proc/%d" % pid, os.O_RDONLY | os.O_DIRECTORY)
+r = libc.syscall(424, fd, 19, None, 0)
+print("sent" if r == 0 else os.strerror(ctypes.get_errno()), flush=True)'
+out=$(sleep 5 & c=$!; timeout -k 5 20 $PY -c "$sig" $c 2>&1; kill -CONT $c; kill $c 2>/dev/null)
+is "bare: pidfd_send_signal through a /proc/<pid> directory fd stops a process" "$out" sent
+for mode in self namespace; do
+	out=$(timeout -k 5 20 "$TASKJAIL" run --proc-guard $mode --log-denials -- $PY -c "$sig" 2>&1); rc=$?
+	is "$mode + --log-denials: pidfd_send_signal at the guard (/proc/2) refused, the run ends normally" "$rc:$out" "0:Operation not permitted"
+done
+
 # The deny log: a task that loops on denied opens for 3 s gets at most the
 # burst plus the rate, in bytes, all valid JSON, also for a path that is not
 # UTF-8.
