@@ -15,8 +15,9 @@ enum tj_net_mode { TJ_NET_NONE = 0, TJ_NET_HOST, TJ_NET_RELAY };
  * guard (docs/procguard.md); absent: no procfs at all, /proc an empty
  * read-only directory (nothing to guard, no notification per open); self:
  * namespace's procfs, of which a Landlock domain lets the task open only
- * the runner's own pid files (not environ, mounts, mem, ...) and the
- * system-wide ones (procself.h; no notification per open). */
+ * the runner's own status, stat, cmdline and the like (never environ,
+ * mounts, mem, ...) and common system-wide files (procself.h; no
+ * notification per open). */
 enum tj_proc_guard { TJ_PROC_GUARD_NAMESPACE = 0, TJ_PROC_GUARD_STRICT, TJ_PROC_GUARD_ABSENT,
 		     TJ_PROC_GUARD_SELF };
 /* full: namespaces or exit 125; auto: full, else restricted when creating

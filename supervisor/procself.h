@@ -4,8 +4,8 @@
  * Landlock domain in which the task may open
  *   - everything beneath each entry of its root but /proc (the mounts
  *     decide there, as without the domain), and list any directory;
- *   - in /proc, the system-wide files and directories (meminfo, cpuinfo,
- *     stat, sys/, ...), read only;
+ *   - in /proc, a list of system-wide files runtimes read (meminfo,
+ *     cpuinfo, stat, sys/, ...: procguard_self_allowed), read only;
  *   - of /proc/<pid>, only the runner's own pid directory's entries that
  *     strict lets a process open of another pid (stat, status, statm,
  *     cmdline, comm, cgroup, limits, ...) and net/: a rule names inodes,
@@ -14,7 +14,8 @@
  * Nothing else in any procfs opens (EACCES): no other pid's files, not even
  * those of the runner's children, whose /proc/self is their own pid. Landlock
  * decides each open in the kernel on the file reached (a magic link's
- * target), so no open raises a notification: the cost is namespace mode's.
+ * target), so no open raises a notification: an open costs what it costs
+ * in namespace mode (the launch costs more: docs/procguard.md).
  * ABI >= 6: abstract unix sockets are scoped to the domain too.
  *
  * Not covered: a magic link's target on a mount Landlock does not govern (a

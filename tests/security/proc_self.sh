@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # proc_guard self: the sandbox's procfs, of which a Landlock domain lets the
-# task open only the runner's own pid files (but environ, mounts,
-# mountinfo, mountstats, mem, task/) and the system-wide ones. The attack is
+# task open only the runner's own status, stat, cmdline and the like (what
+# strict allows of another pid: never environ, mounts, mountinfo,
+# mountstats, mem, task/, maps, fd/) and common system-wide files. The attack is
 # a task reading a secret from its own, its parent's or pid 1's environ or
 # the mount tables through /proc, by any path. Bare and under namespace the
 # reads work; under self each is EACCES, while the runner keeps its
