@@ -6,7 +6,6 @@
 #include "init.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -403,18 +402,13 @@ static void reap(const struct init_plan *p, struct children *c)
 
 /* proc_guard self (procself.h): init holds /proc's system-wide entries
  * before the runner names them (by these fds, copies in its table); the
- * runner's own, fork_runner. NULL in other modes. */
-static struct procself_share *start_self(const struct init_plan *p)
+ * runner's own, fork_runner. The runner, forked, gets its copy of sh.
+ * NULL in other modes. */
+static struct procself_share *start_self(const struct init_plan *p, struct procself_share *sh)
 {
 	struct tj_error err = { 0 };
 	if (p->cfg->proc_guard != TJ_PROC_GUARD_SELF)
 		return NULL;
-	struct procself_share *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		tj_error_set(&err, errno, "proc_guard self: map the runner's list");
-		init_fail(p, &err);
-	}
 	sh->go = -1;
 	if (procself_hold_global(sh, &err) < 0)
 		init_fail(p, &err);
@@ -461,10 +455,8 @@ void init_main(const struct init_plan *p)
 	serve_until_relay_ready(p);
 	c.guard = start_guard(p, &stats, &listener_sock);
 	c.stats = stats;
-	struct procself_share *self = start_self(p);
-	c.runner = start_runner(p, sfd, listener_sock, self);
-	if (self)
-		munmap(self, sizeof(*self));
+	struct procself_share self_share;
+	c.runner = start_runner(p, sfd, listener_sock, start_self(p, &self_share));
 	if (listener_sock >= 0)
 		close(listener_sock);
 	if (p->events_fd >= 0)

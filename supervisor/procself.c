@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* proc_guard "self": see procself.h. The runner calls procself_confine on
- * init's memory (vfork-style start, init.c): nothing here allocates. */
+/* proc_guard "self": see procself.h. init starts the runner with a plain
+ * fork under self (init.c, fork_runner); nothing here allocates. */
 #include "procself.h"
 
 #include <dirent.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* proc_guard "self" (docs/procguard.md): the sandbox keeps namespace mode's
- * procfs, and the runner, right before its seccomp filters, enters a
+ * procfs, and the runner, before its seccomp filters, enters a
  * Landlock domain in which the task may open
  *   - everything beneath each entry of its root but /proc (the mounts
  *     decide there, as without the domain), and list any directory;
@@ -63,9 +63,11 @@ void procself_fallback(struct tj_config *cfg);
  * 0 or -errno. */
 int procself_hold_global(struct procself_share *sh, struct tj_error *err);
 
-/* The runner, after no_new_privs: the domain above, enforced on itself.
- * Fills sh. 0 or -errno (a kernel without Landlock is an error: the mode
- * would guard nothing; procself_fallback chose strict before that). */
+/* The runner, right after its new session (before its rlimits, the caps
+ * drop and no_new_privs: it holds the sandbox's CAP_SYS_ADMIN): the domain
+ * above, enforced on itself; closes sh's fds and the pipe. 0 or -errno (a
+ * kernel without Landlock is an error: the mode would guard nothing;
+ * procself_fallback chose strict before that). */
 int procself_confine(struct procself_share *sh, struct tj_error *err);
 
 /* init, right after forking the runner and before letting it go on:

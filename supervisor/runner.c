@@ -243,9 +243,9 @@ void runner_main(const struct init_plan *p, int listener_sock, struct procself_s
 	reset_signals();
 	new_keyring();
 	/* proc_guard self's domain first, with init's nofile limit (the
-	 * caller's): it opens the entries it names, hands the runner's own to
-	 * init and closes them all before the profile's limit applies. Still
-	 * holding the sandbox's capabilities, it needs no no_new_privs yet. */
+	 * caller's): it opens the entries it names and closes them all before
+	 * the profile's limit applies. Still holding the sandbox's
+	 * capabilities, it needs no no_new_privs yet. */
 	if (new_session(&err) < 0 ||
 	    (self && procself_confine(self, &err) < 0) ||
 	    set_rlimits(p, &err) < 0 ||

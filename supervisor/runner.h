@@ -6,7 +6,9 @@
 #include "procself.h"
 
 /* listener_sock: where the seccomp listener goes to the guard, or -1
- * without one; self: proc_guard self's list for init (procself.h), or NULL. Never returns: execve, or the error to the supervisor. */
+ * without one; self: what init gives the runner under proc_guard self
+ * (procself.h), or NULL. Never returns: execve, or the error to the
+ * supervisor. */
 __attribute__((noreturn)) void runner_main(const struct init_plan *p, int listener_sock,
 					  struct procself_share *self);
 
