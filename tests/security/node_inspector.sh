@@ -24,10 +24,11 @@ is "node profile: SIGUSR1 refused, no inspector" "$(echo $out)" "kill refused EC
 if [ -x /usr/bin/python3 ]; then
 	hi='import ctypes, os, signal, time
 libc = ctypes.CDLL(None, use_errno=True)
+rd, wr = os.pipe()
 pid = os.fork()
 if pid == 0:
-    signal.signal(signal.SIGUSR1, lambda *a: print("child got SIGUSR1", flush=True)); time.sleep(2); os._exit(0)
-time.sleep(0.5)
+    signal.signal(signal.SIGUSR1, lambda *a: print("child got SIGUSR1", flush=True)); os.write(wr, b"r"); time.sleep(2); os._exit(0)
+os.read(rd, 1)  # the handler is in place (a fixed wait lost the race under load)
 r = libc.syscall(62, pid, ctypes.c_long((1 << 32) | 10))
 print("kill(1<<32|SIGUSR1):", "sent" if r == 0 else os.strerror(ctypes.get_errno()), flush=True)
 os.waitpid(pid, 0)'
