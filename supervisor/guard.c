@@ -2,6 +2,7 @@
 #include "guard.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "proto.h"
 #include "sysio.h"
 #include "unotify.h"
 #include "util.h"
@@ -58,7 +58,33 @@ void guard_main(const struct guard_plan *p)
 		tj_error_set(&err, errno, "guard: setsid");
 		die(p, &err);
 	}
-	int keep[] = { p->listener_sock, p->events_fd };
+	if (caps_limit(CAP_SYS_PTRACE, &err) < 0)
+		die(p, &err);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		tj_error_set(&err, errno, "guard: PR_SET_NO_NEW_PRIVS");
+		die(p, &err);
+	}
+	/* After the capability change (which may reset it): the files of
+	 * /proc/<guard> belong to root now; ptrace and pidfd_getfd on us fail. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	/* The fd table is init's (and the runner's) until the runner has
+	 * installed its filter: nothing here opens or closes an fd before. A
+	 * runner that failed before its filter exits, init with it, and
+	 * PDEATHSIG ends us; EOF means init is gone too. */
+	char b;
+	ssize_t n;
+	do
+		n = read(p->go_r, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(0);
+	int lfd = p->handoff->listener;
+	if (unshare(CLONE_FILES) < 0) {
+		tj_error_set(&err, errno, "guard: unshare the fd table");
+		die(p, &err);
+	}
+	int keep[] = { lfd, p->events_fd };
 	if (sysio_close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
 		tj_error_set(&err, errno, "guard: close inherited file descriptors");
 		die(p, &err);
@@ -73,25 +99,8 @@ void guard_main(const struct guard_plan *p)
 	}
 	if (null > 2)
 		close(null);
-	if (caps_limit(CAP_SYS_PTRACE, &err) < 0)
-		die(p, &err);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		tj_error_set(&err, errno, "guard: PR_SET_NO_NEW_PRIVS");
-		die(p, &err);
-	}
-	/* After the capability change (which may reset it): the files of
-	 * /proc/<guard> belong to root now; ptrace and pidfd_getfd on us fail. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-	struct proto_msg m;
-	int lfd = -1;
-	ssize_t n;
-	do
-		n = proto_recv(p->listener_sock, &m, &lfd, 0);
-	while (n == -EINTR);
-	if (n <= 0 || lfd < 0) /* the runner failed before its filter */
+	if (lfd < 0)
 		_exit(0);
-	close(p->listener_sock);
 
 	struct unotify_plan up = {
 		.listener = lfd, .sec = p->sec, .guard = p->strict,

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,31 +49,6 @@ static void scrub_memory(char **argv, char **envp)
 		memset(*p, 0, strlen(*p));
 }
 
-/* Returns the type of the message served (0 when none). */
-static int serve_socket_request(const struct init_plan *p)
-{
-	struct proto_msg m;
-	int fd;
-	ssize_t n = proto_recv(p->factory_fd, &m, &fd, MSG_DONTWAIT);
-	if (n <= 0) {
-		if (n == 0) /* supervisor gone: PDEATHSIG follows */
-			_exit(TJ_EXIT_SETUP);
-		return 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (m.type != PROTO_SOCKET_REQ)
-		return (int)m.type;
-	struct proto_msg reply = { .type = PROTO_FD, .value = PROTO_FD_SOCKET };
-	int s = socket(m.value, m.value2 | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		reply.err = errno;
-	proto_send(p->factory_fd, &reply, s);
-	if (s >= 0)
-		close(s);
-	return PROTO_SOCKET_REQ;
-}
-
 static void send_stats(const struct init_plan *p, const struct procguard_stats *st)
 {
 	struct proto_msg m = { .type = PROTO_STATS };
@@ -91,7 +67,7 @@ static void send_stats(const struct init_plan *p, const struct procguard_stats *
 static void hide_supervisor(const struct init_plan *p)
 {
 	struct tj_error err = { 0 };
-	int keep[] = { p->sync_fd, p->factory_fd, p->events_fd };
+	int keep[] = { p->sync_fd, p->relay_fd, p->events_fd };
 	if (sysio_close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
 		tj_error_set(&err, errno, "close inherited file descriptors");
 		init_fail(p, &err);
@@ -171,63 +147,76 @@ static int open_signalfd(const struct init_plan *p)
 	return sfd;
 }
 
-/* net: relay. The supervisor makes its listeners in this netns now; the
- * runner starts once they exist, so its first connection to the broker is
- * never refused (the JS runner exits on a failed connect). */
-static void serve_until_relay_ready(const struct init_plan *p)
+/* net: relay. The supervisor makes its listeners in this netns now (with
+ * its socket maker, sandbox.c); the runner starts once they exist, so its
+ * first connection to the broker is never refused (the JS runner exits on
+ * a failed connect). The relay socket carries nothing else. */
+static void wait_relay_ready(const struct init_plan *p)
 {
 	while (p->cfg->net == TJ_NET_RELAY) {
-		struct pollfd pf = { .fd = p->factory_fd, .events = POLLIN };
-		if (poll(&pf, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		struct proto_msg m;
+		int fd;
+		ssize_t n = proto_recv(p->relay_fd, &m, &fd, 0);
+		if (n == -EINTR)
+			continue;
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0) /* supervisor gone: PDEATHSIG follows */
 			_exit(TJ_EXIT_SETUP);
-		}
-		if (serve_socket_request(p) == PROTO_RELAY_READY)
+		if (m.type == PROTO_RELAY_READY)
 			break;
 	}
 }
 
-/* The notifier (guard.c) before the runner: the runner hands it the
- * listener right after installing the filter. Returns its pid, or -1 when
- * no listener is needed; *listener_sock gets the runner's end. */
+/* The notifier (guard.c), pid 2, before the runner: forked sharing init's
+ * fd table (guard.h: the runner leaves the listener in it; no SCM_RIGHTS).
+ * Returns its pid, or -1 when no listener is needed; *handoff gets what
+ * the runner needs to hand the listener over (NULL without a guard). */
 static pid_t start_guard(const struct init_plan *p, struct procguard_stats **stats,
-			 int *listener_sock)
+			 struct guard_handoff **handoff)
 {
 	struct tj_error err = { 0 };
-	int gsock[2] = { -1, -1 };
+	struct shared {
+		struct procguard_stats stats;
+		struct guard_handoff handoff;
+	} *sh;
+	int go[2] = { -1, -1 };
 	*stats = NULL;
-	*listener_sock = -1;
+	*handoff = NULL;
 	if (!seccomp_needs_listener(p->seccomp))
 		return -1;
-	*stats = mmap(NULL, sizeof(**stats), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (*stats == MAP_FAILED ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0) {
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || pipe2(go, O_CLOEXEC) < 0) {
 		tj_error_set(&err, errno, "set up the guard's channel");
 		init_fail(p, &err);
 	}
-	pid_t guard = fork();
+	sh->handoff = (struct guard_handoff){ .listener = -1, .go_w = go[1] };
+	/* A fork but for the fd table (glibc's fork() takes no flags). init
+	 * is single-threaded; the child only calls guard_main. */
+	pid_t guard = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (guard < 0) {
 		tj_error_set(&err, errno, "fork the guard");
 		init_fail(p, &err);
 	}
 	if (guard == 0) {
 		struct guard_plan gp = {
-			.listener_sock = gsock[1], .events_fd = p->events_fd,
-			.sec = p->seccomp, .stats = *stats,
+			.handoff = &sh->handoff, .go_r = go[0], .events_fd = p->events_fd,
+			.sec = p->seccomp, .stats = &sh->stats,
 			.strict = p->cfg->proc_guard == TJ_PROC_GUARD_STRICT,
 		};
 		guard_main(&gp);
 	}
-	close(gsock[1]);
 	if (guard != SHIELD_GUARD_PID) {
 		/* The shield protects the guard by its pid. */
 		tj_error_setx(&err, EPROTO, "the guard got pid %d, not %d", (int)guard,
 			      SHIELD_GUARD_PID);
 		init_fail(p, &err);
 	}
-	*listener_sock = gsock[0];
+	/* go[0], go[1], events_fd and, once the runner has one, the listener
+	 * stay open in this table: the guard copies it when it reads the byte,
+	 * which may be after our next step. */
+	*stats = &sh->stats;
+	*handoff = &sh->handoff;
 	return guard;
 }
 
@@ -235,15 +224,22 @@ static pid_t start_guard(const struct init_plan *p, struct procguard_stats **sta
  * stack of its own, so its start copies no page tables (measured in
  * bench/README.md). init stays suspended until the runner's execve (or its
  * exit on a failed step), so the runner may use init's memory without a
- * race. What the runner changes is its own: signal dispositions (no
- * CLONE_SIGHAND), fd table (no CLONE_FILES), cwd (no CLONE_FS), session,
- * rlimits, credentials, no_new_privs and seccomp filters are per process;
- * runner.c allocates nothing (caps.c uses raw syscalls) and never returns. */
+ * race. It shares init's fd table (CLONE_FILES) until execve gives it a
+ * copy of its own (and closes every close-on-exec fd in it): what the
+ * runner opens there stays open for init -- the seccomp listener, which
+ * the guard takes from the same table, and under proc_guard self the
+ * runner's own /proc entries, which must stay held once its Landlock
+ * rules name them (procself.h). So the runner closes nothing it did not
+ * open: whatever it inherited is close-on-exec. What else it changes is
+ * its own: signal dispositions (no CLONE_SIGHAND), cwd (no CLONE_FS),
+ * session, rlimits, credentials, no_new_privs and seccomp filters are per
+ * process; runner.c allocates nothing (caps.c uses raw syscalls) and never
+ * returns. */
 #define RUNNER_STACK (256 * 1024)
 
 /* AddressSanitizer cannot follow a child running on a stack it did not
  * make (it warns, then may report false errors): sanitizer builds start
- * the runner with a plain fork. */
+ * the runner with a copy of init's memory (no CLONE_VM), the rest alike. */
 #if defined(__SANITIZE_ADDRESS__)
 #define RUNNER_FORK 1
 #elif defined(__has_feature)
@@ -255,66 +251,26 @@ static pid_t start_guard(const struct init_plan *p, struct procguard_stats **sta
 #ifndef RUNNER_FORK
 struct runner_start {
 	const struct init_plan *p;
-	int sfd;
-	int listener_sock;
+	struct guard_handoff *handoff;
+	struct procself_share *self;
 };
 
 static int runner_entry(void *arg)
 {
 	const struct runner_start *rs = arg;
-	close(rs->sfd);
-	runner_main(rs->p, rs->listener_sock, NULL);
+	runner_main(rs->p, rs->handoff, rs->self);
 }
 #endif
 
-/* A plain fork: sanitizer builds, and proc_guard self, where init holds
- * the runner's own /proc entries before the runner names them in its
- * Landlock rules (procself.h): the runner waits for EOF on a close-on-exec
- * pipe that init closes once it holds them, so no moment passes in which
- * nobody holds a named dentry. */
-static pid_t fork_runner(const struct init_plan *p, int sfd, int listener_sock,
-			 struct procself_share *self)
-{
-	struct tj_error err = { 0 };
-	int go[2] = { -1, -1 };
-	if (self && pipe2(go, O_CLOEXEC) < 0) {
-		tj_error_set(&err, errno, "proc_guard self: pipe");
-		init_fail(p, &err);
-	}
-	if (self)
-		self->go = go[0];
-	pid_t child = fork();
-	if (child < 0) {
-		tj_error_set(&err, errno, "fork the runner");
-		init_fail(p, &err);
-	}
-	if (child == 0) {
-		close(sfd);
-		if (self)
-			close(go[1]);
-		runner_main(p, listener_sock, self);
-	}
-	if (self) {
-		close(go[0]);
-		if (procself_hold_own(child, &err) < 0) {
-			kill(child, SIGKILL);
-			init_fail(p, &err);
-		}
-		close(go[1]);
-	}
-	return child;
-}
-
-/* The runner is started vfork-style (above) unless fork_runner's cases. */
-static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
+static pid_t start_runner(const struct init_plan *p, struct guard_handoff *handoff,
 			  struct procself_share *self)
 {
-#ifdef RUNNER_FORK
-	return fork_runner(p, sfd, listener_sock, self);
-#else
 	struct tj_error err = { 0 };
-	if (self)
-		return fork_runner(p, sfd, listener_sock, self);
+#ifdef RUNNER_FORK
+	pid_t runner = (pid_t)syscall(SYS_clone, CLONE_VFORK | CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (runner == 0)
+		runner_main(p, handoff, self);
+#else
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = RUNNER_STACK + (size_t)page;
 	/* The lowest page stays PROT_NONE: an overflow faults instead of
@@ -324,15 +280,15 @@ static pid_t start_runner(const struct init_plan *p, int sfd, int listener_sock,
 		tj_error_set(&err, errno, "map the runner's stack");
 		init_fail(p, &err);
 	}
-	struct runner_start rs = { .p = p, .sfd = sfd, .listener_sock = listener_sock };
-	pid_t runner = clone(runner_entry, stack + len, CLONE_VM | CLONE_VFORK | SIGCHLD, &rs);
+	struct runner_start rs = { .p = p, .handoff = handoff, .self = self };
+	pid_t runner = clone(runner_entry, stack + len, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &rs);
+	munmap(stack, len);
+#endif
 	if (runner < 0) {
 		tj_error_set(&err, errno, "start the runner");
 		init_fail(p, &err);
 	}
-	munmap(stack, len);
 	return runner;
-#endif
 }
 
 struct children {
@@ -401,15 +357,14 @@ static void reap(const struct init_plan *p, struct children *c)
 }
 
 /* proc_guard self (procself.h): init holds /proc's system-wide entries
- * before the runner names them (by these fds, copies in its table); the
- * runner's own, fork_runner. The runner, forked, gets its copy of sh.
- * NULL in other modes. */
+ * before the runner names them (by these fds, in the table it shares with
+ * init); the runner's own, the runner itself, in the same table, which
+ * keeps them open for init after its execve. NULL in other modes. */
 static struct procself_share *start_self(const struct init_plan *p, struct procself_share *sh)
 {
 	struct tj_error err = { 0 };
 	if (p->cfg->proc_guard != TJ_PROC_GUARD_SELF)
 		return NULL;
-	sh->go = -1;
 	if (procself_hold_global(sh, &err) < 0)
 		init_fail(p, &err);
 	return sh;
@@ -419,17 +374,24 @@ __attribute__((noreturn))
 static void supervise(const struct init_plan *p, int sfd, struct children *c)
 {
 	for (;;) {
-		struct pollfd pf[2] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = p->factory_fd, .events = POLLIN },
-		};
+		/* The sync socket only says when the supervisor is gone (EOF):
+		 * the sandbox ends with it, whether or not its parent-death
+		 * signal reached us. */
+		struct pollfd pf[2] = { { .fd = sfd, .events = POLLIN }, { .fd = p->sync_fd, .events = POLLIN } };
 		if (poll(pf, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(TJ_EXIT_SETUP);
 		}
-		if (pf[1].revents)
-			serve_socket_request(p);
+		if (pf[1].revents) {
+			struct proto_msg m;
+			int fd;
+			ssize_t n = proto_recv(p->sync_fd, &m, &fd, MSG_DONTWAIT);
+			if (fd >= 0)
+				close(fd);
+			if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
+				_exit(TJ_EXIT_SETUP);
+		}
 		if (!pf[0].revents)
 			continue;
 		struct signalfd_siginfo si;
@@ -446,20 +408,16 @@ void init_main(const struct init_plan *p)
 {
 	struct children c = { .runner = -1, .guard = -1 };
 	struct procguard_stats *stats;
-	int listener_sock;
+	struct guard_handoff *handoff;
 
 	proto_wait_go(p->sync_fd);
 	hide_supervisor(p);
 	build_sandbox(p);
 	int sfd = open_signalfd(p);
-	serve_until_relay_ready(p);
-	c.guard = start_guard(p, &stats, &listener_sock);
+	wait_relay_ready(p);
+	c.guard = start_guard(p, &stats, &handoff);
 	c.stats = stats;
 	struct procself_share self_share;
-	c.runner = start_runner(p, sfd, listener_sock, start_self(p, &self_share));
-	if (listener_sock >= 0)
-		close(listener_sock);
-	if (p->events_fd >= 0)
-		close(p->events_fd);
+	c.runner = start_runner(p, handoff, start_self(p, &self_share));
 	supervise(p, sfd, &c);
 }

@@ -16,7 +16,7 @@ struct init_plan {
 	char *const *argv;              /* the runner's command: cfg->argv (+ the tier: argv_tier) */
 	char *const *envp;              /* the runner's environment */
 	int sync_fd;                    /* status, errors -> supervisor; GO <- */
-	int factory_fd;                 /* socket requests from the supervisor */
+	int relay_fd;                   /* net relay: RELAY_READY from the supervisor */
 	int events_fd;                  /* the guard's deny lines; -1 without a listener */
 	const struct tj_seccomp *seccomp; /* compiled before clone; NULL: "none" */
 	const struct tj_limits *limits; /* rlimit fallbacks for the runner */

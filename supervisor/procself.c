@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* proc_guard "self": see procself.h. init starts the runner with a plain
- * fork under self (init.c, fork_runner); nothing here allocates. */
+/* proc_guard "self": see procself.h. The runner shares init's fd table
+ * until its execve (init.c, start_runner); nothing here allocates. */
 #include "procself.h"
 
 #include <dirent.h>
@@ -113,8 +113,8 @@ static int keep_global(void *arg, struct entry *e)
 		close(e->fd);
 		return -E2BIG;
 	}
-	/* held for init's life; the runner, started with a copy of init's
-	 * fd table, names each in its rule */
+	/* held for init's life; the runner, sharing init's fd table, names
+	 * each in its rule */
 	h->sh->global[h->sh->n_global].fd = e->fd;
 	h->sh->global[h->sh->n_global++].dir = S_ISDIR(e->st.st_mode);
 	return 0;
@@ -164,15 +164,19 @@ static int root_rule(void *arg, struct entry *e)
 	return r;
 }
 
-/* The runner's own entries (init holds them: procself_hold_own). */
+/* The runner's own entries: opened (held) before they are named, and
+ * left open in the fd table shared with init, which keeps them after our
+ * execve (close-on-exec closes our copy). A mask bound over one is left
+ * out (closed): it stays shut. */
 static int own_rule(void *arg, struct entry *e)
 {
 	struct confine *c = arg;
-	int r = e->st.st_dev != c->proc_dev ? 0
-		: add_rule(c, e->fd, S_ISDIR(e->st.st_mode), LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
-			   "/proc/self/", e->name);
-	close(e->fd);
-	return r;
+	if (e->st.st_dev != c->proc_dev) {
+		close(e->fd);
+		return 0;
+	}
+	return add_rule(c, e->fd, S_ISDIR(e->st.st_mode), LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE,
+			"/proc/self/", e->name);
 }
 
 /* stdin, stdout and stderr may come from the host (a file, a terminal):
@@ -239,26 +243,15 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	if (r < 0)
 		return err->err ? r : tj_error_set(err, -r, "proc_guard self: the entries of /");
 	/* /proc's system-wide entries: the fds init holds (procself_hold_global),
-	 * copies in this runner's table, closed once named */
-	for (int i = 0; i < sh->n_global && i < PROCSELF_GLOBAL_MAX; i++) {
-		r = add_rule(&c, sh->global[i].fd, sh->global[i].dir, LL_FS_READ, "/proc/", "(an entry)");
-		close(sh->global[i].fd);
-		if (r < 0)
+	 * in the table we share with init: named, never closed here */
+	for (int i = 0; i < sh->n_global && i < PROCSELF_GLOBAL_MAX; i++)
+		if ((r = add_rule(&c, sh->global[i].fd, sh->global[i].dir, LL_FS_READ, "/proc/", "(an entry)")) < 0)
 			return r;
-	}
 	struct stat st;
 	_cleanup_close_ int proc = open_proc(&st, err);
 	if (proc < 0)
 		return proc;
 	c.proc_dev = st.st_dev;
-	/* init holds our own entries before we name them (fork_runner,
-	 * init.c); the rules above were made meanwhile */
-	if (sh->go >= 0) {
-		char b;
-		while (read(sh->go, &b, 1) < 0 && errno == EINTR)
-			;
-		close(sh->go);
-	}
 	_cleanup_close_ int self = openat(proc, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (self < 0)
 		return tj_error_set(err, errno, "proc_guard self: open /proc/self");
@@ -269,28 +262,4 @@ int procself_confine(struct procself_share *sh, struct tj_error *err)
 	if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)
 		return tj_error_set(err, errno, "proc_guard self: landlock_restrict_self");
 	return 0;
-}
-
-static int keep_own(void *arg, struct entry *e)
-{
-	const dev_t *proc_dev = arg;
-	if (e->st.st_dev != *proc_dev)
-		close(e->fd);
-	/* else: held for init's life */
-	return 0;
-}
-
-int procself_hold_own(pid_t runner, struct tj_error *err)
-{
-	struct stat st;
-	_cleanup_close_ int proc = open_proc(&st, err);
-	if (proc < 0)
-		return proc;
-	char name[16];
-	snprintf(name, sizeof(name), "%d", (int)runner);
-	_cleanup_close_ int dir = openat(proc, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		return errno == ENOENT ? 0 : tj_error_set(err, errno, "proc_guard self: open /proc/%s", name);
-	int r = each_entry(dir, own_name, keep_own, &st.st_dev);
-	return r < 0 ? tj_error_set(err, -r, "proc_guard self: hold the entries of /proc/%s", name) : 0;
 }

@@ -29,9 +29,10 @@
  * dentry it dropped is looked up again (memory pressure, drop_caches). So
  * every procfs dentry a rule names is held open by init for the sandbox's
  * life: the system-wide ones from before the runner starts (the runner's
- * lookups then find the same dentries), the runner's own right after the
- * fork, before the runner goes on to name them: no moment passes in which
- * nobody holds one. */
+ * lookups then find the same dentries); the runner's own are opened by the
+ * runner itself before it names them, in the fd table it shares with init
+ * (init.c, start_runner), where they stay open for init after the
+ * runner's execve: no moment passes in which nobody holds one. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,15 +43,13 @@
 
 #define PROCSELF_GLOBAL_MAX 256
 /* Given by init to the runner: the system-wide entries of /proc init holds
- * (its O_PATH fds, valid in the runner's copy of init's fd table), and the
- * read end of a pipe that reaches EOF once init holds the runner's own. */
+ * (its O_PATH fds, in the fd table the runner shares with init). */
 struct procself_share {
 	int n_global;
 	struct {
 		int fd;
 		bool dir;
 	} global[PROCSELF_GLOBAL_MAX];
-	int go;
 };
 
 /* The supervisor, once the configuration is final: on a kernel without
@@ -65,12 +64,8 @@ int procself_hold_global(struct procself_share *sh, struct tj_error *err);
 
 /* The runner, right after its new session (before its rlimits, the caps
  * drop and no_new_privs: it holds the sandbox's CAP_SYS_ADMIN): the domain
- * above, enforced on itself; closes sh's fds and the pipe. 0 or -errno (a
- * kernel without Landlock is an error: the mode would guard nothing;
- * procself_fallback chose strict before that). */
+ * above, enforced on itself. Leaves sh's fds and its own entries' open
+ * (init's, after execve). 0 or -errno (a kernel without Landlock is an
+ * error: the mode would guard nothing; procself_fallback chose strict
+ * before that). */
 int procself_confine(struct procself_share *sh, struct tj_error *err);
-
-/* init, right after forking the runner and before letting it go on:
- * holds the runner's own entries the rules will name (fds kept for init's
- * life). 0; 0 also when the runner is gone; -errno. */
-int procself_hold_own(pid_t runner, struct tj_error *err);

@@ -11,15 +11,10 @@ enum proto_type {
 	PROTO_GO = 1,     /* supervisor -> init: uid/gid maps are written */
 	PROTO_ERROR,      /* init/runner -> supervisor: setup failed (err, exit_code, text) */
 	PROTO_EXIT,       /* init -> supervisor: runner's wait status (value) */
-	PROTO_FD,         /* runner/init -> supervisor: an fd (value = enum proto_fd_kind) */
-	PROTO_SOCKET_REQ, /* supervisor -> init: socket(value, value2, 0) in the sandbox's netns */
-	PROTO_RELAY_READY, /* supervisor -> init (factory socket): relay listeners exist, start the runner */
+	PROTO_SOCKET_REQ, /* supervisor -> socket maker: socket(value, value2, 0) in the sandbox's netns */
+	PROTO_SOCKET,     /* socket maker -> supervisor: value = the socket's fd in the table both share, or err */
+	PROTO_RELAY_READY, /* supervisor -> init (relay socket): relay listeners exist, start the runner */
 	PROTO_STATS,      /* init -> supervisor: the guard's counters (text: JSON members) */
-};
-
-enum proto_fd_kind {
-	PROTO_FD_LISTENER = 1, /* seccomp user-notification listener: runner -> guard */
-	PROTO_FD_SOCKET,       /* answer to PROTO_SOCKET_REQ (err set on failure) */
 };
 
 struct proto_msg {

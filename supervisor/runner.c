@@ -120,7 +120,7 @@ static int restricted_shield(const struct init_plan *p)
 /* Last step before execve: the BPF was compiled in the supervisor, so this
  * is one syscall. From here on only what the policy allows works (sendmsg
  * and close for the listener, execve). */
-static int install_filters(const struct init_plan *p, int listener_sock, bool restricted,
+static int install_filters(const struct init_plan *p, struct guard_handoff *handoff, bool restricted,
 			   struct tj_error *err)
 {
 	int r;
@@ -136,7 +136,7 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
 	/* The shield first (shield.h): with the policy stacked on top, the
 	 * stricter answer of the two wins. */
 	bool node = p->cfg->runtime && strcmp(p->cfg->runtime, "node") == 0;
-	r = shield_install((listener_sock >= 0 ? SHIELD_GUARD : 0) | (absent ? SHIELD_ABSENT : 0) |
+	r = shield_install((handoff ? SHIELD_GUARD : 0) | (absent ? SHIELD_ABSENT : 0) |
 			   (node ? SHIELD_NO_SIGUSR1 : 0));
 	if (r < 0)
 		return tj_error_set(err, -r, "install the seccomp shield");
@@ -147,11 +147,19 @@ static int install_filters(const struct init_plan *p, int listener_sock, bool re
 		return tj_error_set(err, -r, "install the seccomp filter");
 	if (lfd < 0)
 		return 0;
-	struct proto_msg m = { .type = PROTO_FD, .value = PROTO_FD_LISTENER };
-	r = listener_sock >= 0 ? proto_send(listener_sock, &m, lfd) : -EPIPE;
-	close(lfd);
-	if (r < 0)
-		return tj_error_set(err, -r, "pass the seccomp listener to the guard");
+	if (!handoff) {
+		close(lfd);
+		return tj_error_setx(err, EPIPE, "a seccomp listener without a guard");
+	}
+	/* The listener stays open in the fd table init and the guard share
+	 * (guard.h): execve closes it in our copy (close-on-exec). */
+	handoff->listener = lfd;
+	ssize_t w;
+	do
+		w = write(handoff->go_w, "L", 1);
+	while (w < 0 && errno == EINTR);
+	if (w != 1)
+		return tj_error_set(err, w < 0 ? errno : EIO, "wake the guard");
 	return 0;
 }
 
@@ -234,12 +242,13 @@ static int confine_to_root(const struct tj_config *cfg, struct tj_error *err)
 	return r < 0 ? r : 0;
 }
 
-void runner_main(const struct init_plan *p, int listener_sock, struct procself_share *self)
+void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struct procself_share *self)
 {
 	const struct tj_config *cfg = p->cfg;
 	struct tj_error err = { 0 };
 
-	close(p->factory_fd);
+	/* The fd table is init's too (init.c, start_runner): nothing
+	 * inherited is closed here; cloexec_all marks it for execve. */
 	reset_signals();
 	new_keyring();
 	/* proc_guard self's domain first, with init's nofile limit (the
@@ -254,7 +263,7 @@ void runner_main(const struct init_plan *p, int listener_sock, struct procself_s
 	    caps_drop_all(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    confine_to_root(cfg, &err) < 0 ||
-	    install_filters(p, listener_sock, false, &err) < 0)
+	    install_filters(p, handoff, false, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(p->argv[0], p->argv, p->envp);
@@ -270,7 +279,7 @@ void runner_restricted_main(const struct init_plan *p)
 	pid_t supervisor = getppid(); /* we are its child */
 	/* The supervisor attaches us to the cgroups first. */
 	proto_wait_go(p->sync_fd);
-	close(p->factory_fd);
+	close(p->relay_fd);
 	reset_signals();
 	new_keyring();
 	if (new_session(&err) < 0 ||
@@ -285,7 +294,7 @@ void runner_restricted_main(const struct init_plan *p)
 	    drop_caps_restricted(&err) < 0 ||
 	    no_new_privs(&err) < 0 ||
 	    restricted_enter(p->restricted, &err) < 0 ||
-	    install_filters(p, -1, true, &err) < 0)
+	    install_filters(p, NULL, true, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(p->argv[0], p->argv, p->envp);

@@ -3,13 +3,14 @@
  * before execve, in order, each in the module that owns it. */
 #pragma once
 #include "init.h"
+#include "guard.h"
 #include "procself.h"
 
-/* listener_sock: where the seccomp listener goes to the guard, or -1
- * without one; self: what init gives the runner under proc_guard self
+/* handoff: where the seccomp listener goes to the guard (guard.h), or
+ * NULL without one; self: what init gives the runner under proc_guard self
  * (procself.h), or NULL. Never returns: execve, or the error to the
  * supervisor. */
-__attribute__((noreturn)) void runner_main(const struct init_plan *p, int listener_sock,
+__attribute__((noreturn)) void runner_main(const struct init_plan *p, struct guard_handoff *handoff,
 					  struct procself_share *self);
 
 /* The restricted tier (restricted.h): forked by the supervisor itself, no

@@ -228,25 +228,154 @@ static void on_timer(struct tj_loop *l, int fd, uint32_t events, void *data)
 	}
 }
 
-int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
+static void close_fd(int *fd)
 {
-	struct proto_msg m = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type };
-	int r = proto_send(sb->factory_sv, &m, -1);
-	if (r < 0)
-		return tj_error_set(err, -r, "ask the sandbox for a socket");
-	struct pollfd p = { .fd = sb->factory_sv, .events = POLLIN };
-	if (poll(&p, 1, 5000) != 1)
-		return tj_error_set(err, ETIMEDOUT, "wait for a socket from the sandbox");
-	int fd;
-	ssize_t n = proto_recv(sb->factory_sv, &m, &fd, 0);
-	if (n <= 0)
-		return tj_error_set(err, n == 0 ? EPIPE : (int)-n, "receive a socket from the sandbox");
-	if (m.type != PROTO_FD || m.value != PROTO_FD_SOCKET || fd < 0) {
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The relay's sockets in the sandbox's network namespace come from a
+ * helper, the socket maker: a child of ours that shares our fd table
+ * (CLONE_FILES) and has entered the sandbox's user and network namespaces.
+ * It answers each request with the number of the new socket in that
+ * table. No fd crosses a unix socket: an SCM_RIGHTS send fails
+ * (ETOOMANYREFS) while the processes of the sender's host uid keep more
+ * fds in flight than the sender's nofile, and the sandbox's task has that
+ * uid (init made these sockets and sent them, until a red team kept fds in
+ * flight). */
+__attribute__((noreturn))
+static void socket_maker(int sock, const int ns[2], pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(0);
+	struct proto_msg m = { .type = PROTO_SOCKET };
+	/* The user namespace first: its capabilities let us enter the
+	 * network namespace it owns. Each needs a process of its own (not
+	 * sharing memory or fs_struct), which we are. */
+	if (setns(ns[0], CLONE_NEWUSER) < 0 || setns(ns[1], CLONE_NEWNET) < 0)
+		m.err = errno;
+	proto_send(sock, &m, -1); /* ready, or why not */
+	if (m.err)
+		_exit(1);
+	for (;;) {
+		int fd;
+		ssize_t n = proto_recv(sock, &m, &fd, 0);
 		if (fd >= 0)
 			close(fd);
-		return tj_error_set(err, m.err ? m.err : EPROTO, "socket(%d, %d) in the sandbox", family, type);
+		if (n <= 0) /* the supervisor closed its end: the sandbox is over */
+			_exit(0);
+		struct proto_msg reply = { .type = PROTO_SOCKET };
+		reply.value = m.type == PROTO_SOCKET_REQ ? socket(m.value, m.value2 | SOCK_CLOEXEC, 0) : -1;
+		if (reply.value < 0)
+			reply.err = m.type == PROTO_SOCKET_REQ ? errno : EPROTO;
+		proto_send(sock, &reply, -1);
 	}
-	return fd;
+}
+
+/* One request/answer with the socket maker: 5 s, or its exit. */
+static int maker_call(struct tj_sandbox *sb, const struct proto_msg *req, struct proto_msg *ans)
+{
+	if (req) {
+		int r = proto_send(sb->maker_sv, req, -1);
+		if (r < 0)
+			return r;
+	}
+	struct pollfd p[2] = { { .fd = sb->maker_sv, .events = POLLIN }, { .fd = sb->maker_pidfd, .events = POLLIN } };
+	int n;
+	do
+		n = poll(p, 2, 5000);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (!(p[0].revents & POLLIN))
+		return n == 0 ? -ETIMEDOUT : -EPIPE;
+	int fd;
+	ssize_t got = proto_recv(sb->maker_sv, ans, &fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (got <= 0 || ans->type != PROTO_SOCKET)
+		return got < 0 ? (int)got : -EPROTO;
+	return 0;
+}
+
+/* Before GO: init is still a copy of us, not yet non-dumpable, so its
+ * namespace files open for a caller without privilege too (after, only
+ * CAP_SYS_PTRACE of the host would). For the socket maker. */
+static int open_relay_ns(struct tj_sandbox *sb, struct tj_error *err)
+{
+	static const char *const names[] = { "user", "net" };
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)sb->pid, names[i]);
+		if ((sb->maker_ns[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return tj_error_set(err, errno, "open %s (for the relay's sockets)", path);
+	}
+	return 0;
+}
+
+static int start_socket_maker(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int sv[2] = { -1, -1 }, r = 0;
+	if (sb->maker_ns[0] < 0 || sb->maker_ns[1] < 0)
+		return tj_error_setx(err, EBADF, "the relay's socket maker: no namespace fds");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return tj_error_set(err, errno, "socketpair (the relay's socket maker)");
+	pid_t parent = getpid();
+	/* A fork but for the fd table (glibc's fork() takes no flags). */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		socket_maker(sv[1], sb->maker_ns, parent);
+	if (pid < 0) {
+		r = tj_error_set(err, errno, "start the relay's socket maker");
+		close(sv[0]);
+		close(sv[1]);
+	} else {
+		sb->maker_pid = pid;
+		sb->maker_sv = sv[0];
+		sb->maker_child = sv[1];
+		sb->maker_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		struct proto_msg ready;
+		int e = sb->maker_pidfd < 0 ? -errno : maker_call(sb, NULL, &ready);
+		if (e == 0 && ready.err)
+			e = -ready.err;
+		if (e < 0)
+			r = tj_error_set(err, -e, "the relay's socket maker: enter the sandbox's network namespace");
+	}
+	/* The maker has entered the namespaces (or failed): the table is
+	 * shared, so only now may these go. */
+	close_fd(&sb->maker_ns[0]);
+	close_fd(&sb->maker_ns[1]);
+	return r;
+}
+
+static void stop_socket_maker(struct tj_sandbox *sb)
+{
+	close_fd(&sb->maker_ns[0]);
+	close_fd(&sb->maker_ns[1]);
+	if (sb->maker_pid <= 0)
+		return;
+	close_fd(&sb->maker_sv); /* its EOF */
+	close_fd(&sb->maker_child);
+	kill(sb->maker_pid, SIGKILL);
+	waitpid(sb->maker_pid, NULL, 0);
+	close_fd(&sb->maker_pidfd);
+	sb->maker_pid = 0;
+}
+
+int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
+{
+	int r0 = sb->maker_pid > 0 ? 0 : start_socket_maker(sb, err);
+	if (r0 < 0)
+		return r0;
+	struct proto_msg req = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type }, ans;
+	int r = maker_call(sb, &req, &ans);
+	if (r < 0)
+		return tj_error_set(err, -r, "ask the sandbox's network namespace for a socket");
+	if (ans.value < 0)
+		return tj_error_set(err, ans.err ? ans.err : EPROTO, "socket(%d, %d) in the sandbox", family, type);
+	return ans.value;
 }
 
 static int relay_socket(void *ctx, int family, int type, struct tj_error *err)
@@ -342,8 +471,8 @@ static int open_channels(struct tj_sandbox *sb, struct tj_error *err)
 		return tj_error_set(err, errno, "socketpair");
 	sb->sync_sv = sv[0];
 	sb->sync_child = sv[1];
-	sb->factory_sv = fv[0];
-	sb->factory_child = fv[1];
+	sb->relay_sv = fv[0];
+	sb->relay_child = fv[1];
 	/* Deny lines from the guard (the notifier inside the sandbox). */
 	if (seccomp_needs_listener(sb->seccomp)) {
 		int ev[2];
@@ -395,19 +524,13 @@ __attribute__((noreturn))
 static void become_init(struct tj_sandbox *sb, const struct init_plan *plan)
 {
 	close(sb->sync_sv);
-	close(sb->factory_sv);
+	close(sb->relay_sv);
 	if (sb->events_sv >= 0)
 		close(sb->events_sv);
 	close(sb->sigfd);
 	init_main(plan);
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 /* The restricted tier: the runner is the supervisor's own child. */
 static int spawn_restricted(struct tj_sandbox *sb, const struct init_plan *plan, struct tj_error *err)
@@ -418,12 +541,12 @@ static int spawn_restricted(struct tj_sandbox *sb, const struct init_plan *plan,
 		return tj_error_set(err, errno, "fork the runner");
 	if (sb->pid == 0) {
 		close(sb->sync_sv);
-		close(sb->factory_sv);
+		close(sb->relay_sv);
 		close(sb->sigfd);
 		runner_restricted_main(plan);
 	}
 	close_fd(&sb->sync_child);
-	close_fd(&sb->factory_child);
+	close_fd(&sb->relay_child);
 	return 0;
 }
 
@@ -431,7 +554,7 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct init_plan plan = {
 		.cfg = sb->cfg, .argv = sb->argv, .envp = sb->envp,
-		.sync_fd = sb->sync_child, .factory_fd = sb->factory_child,
+		.sync_fd = sb->sync_child, .relay_fd = sb->relay_child,
 		.events_fd = sb->events_child,
 		.seccomp = sb->seccomp, .limits = &sb->limits,
 		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
@@ -455,7 +578,7 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 	if (sb->pid == 0)
 		become_init(sb, &plan);
 	close_fd(&sb->sync_child);
-	close_fd(&sb->factory_child);
+	close_fd(&sb->relay_child);
 	close_fd(&sb->events_child);
 	return 0;
 }
@@ -495,7 +618,7 @@ static int start_relay(struct tj_sandbox *sb, struct tj_error *err)
 	if (!sb->relay)
 		return 0;
 	int r = relay_start(sb->relay, sb->loop, relay_socket, sb, err);
-	if (r == 0 && (r = proto_send(sb->factory_sv, &ready, -1)) < 0)
+	if (r == 0 && (r = proto_send(sb->relay_sv, &ready, -1)) < 0)
 		tj_error_set(err, -r, "start the runner after the relay");
 	if (r < 0) {
 		/* init failing its setup closes the socket factory: its own
@@ -567,6 +690,8 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 	struct proto_msg go = { .type = PROTO_GO };
 	int r;
 	if (!sb->restricted && (r = map_ids(sb, err)) < 0)
+		return r;
+	if (sb->relay && (r = open_relay_ns(sb, err)) < 0)
 		return r;
 	fault_point("mapped");
 	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)
@@ -681,6 +806,7 @@ static void sandbox_free(struct tj_sandbox *sb)
 	restricted_release(&sb->rs);
 	limits_release(&sb->limits);
 	relay_free(sb->relay); /* the relays end with the sandbox */
+	stop_socket_maker(sb);
 	loop_free(sb->loop);
 	seccomp_free(sb->seccomp);
 	if (sb->sigfd >= 0)
@@ -736,8 +862,9 @@ static void sandbox_init(struct tj_sandbox *sb, const struct tj_config *cfg, boo
 {
 	*sb = (struct tj_sandbox){
 		.cfg = cfg, .scrub_argv = scrub_argv, .scrub_envp = scrub_envp, .log_fd = log_fd,
-		.sync_sv = -1, .sync_child = -1, .factory_sv = -1, .factory_child = -1,
+		.sync_sv = -1, .sync_child = -1, .relay_sv = -1, .relay_child = -1,
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
+		.maker_sv = -1, .maker_child = -1, .maker_pidfd = -1, .maker_ns = { -1, -1 },
 		.timerfd = -1, .limits = { .v2_fd = -1 },
 		.restricted = restricted, .rs = { .ruleset_fd = -1 },
 	};

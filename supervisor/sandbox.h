@@ -23,10 +23,13 @@ struct tj_sandbox {
 	int log_fd;
 
 	int sync_sv, sync_child;       /* status, errors, fds */
-	int factory_sv, factory_child; /* socket factory (init answers) */
+	int relay_sv, relay_child;     /* net relay: RELAY_READY -> init */
 	int events_sv, events_child;   /* guard -> supervisor: deny lines; -1 without a listener */
 	int pidfd;
 	pid_t pid;                     /* init, in the supervisor's pid ns */
+	pid_t maker_pid;               /* net relay: the socket maker (sandbox_socket), 0 before */
+	int maker_sv, maker_child, maker_pidfd;
+	int maker_ns[2];               /* init's user and net namespaces, opened before GO */
 	int sigfd;
 	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;

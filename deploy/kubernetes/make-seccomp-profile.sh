@@ -12,9 +12,9 @@
 #   2. taskjail: what the supervisor, the sandbox's init and its /proc guard
 #      call outside or before the sandbox's policy: measured with strace -f on
 #      `taskjail run` (minimal, node, python), `taskjail check` and `taskjail selftest --profile
-#      node` (2026-12-07), less what selftest only attempts (unshare, ptrace,
-#      bpf, ...: refused there, needed by none); plus Landlock for
-#      the restricted tier. Each is denied again inside the sandbox.
+#      node` (2026-12-07), less what selftest only attempts (ptrace, bpf,
+#      ...: refused there, needed by none); plus Landlock for the restricted
+#      tier. Each is denied again inside the sandbox.
 #   3. the launcher (Go) and tini: syscalls of Go's runtime, os/exec and net
 #      packages and of tini that group 1 lacks. Not run here (no launcher
 #      binary on this project's machines): if the launcher fails under this
@@ -60,6 +60,7 @@ taskjail = {
     "seccomp": "load the sandbox's policy and its user-notification listener",
     "openat2": "the /proc guard opens with RESOLVE_* flags",
     "process_vm_readv": "the /proc guard reads the path a task passed to open",
+    "unshare": "the /proc guard's own fd table (CLONE_FILES), once the runner left the listener in the one it shared with init (clone3 with namespace flags is allowed already)",
     "landlock_create_ruleset": "restricted tier (no user namespaces): Landlock",
     "landlock_add_rule": "restricted tier: Landlock",
     "landlock_restrict_self": "restricted tier: Landlock",
