@@ -36,6 +36,7 @@
 #include "env.h"
 #include "init.h"
 #include "log.h"
+#include "netns.h"
 #include "seccomp.h"
 #include "relay.h"
 #include "runner.h"
@@ -254,8 +255,14 @@ static void socket_maker(int sock, const int ns[2], pid_t parent)
 	/* The user namespace first: its capabilities let us enter the
 	 * network namespace it owns. Each needs a process of its own (not
 	 * sharing memory or fs_struct), which we are. */
+	struct tj_error err = { 0 };
 	if (setns(ns[0], CLONE_NEWUSER) < 0 || setns(ns[1], CLONE_NEWNET) < 0)
 		m.err = errno;
+	/* lo up, as init does after its mounts: the relay's listeners bind
+	 * 127.0.0.1 in this netns right away (the same two ioctls, twice, are
+	 * harmless). */
+	else if (netns_loopback_up(&err) < 0)
+		m.err = err.err ? err.err : EIO;
 	proto_send(sock, &m, -1); /* ready, or why not */
 	if (m.err)
 		_exit(1);
@@ -300,54 +307,52 @@ static int maker_call(struct tj_sandbox *sb, const struct proto_msg *req, struct
 	return 0;
 }
 
-/* Before GO: init is still a copy of us, not yet non-dumpable, so its
- * namespace files open for a caller without privilege too (after, only
- * CAP_SYS_PTRACE of the host would). For the socket maker. */
-static int open_relay_ns(struct tj_sandbox *sb, struct tj_error *err)
+/* Right after the maps, before GO: init is still a copy of us, not yet
+ * non-dumpable, so its namespace files open for a caller without privilege
+ * too (after, only CAP_SYS_PTRACE of the host would). The maker starts now
+ * and enters the namespaces while init builds the sandbox; the first
+ * socket request waits for its word (sandbox_socket). */
+static int start_socket_maker(struct tj_sandbox *sb, struct tj_error *err)
 {
 	static const char *const names[] = { "user", "net" };
+	int sv[2] = { -1, -1 };
 	for (int i = 0; i < 2; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)sb->pid, names[i]);
 		if ((sb->maker_ns[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			return tj_error_set(err, errno, "open %s (for the relay's sockets)", path);
 	}
-	return 0;
-}
-
-static int start_socket_maker(struct tj_sandbox *sb, struct tj_error *err)
-{
-	int sv[2] = { -1, -1 }, r = 0;
-	if (sb->maker_ns[0] < 0 || sb->maker_ns[1] < 0)
-		return tj_error_setx(err, EBADF, "the relay's socket maker: no namespace fds");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return tj_error_set(err, errno, "socketpair (the relay's socket maker)");
+	sb->maker_sv = sv[0];
+	sb->maker_child = sv[1];
 	pid_t parent = getpid();
 	/* A fork but for the fd table (glibc's fork() takes no flags). */
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
 		socket_maker(sv[1], sb->maker_ns, parent);
-	if (pid < 0) {
-		r = tj_error_set(err, errno, "start the relay's socket maker");
-		close(sv[0]);
-		close(sv[1]);
-	} else {
-		sb->maker_pid = pid;
-		sb->maker_sv = sv[0];
-		sb->maker_child = sv[1];
-		sb->maker_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-		struct proto_msg ready;
-		int e = sb->maker_pidfd < 0 ? -errno : maker_call(sb, NULL, &ready);
-		if (e == 0 && ready.err)
-			e = -ready.err;
-		if (e < 0)
-			r = tj_error_set(err, -e, "the relay's socket maker: enter the sandbox's network namespace");
-	}
-	/* The maker has entered the namespaces (or failed): the table is
-	 * shared, so only now may these go. */
+	if (pid < 0)
+		return tj_error_set(err, errno, "start the relay's socket maker");
+	sb->maker_pid = pid;
+	if ((sb->maker_pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return tj_error_set(err, errno, "pidfd_open (the relay's socket maker)");
+	return 0;
+}
+
+/* The maker's first word: it is in the namespaces (or why not). The
+ * namespace fds are in the table we share, so only now may they go. */
+static int socket_maker_ready(struct tj_sandbox *sb, struct tj_error *err)
+{
+	struct proto_msg ready;
+	int e = maker_call(sb, NULL, &ready);
+	if (e == 0 && ready.err)
+		e = -ready.err;
 	close_fd(&sb->maker_ns[0]);
 	close_fd(&sb->maker_ns[1]);
-	return r;
+	if (e < 0)
+		return tj_error_set(err, -e, "the relay's socket maker: enter the sandbox's network namespace");
+	sb->maker_ready = true;
+	return 0;
 }
 
 static void stop_socket_maker(struct tj_sandbox *sb)
@@ -366,7 +371,8 @@ static void stop_socket_maker(struct tj_sandbox *sb)
 
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
 {
-	int r0 = sb->maker_pid > 0 ? 0 : start_socket_maker(sb, err);
+	int r0 = sb->maker_ready ? 0 : sb->maker_pid <= 0
+		? tj_error_setx(err, ESRCH, "no socket maker for the relay") : socket_maker_ready(sb, err);
 	if (r0 < 0)
 		return r0;
 	struct proto_msg req = { .type = PROTO_SOCKET_REQ, .value = family, .value2 = type }, ans;
@@ -691,7 +697,7 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 	int r;
 	if (!sb->restricted && (r = map_ids(sb, err)) < 0)
 		return r;
-	if (sb->relay && (r = open_relay_ns(sb, err)) < 0)
+	if (sb->relay && (r = start_socket_maker(sb, err)) < 0)
 		return r;
 	fault_point("mapped");
 	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)

@@ -30,6 +30,7 @@ struct tj_sandbox {
 	pid_t maker_pid;               /* net relay: the socket maker (sandbox_socket), 0 before */
 	int maker_sv, maker_child, maker_pidfd;
 	int maker_ns[2];               /* init's user and net namespaces, opened before GO */
+	bool maker_ready;              /* the maker said it is in them */
 	int sigfd;
 	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;
