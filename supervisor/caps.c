@@ -23,7 +23,7 @@ static int sys_capset(const struct __user_cap_data_struct d[_LINUX_CAPABILITY_U3
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-int caps_limit(int keep, struct tj_error *err)
+int caps_lock_bounding(int keep, struct tj_error *err)
 {
 	/* Securebits first: changing them needs CAP_SETPCAP, which goes next. */
 	unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
@@ -45,6 +45,11 @@ int caps_limit(int keep, struct tj_error *err)
 			return tj_error_set(err, errno, "drop capability %d from the bounding set", c);
 		}
 	}
+	return 0;
+}
+
+int caps_keep_only(int keep, struct tj_error *err)
+{
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return tj_error_set(err, errno, "clear ambient capabilities");
 
@@ -54,6 +59,12 @@ int caps_limit(int keep, struct tj_error *err)
 	if (sys_capset(d) < 0)
 		return tj_error_set(err, errno, "clear effective/permitted/inheritable capabilities");
 	return 0;
+}
+
+int caps_limit(int keep, struct tj_error *err)
+{
+	int r = caps_lock_bounding(keep, err);
+	return r < 0 ? r : caps_keep_only(keep, err);
 }
 
 int caps_drop_all(struct tj_error *err)

@@ -15,6 +15,14 @@ int caps_drop_all(struct tj_error *err);
  * non-dumpable task would refuse it, and raises it only for that. */
 int caps_limit(int keep, struct tj_error *err);
 
+/* The two halves of caps_limit. caps_lock_bounding: securebits locked and
+ * the bounding set emptied but `keep` (-1: none), inherited by every
+ * child (init does it once for the guard and the runner). caps_keep_only:
+ * ambient cleared, permitted = `keep` only, effective and inheritable
+ * empty; per process. */
+int caps_lock_bounding(int keep, struct tj_error *err);
+int caps_keep_only(int keep, struct tj_error *err);
+
 /* Raises (on) or lowers a permitted capability in the effective set.
  * Returns 0 or -errno. */
 int caps_raise(int cap, bool on);

@@ -58,7 +58,9 @@ void guard_main(const struct guard_plan *p)
 		tj_error_set(&err, errno, "guard: setsid");
 		die(p, &err);
 	}
-	if (caps_limit(CAP_SYS_PTRACE, &err) < 0)
+	/* init locked the securebits and emptied the bounding set for us
+	 * and the runner (init.c, init_main). */
+	if (caps_keep_only(CAP_SYS_PTRACE, &err) < 0)
 		die(p, &err);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		tj_error_set(&err, errno, "guard: PR_SET_NO_NEW_PRIVS");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The runner's last steps before execve, in this order:
  *   default signal state -> setsid -> PDEATHSIG -> rlimits (the profile's,
- *   then limits' fallbacks) -> chdir -> every fd CLOEXEC -> capabilities ->
+ *   then limits' fallbacks) -> chdir -> every fd CLOEXEC -> capabilities
+ *   (init locked the securebits and emptied the bounding set) ->
  *   NO_NEW_PRIVS -> shield filter -> policy filter (listener -> guard) ->
  *   execve. */
 #include "runner.h"
@@ -260,7 +261,7 @@ void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struc
 	    set_rlimits(p, &err) < 0 ||
 	    enter_workdir(cfg, &err) < 0 ||
 	    cloexec_all(&err) < 0 ||
-	    caps_drop_all(&err) < 0 ||
+	    caps_keep_only(-1, &err) < 0 || /* init locked securebits, emptied the bounding set */
 	    no_new_privs(&err) < 0 ||
 	    confine_to_root(cfg, &err) < 0 ||
 	    install_filters(p, handoff, false, &err) < 0)
