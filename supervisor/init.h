@@ -23,6 +23,7 @@ struct init_plan {
 	char **scrub_argv;              /* the supervisor's original argv/envp: */
 	char **scrub_envp;              /* init zeroes them so /proc/1 shows nothing */
 	const struct tj_restricted *restricted; /* restricted tier: no init, see runner.h */
+	uint64_t signals_set;           /* signals (bit s-1) not at their default: the runner resets these */
 };
 
 /* Signals the supervisor forwards to init, and init to the runner. */

@@ -30,12 +30,14 @@
 
 /* A clean signal state: the caller may have ignored signals (a shell
  * ignores SIGINT/SIGQUIT for background jobs), and a non-interactive shell
- * cannot trap a signal that was ignored when it started. */
-static void reset_signals(void)
+ * cannot trap a signal that was ignored when it started. `which`: the
+ * signals not at their default (the supervisor reads them before clone;
+ * init changes none), all 64 in the restricted tier. */
+static void reset_signals(uint64_t which)
 {
 	sigset_t none;
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if (((which >> (s - 1)) & 1) && s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -250,7 +252,7 @@ void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struc
 
 	/* The fd table is init's too (init.c, start_runner): nothing
 	 * inherited is closed here; cloexec_all marks it for execve. */
-	reset_signals();
+	reset_signals(p->signals_set);
 	new_keyring();
 	/* proc_guard self's domain first, with init's nofile limit (the
 	 * caller's): it opens the entries it names and closes them all before
@@ -281,7 +283,7 @@ void runner_restricted_main(const struct init_plan *p)
 	/* The supervisor attaches us to the cgroups first. */
 	proto_wait_go(p->sync_fd);
 	close(p->relay_fd);
-	reset_signals();
+	reset_signals(p->signals_set);
 	new_keyring();
 	if (new_session(&err) < 0 ||
 	    set_rlimits(p, &err) < 0)

@@ -236,6 +236,29 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The signals whose disposition is not the default here, as a mask (bit
+ * s-1 for signal s): ignored ones (the caller's, our SIGPIPE) and caught
+ * ones. init inherits them and changes none; the runner resets just these
+ * (runner.c) instead of all 64. All of them if /proc cannot say. */
+static uint64_t signals_not_default(void)
+{
+	uint64_t ign = 0, cgt = 0;
+	int got = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof(line), f)) {
+			unsigned long long v;
+			if (sscanf(line, "SigIgn: %llx", &v) == 1)
+				ign = v, got++;
+			else if (sscanf(line, "SigCgt: %llx", &v) == 1)
+				cgt = v, got++;
+		}
+		fclose(f);
+	}
+	return got == 2 ? ign | cgt : ~0ULL;
+}
+
 /* The relay's sockets in the sandbox's network namespace come from a
  * helper, the socket maker: a child of ours that shares our fd table
  * (CLONE_FILES) and has entered the sandbox's user and network namespaces.
@@ -565,6 +588,7 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		.seccomp = sb->seccomp, .limits = &sb->limits,
 		.scrub_argv = sb->scrub_argv, .scrub_envp = sb->scrub_envp,
 		.restricted = &sb->rs,
+		.signals_set = sb->restricted ? ~0ULL : signals_not_default(),
 	};
 	if (sb->restricted)
 		return spawn_restricted(sb, &plan, err);
