@@ -332,19 +332,24 @@ static int maker_call(struct tj_sandbox *sb, const struct proto_msg *req, struct
 
 /* Right after the maps, before GO: init is still a copy of us, not yet
  * non-dumpable, so its namespace files open for a caller without privilege
- * too (after, only CAP_SYS_PTRACE of the host would). The maker starts now
- * and enters the namespaces while init builds the sandbox; the first
- * socket request waits for its word (sandbox_socket). */
-static int start_socket_maker(struct tj_sandbox *sb, struct tj_error *err)
+ * too (after, only CAP_SYS_PTRACE of the host would). */
+static int open_relay_ns(struct tj_sandbox *sb, struct tj_error *err)
 {
 	static const char *const names[] = { "user", "net" };
-	int sv[2] = { -1, -1 };
 	for (int i = 0; i < 2; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)sb->pid, names[i]);
 		if ((sb->maker_ns[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			return tj_error_set(err, errno, "open %s (for the relay's sockets)", path);
 	}
+	return 0;
+}
+
+/* Right after GO: the maker enters the namespaces while init builds the
+ * sandbox; the first socket request waits for its word (sandbox_socket). */
+static int start_socket_maker(struct tj_sandbox *sb, struct tj_error *err)
+{
+	int sv[2] = { -1, -1 };
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return tj_error_set(err, errno, "socketpair (the relay's socket maker)");
 	sb->maker_sv = sv[0];
@@ -378,16 +383,25 @@ static int socket_maker_ready(struct tj_sandbox *sb, struct tj_error *err)
 	return 0;
 }
 
+/* As soon as the sandbox is over: its EOF and SIGKILL, not waited for here
+ * (its exit, the teardown of a copy of our memory, would be on the way to
+ * ours); reap_socket_maker collects it at the end. */
 static void stop_socket_maker(struct tj_sandbox *sb)
 {
 	close_fd(&sb->maker_ns[0]);
 	close_fd(&sb->maker_ns[1]);
 	if (sb->maker_pid <= 0)
 		return;
-	close_fd(&sb->maker_sv); /* its EOF */
+	close_fd(&sb->maker_sv);
 	close_fd(&sb->maker_child);
 	kill(sb->maker_pid, SIGKILL);
-	waitpid(sb->maker_pid, NULL, 0);
+}
+
+static void reap_socket_maker(struct tj_sandbox *sb)
+{
+	stop_socket_maker(sb);
+	if (sb->maker_pid > 0)
+		waitpid(sb->maker_pid, NULL, WNOHANG);
 	close_fd(&sb->maker_pidfd);
 	sb->maker_pid = 0;
 }
@@ -721,13 +735,15 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 	int r;
 	if (!sb->restricted && (r = map_ids(sb, err)) < 0)
 		return r;
-	if (sb->relay && (r = start_socket_maker(sb, err)) < 0)
+	if (sb->relay && (r = open_relay_ns(sb, err)) < 0)
 		return r;
 	fault_point("mapped");
 	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)
 		return r;
 	proto_send(sb->sync_sv, &go, -1);
 	fault_point("go");
+	if (sb->relay && (r = start_socket_maker(sb, err)) < 0)
+		return r;
 	log_start(sb);
 	if ((r = watch(sb, err)) < 0 ||
 	    (r = start_relay(sb, err)) < 0)
@@ -789,6 +805,7 @@ static int wait_and_report(struct tj_sandbox *sb)
 
 	siginfo_t si = { 0 };
 	waitid((idtype_t)P_PIDFD, (id_t)sb->pidfd, &si, WEXITED);
+	stop_socket_maker(sb); /* no socket is asked for any more */
 	if (sb->restricted) {
 		/* No init to report: the runner's own status. */
 		if (!sb->have_error && !sb->have_exit) {
@@ -836,7 +853,7 @@ static void sandbox_free(struct tj_sandbox *sb)
 	restricted_release(&sb->rs);
 	limits_release(&sb->limits);
 	relay_free(sb->relay); /* the relays end with the sandbox */
-	stop_socket_maker(sb);
+	reap_socket_maker(sb);
 	loop_free(sb->loop);
 	seccomp_free(sb->seccomp);
 	if (sb->sigfd >= 0)
