@@ -614,8 +614,38 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		/* An explicit opt-in that removes a layer: say so every time. */
 		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
-	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
+	/* A root caller makes the sandbox's user namespace as the host ids the
+	 * sandbox maps to, so that they own it, not root. The kernel charges
+	 * what a task uses of the per-user budgets (inotify instances and
+	 * watches, queued signals, message queue bytes, user namespaces) to
+	 * the owner of each user namespace up the chain: owned by root, one
+	 * sandbox's task could use up host root's (red-team finding). The
+	 * effective ids only, for the clone: the real and saved ones stay 0,
+	 * so we are root again right after (and the child, init, becomes
+	 * 65532 itself: become_sandbox_user). A cgroup v2 attach is then
+	 * done after the clone, as root (limits_attach). */
+	bool as_host = geteuid() == 0;
+	if (as_host && (setresgid((gid_t)-1, sb->outer_gid, (gid_t)-1) < 0 ||
+			setresuid((uid_t)-1, sb->outer_uid, (uid_t)-1) < 0)) {
+		/* EINVAL: those ids do not exist here (root of a user namespace
+		 * that does not map them); go on as root of it, whose owner is
+		 * not host root anyway, and the maps below say what to do. */
+		int e = errno;
+		if (setresgid((gid_t)-1, 0, (gid_t)-1) < 0 || e != EINVAL)
+			return tj_error_set(err, e, "become host uid %u to create the sandbox's user namespace",
+					    (unsigned)sb->outer_uid);
+		as_host = false;
+	}
+	sb->pid = clone_sandbox(flags, &sb->pidfd, as_host ? -1 : sb->limits.v2_fd, &sb->limits.v2_cloned_into);
+	int clone_errno = errno;
+	if (sb->pid != 0 && as_host && (setresuid((uid_t)-1, 0, (uid_t)-1) < 0 ||
+					setresgid((gid_t)-1, 0, (gid_t)-1) < 0)) {
+		/* cannot happen (the saved ids are 0); never go on half root */
+		fprintf(stderr, "taskjail: cannot become root again after clone: %s\n", strerror(errno));
+		_exit(TJ_EXIT_SETUP);
+	}
 	if (sb->pid < 0) {
+		errno = clone_errno;
 		sb->ns_refused = restricted_ns_refused(errno);
 		return userns_diagnose_clone(errno, err);
 	}
