@@ -20,21 +20,25 @@ root_can() { unshare -i "$PY" "$TJ_WORK/mq_hold.py" 0; } # host root, its own ip
 before=$(root_can)
 like "host root can make message queues" "$before" "^mq [1-9]"
 
+# hold OUT CMD...: CMD (mq_hold.py) in the background writing to OUT; once it
+# holds its queues, $during gets what host root can make meanwhile.
+hold() {
+	local out=$1 p
+	shift
+	"$@" >"$out" 2>&1 &
+	p=$!
+	for _ in $(seq 1 100); do grep -q '^mq' "$out" && break; sleep 0.05; done
+	during=$(root_can)
+	wait $p
+}
+
 # Bare: a task in a user namespace owned by root.
-unshare -U -i --map-user=65532 --map-group=65532 "$PY" "$TJ_WORK/mq_hold.py" 4 >"$TJ_WORK/bare.out" 2>&1 &
-p=$!
-for _ in $(seq 1 100); do grep -q '^mq' "$TJ_WORK/bare.out" && break; sleep 0.05; done
-during=$(root_can)
-wait $p
+hold "$TJ_WORK/bare.out" unshare -U -i --map-user=65532 --map-group=65532 "$PY" "$TJ_WORK/mq_hold.py" 4
 like "bare: a task in a root-owned user namespace takes host root's budget" "$(cat "$TJ_WORK/bare.out")" "^mq [1-9]"
 is "bare: ... and host root cannot make a queue meanwhile (the attack works)" "$during" "mq 0 errno 24"
 
 # taskjail: the same task.
-timeout -k 5 30 "$TASKJAIL" run --bind-ro "$TJ_WORK:/t" -- "$PY" /t/mq_hold.py 4 >"$TJ_WORK/tj.out" 2>&1 &
-p=$!
-for _ in $(seq 1 100); do grep -q '^mq' "$TJ_WORK/tj.out" && break; sleep 0.05; done
-during=$(root_can)
-wait $p
+hold "$TJ_WORK/tj.out" timeout -k 5 30 "$TASKJAIL" run --bind-ro "$TJ_WORK:/t" -- "$PY" /t/mq_hold.py 4
 like "taskjail: the task takes what its budget allows" "$(cat "$TJ_WORK/tj.out")" "^mq [1-9]"
 like "taskjail: host root still makes its queues meanwhile" "$during" "^mq [1-9]"
 
