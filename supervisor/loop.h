@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The supervisor's event loop: epoll with one callback per fd. Modules
+/* The supervisor's event loop: poll(2) with one callback per fd. Modules
  * (relay, the seccomp listener) register their fds here. */
 #pragma once
 #include <stdbool.h>
