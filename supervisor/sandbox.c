@@ -286,6 +286,13 @@ static void socket_maker(int sock, const int ns[2], pid_t parent)
 	 * harmless). */
 	else if (netns_loopback_up(&err) < 0)
 		m.err = err.err ? err.err : EIO;
+	/* Entering a user namespace we do not own (a root caller's is owned
+	 * by its host uid) is a credential change that clears the
+	 * parent-death signal: set it again, then make sure the parent did
+	 * not die meanwhile. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(0);
 	proto_send(sock, &m, -1); /* ready, or why not */
 	if (m.err)
 		_exit(1);
