@@ -286,11 +286,13 @@ static void socket_maker(int sock, const int ns[2], pid_t parent)
 	 * harmless). */
 	else if (netns_loopback_up(&err) < 0)
 		m.err = err.err ? err.err : EIO;
-	/* Entering a user namespace we do not own (a root caller's is owned
-	 * by its host uid) is a credential change that clears the
-	 * parent-death signal: set it again, then make sure the parent did
-	 * not die meanwhile. */
+	/* Entering a user namespace can be a credential change that clears
+	 * the parent-death signal and resets "dumpable" to fs.suid_dumpable:
+	 * set both again (we hold the supervisor's fd table: no process of
+	 * the sandbox's uid may ptrace us or take an fd with pidfd_getfd),
+	 * then make sure the parent did not die meanwhile. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (getppid() != parent)
 		_exit(0);
 	proto_send(sock, &m, -1); /* ready, or why not */
@@ -545,6 +547,10 @@ static int open_signals(struct tj_sandbox *sb, struct tj_error *err)
 		sigaddset(&fwd, sigs[i]);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A caller may have SIGCHLD ignored: init would inherit that, the
+	 * kernel would reap the runner by itself and init would never learn
+	 * its status (every run hung; red-team finding). */
+	signal(SIGCHLD, SIG_DFL);
 	sb->sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sb->sigfd < 0)
 		return tj_error_set(err, errno, "signalfd");
@@ -621,38 +627,8 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		/* An explicit opt-in that removes a layer: say so every time. */
 		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
-	/* A root caller makes the sandbox's user namespace as the host ids the
-	 * sandbox maps to, so that they own it, not root. The kernel charges
-	 * what a task uses of the per-user budgets (inotify instances and
-	 * watches, queued signals, message queue bytes, user namespaces) to
-	 * the owner of each user namespace up the chain: owned by root, one
-	 * sandbox's task could use up host root's (red-team finding). The
-	 * effective ids only, for the clone: the real and saved ones stay 0,
-	 * so we are root again right after (and the child, init, becomes
-	 * 65532 itself: become_sandbox_user). A cgroup v2 attach is then
-	 * done after the clone, as root (limits_attach). */
-	bool as_host = geteuid() == 0;
-	if (as_host && (setresgid((gid_t)-1, sb->outer_gid, (gid_t)-1) < 0 ||
-			setresuid((uid_t)-1, sb->outer_uid, (uid_t)-1) < 0)) {
-		/* EINVAL: those ids do not exist here (root of a user namespace
-		 * that does not map them); go on as root of it, whose owner is
-		 * not host root anyway, and the maps below say what to do. */
-		int e = errno;
-		if (setresgid((gid_t)-1, 0, (gid_t)-1) < 0 || e != EINVAL)
-			return tj_error_set(err, e, "become host uid %u to create the sandbox's user namespace",
-					    (unsigned)sb->outer_uid);
-		as_host = false;
-	}
-	sb->pid = clone_sandbox(flags, &sb->pidfd, as_host ? -1 : sb->limits.v2_fd, &sb->limits.v2_cloned_into);
-	int clone_errno = errno;
-	if (sb->pid != 0 && as_host && (setresuid((uid_t)-1, 0, (uid_t)-1) < 0 ||
-					setresgid((gid_t)-1, 0, (gid_t)-1) < 0)) {
-		/* cannot happen (the saved ids are 0); never go on half root */
-		fprintf(stderr, "taskjail: cannot become root again after clone: %s\n", strerror(errno));
-		_exit(TJ_EXIT_SETUP);
-	}
+	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
 	if (sb->pid < 0) {
-		errno = clone_errno;
 		sb->ns_refused = restricted_ns_refused(errno);
 		return userns_diagnose_clone(errno, err);
 	}
