@@ -21,4 +21,12 @@ for args in "--proc-guard namespace" "--proc-guard strict" "--proc-guard self" \
 	out=$(caller timeout -k 5 30 "$TASKJAIL" run $args -- "${probe[@]}")
 	is "$args: every signal at its default, none blocked" "$out" "$clean"
 done
+# A caller that ignores SIGCHLD (init would inherit it: the kernel reaps
+# the runner by itself and its status never reaches init).
+for args in "" "--profile node" "--tier restricted"; do
+	rc=$(timeout -k 5 20 /usr/bin/python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$TASKJAIL" run $args -- /bin/sh -c 'exit 3' 2>/dev/null; echo $?)
+	is "${args:-minimal}: a caller ignoring SIGCHLD gets the runner's status" "$rc" 3
+done
 done_testing
