@@ -121,8 +121,8 @@ static int restricted_shield(const struct init_plan *p)
 }
 
 /* Last step before execve: the BPF was compiled in the supervisor, so this
- * is one syscall. From here on only what the policy allows works (sendmsg
- * and close for the listener, execve). */
+ * is one syscall. From here on only what the policy allows works (write,
+ * for the guard's byte, and execve). */
 static int install_filters(const struct init_plan *p, struct guard_handoff *handoff, bool restricted,
 			   struct tj_error *err)
 {
