@@ -351,6 +351,42 @@ static int open_relay_ns(struct tj_sandbox *sb, struct tj_error *err)
 		if ((sb->maker_ns[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			return tj_error_set(err, errno, "open %s (for the relay's sockets)", path);
 	}
+	/* A root caller makes the sockets itself (direct_socket): it may
+	 * enter the sandbox's network namespace and come back. */
+	if (geteuid() == 0 && (sb->home_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return tj_error_set(err, errno, "open /proc/self/ns/net (for the relay's sockets)");
+	return 0;
+}
+
+/* A root caller (CAP_SYS_ADMIN here and over the sandbox's user
+ * namespace, which it owns) needs no socket maker: this thread enters the
+ * sandbox's network namespace for one socket() and comes back (setns of a
+ * network namespace is per thread). 0 and *fd; 1 when the socket failed
+ * (err set); -errno when it cannot enter (then the maker does it). Not coming back is fatal: the sandbox is
+ * killed and we exit, rather than go on in the sandbox's namespace. */
+static int direct_socket(struct tj_sandbox *sb, int family, int type, int *fd, struct tj_error *err)
+{
+	if (setns(sb->maker_ns[1], CLONE_NEWNET) < 0)
+		return -errno;
+	int e = 0;
+	if (!sb->direct_lo_up) { /* lo up, as the maker would (init's may come later) */
+		struct tj_error lo = { 0 };
+		if (netns_loopback_up(&lo) < 0)
+			e = lo.err ? lo.err : EIO;
+		sb->direct_lo_up = e == 0;
+	}
+	*fd = e ? -1 : socket(family, type | SOCK_CLOEXEC, 0);
+	if (*fd < 0 && !e)
+		e = errno;
+	if (setns(sb->home_net, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "taskjail: cannot return to the host's network namespace: %s\n", strerror(errno));
+		syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+		_exit(TJ_EXIT_SETUP);
+	}
+	if (e) {
+		tj_error_set(err, e, "socket(%d, %d) in the sandbox", family, type);
+		return 1;
+	}
 	return 0;
 }
 
@@ -399,6 +435,7 @@ static void stop_socket_maker(struct tj_sandbox *sb)
 {
 	close_fd(&sb->maker_ns[0]);
 	close_fd(&sb->maker_ns[1]);
+	close_fd(&sb->home_net);
 	if (sb->maker_pid <= 0)
 		return;
 	close_fd(&sb->maker_sv);
@@ -417,6 +454,18 @@ static void reap_socket_maker(struct tj_sandbox *sb)
 
 int sandbox_socket(struct tj_sandbox *sb, int family, int type, struct tj_error *err)
 {
+	if (sb->home_net >= 0 && sb->maker_pid <= 0) {
+		int fd = -1, d = direct_socket(sb, family, type, &fd, err);
+		if (d == 0)
+			return fd;
+		if (d == 1)
+			return -err->err;
+		/* could not enter it (a root of a user namespace, say): the maker */
+		close_fd(&sb->home_net);
+		int r = start_socket_maker(sb, err);
+		if (r < 0)
+			return r;
+	}
 	int r0 = sb->maker_ready ? 0 : sb->maker_pid <= 0
 		? tj_error_setx(err, ESRCH, "no socket maker for the relay") : socket_maker_ready(sb, err);
 	if (r0 < 0)
@@ -755,7 +804,7 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 		return r;
 	proto_send(sb->sync_sv, &go, -1);
 	fault_point("go");
-	if (sb->relay && (r = start_socket_maker(sb, err)) < 0)
+	if (sb->relay && sb->home_net < 0 && (r = start_socket_maker(sb, err)) < 0)
 		return r;
 	log_start(sb);
 	if ((r = watch(sb, err)) < 0 ||
@@ -925,6 +974,7 @@ static void sandbox_init(struct tj_sandbox *sb, const struct tj_config *cfg, boo
 		.sync_sv = -1, .sync_child = -1, .relay_sv = -1, .relay_child = -1,
 		.events_sv = -1, .events_child = -1, .pidfd = -1, .sigfd = -1,
 		.maker_sv = -1, .maker_child = -1, .maker_pidfd = -1, .maker_ns = { -1, -1 },
+		.home_net = -1,
 		.timerfd = -1, .limits = { .v2_fd = -1 },
 		.restricted = restricted, .rs = { .ruleset_fd = -1 },
 	};

@@ -31,6 +31,8 @@ struct tj_sandbox {
 	int maker_sv, maker_child, maker_pidfd;
 	int maker_ns[2];               /* init's user and net namespaces, opened before GO */
 	bool maker_ready;              /* the maker said it is in them */
+	int home_net;                  /* root caller: our own netns, for direct_socket; else -1 */
+	bool direct_lo_up;
 	int sigfd;
 	int timerfd;                   /* --timeout; -1 without one */
 	struct tj_loop *loop;
