@@ -49,6 +49,10 @@ is "under the pod profile: taskjail check exits 0" "$rc" 0
 [ "$rc" = 0 ] || diag "$(printf '%s\n' "$out" | grep -v '^ok' | head)"
 out=$("$EXEC" --quiet "$POD" -- "$TASKJAIL" run --profile python --net none -- /usr/bin/python3 -c 'print(6*7)' 2>&1)
 is "under the pod profile: the python profile runs python" "$out" 42
+# With its relay (net relay): the supervisor or its socket maker enters the
+# sandbox's network namespace (setns) to make the relay's sockets.
+out=$("$EXEC" --quiet "$POD" -- "$TASKJAIL" run --profile python -- /usr/bin/python3 -c 'print(6*7)' 2>&1)
+is "under the pod profile: the python profile with its relay runs python" "$out" 42
 if grep -qa __asan_init "$TASKJAIL"; then
 	# selftest runs taskjail itself inside the strict sandbox, where an ASan
 	# build's LeakSanitizer cannot read /proc/<pid>/task and aborts.
