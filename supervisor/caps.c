@@ -23,7 +23,7 @@ static int sys_capset(const struct __user_cap_data_struct d[_LINUX_CAPABILITY_U3
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-int caps_lock_bounding(int keep, struct tj_error *err)
+int caps_lock_bounding(struct tj_error *err)
 {
 	/* Securebits first: changing them needs CAP_SETPCAP, which goes next. */
 	unsigned bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
@@ -37,8 +37,6 @@ int caps_lock_bounding(int keep, struct tj_error *err)
 	 * list: a newer kernel may know more capabilities. PR_CAPBSET_DROP says
 	 * EINVAL for the first number past the kernel's last one. */
 	for (int c = 0; c < 64; c++) {
-		if (c == keep)
-			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
 			if (errno == EINVAL)
 				break;
@@ -61,25 +59,10 @@ int caps_keep_only(int keep, struct tj_error *err)
 	return 0;
 }
 
-int caps_limit(int keep, struct tj_error *err)
-{
-	int r = caps_lock_bounding(keep, err);
-	return r < 0 ? r : caps_keep_only(keep, err);
-}
-
 int caps_drop_all(struct tj_error *err)
 {
-	return caps_limit(-1, err);
-}
-
-int caps_clear(struct tj_error *err)
-{
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return tj_error_set(err, errno, "clear ambient capabilities");
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { 0 };
-	if (sys_capset(d) < 0)
-		return tj_error_set(err, errno, "clear effective/permitted/inheritable capabilities");
-	return 0;
+	int r = caps_lock_bounding(err);
+	return r < 0 ? r : caps_keep_only(-1, err);
 }
 
 int caps_raise(int cap, bool on)

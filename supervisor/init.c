@@ -420,7 +420,7 @@ void init_main(const struct init_plan *p)
 	 * locked, the bounding set empty (41 prctl calls each saved). init
 	 * keeps its own capabilities; it never executes anything. */
 	struct tj_error err = { 0 };
-	if (caps_lock_bounding(-1, &err) < 0)
+	if (caps_lock_bounding(&err) < 0)
 		init_fail(p, &err);
 	c.guard = start_guard(p, &stats, &handoff);
 	c.stats = stats;

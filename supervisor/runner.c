@@ -200,7 +200,7 @@ static int drop_caps_restricted(struct tj_error *err)
 {
 	if (caps_raise(CAP_SETPCAP, true) == 0)
 		return caps_drop_all(err);
-	return caps_clear(err);
+	return caps_keep_only(-1, err); /* no CAP_SETPCAP: what it can do */
 }
 
 static int exec_search(const char *file, char *const argv[], char *const envp[])
