@@ -19,7 +19,7 @@
  *
  * FLOOR_STEPS (a comma list) adds some of taskjail's steps back, to price
  * them here: fork (pid 1 a copy, not sharing the parent's memory), heap
- * (the parent writes 256 KiB of heap first: a supervisor's footprint),
+ * (the parent writes 256 KiB of heap first; heap16: 64 KiB),
  * masks (taskjail's /proc masks and read-only /proc subtrees), dev (its
  * /dev/shm, /dev/pts, /dev/ptmx and the read-only remount of /dev),
  * shield (a second, small filter before the policy).
@@ -213,10 +213,11 @@ int main(int argc, char **argv)
 	cmd = argv + 2;
 	if (getenv("FLOOR_STEPS"))
 		steps = getenv("FLOOR_STEPS");
-	if (step("heap")) {
-		char *h = malloc(256 << 10);
+	if (step("heap") || step("heap16")) {
+		size_t n = step("heap") ? 256 << 10 : 64 << 10;
+		char *h = malloc(n);
 		if (h)
-			memset(h, 1, 256 << 10);
+			memset(h, 1, n);
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)

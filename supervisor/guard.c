@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "procguard/procguard.h"
 #include "sysio.h"
 #include "unotify.h"
 #include "util.h"
@@ -30,6 +31,16 @@ static void report(const struct guard_plan *p, const struct tj_error *e)
 			 msg, e->err);
 	if (n > 0 && (size_t)n < sizeof(body))
 		(void)send(p->events_fd, body, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* The stack the serve loop will use (a path buffer, a notification, a deny
+ * line: well under this), written once. */
+__attribute__((noinline))
+static void warm_stack(void)
+{
+	volatile char buf[64 * 1024];
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
 }
 
 __attribute__((noreturn))
@@ -70,6 +81,18 @@ void guard_main(const struct guard_plan *p)
 	 * /proc/<guard> belong to root now; ptrace and pidfd_getfd on us fail. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	/* Ready before the runner's first open, which waits for us: our code
+	 * mapped, our stack and state written now, while the runner installs
+	 * its filters and execs (a fresh fork faults in every page it
+	 * touches: ~20 faults of 10-15 us each here, which the task's first
+	 * open waited for; bench/README.md "Issue 15, part 6"). Nothing of
+	 * this opens or closes an fd. */
+	sysio_prefault_code();
+	warm_stack();
+	struct procguard *pg = NULL;
+	if (p->strict && procguard_new(&pg, &err) < 0)
+		die(p, &err);
+
 	/* The fd table is init's (and the runner's) until the runner has
 	 * installed its filter: nothing here opens or closes an fd before. A
 	 * runner that failed before its filter exits, init with it, and
@@ -103,9 +126,11 @@ void guard_main(const struct guard_plan *p)
 		close(null);
 	if (lfd < 0)
 		_exit(0);
+	if (pg && procguard_bind(pg, &err) < 0)
+		die(p, &err);
 
 	struct unotify_plan up = {
-		.listener = lfd, .sec = p->sec, .guard = p->strict,
+		.listener = lfd, .sec = p->sec, .guard = p->strict, .pg = pg,
 		.events_fd = p->events_fd, .stats = p->stats,
 	};
 	if (unotify_serve(&up, &err) < 0)

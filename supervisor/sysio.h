@@ -23,6 +23,13 @@ int sysio_read_file_or_pipe(const char *what, const char *path, size_t max, char
 int sysio_read_fd(int fd, const char *what, const char *path, size_t max, char **buf,
 		  size_t *len, struct tj_error *err);
 
+/* Maps the program's read-only segments (code, constants) into this
+ * process's page tables in one call (MADV_POPULATE_READ, Linux 5.14+; best
+ * effort: older kernels say EINVAL). A fork copies no page table entries
+ * of file-backed code, so a new process faults its code in again, 64 KiB
+ * at a time. */
+void sysio_prefault_code(void);
+
 /* Closes every fd from 3 up except the n in keep (any order; entries < 3
  * are ignored). Async-signal-safe. Returns 0 or -errno. */
 int sysio_close_fds_except(const int *keep, size_t n);

@@ -180,12 +180,13 @@ static void no_wakeup_preemption(void)
 
 int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 {
-	struct procguard *pg = NULL;
+	struct procguard *pg = p->guard ? p->pg : NULL;
 	struct procguard_result res;
 	struct seccomp_notif n;
 	int r = 0;
 
-	if (p->guard && (r = procguard_new(&pg, err)) < 0)
+	if (p->guard && !pg &&
+	    ((r = procguard_new(&pg, err)) < 0 || (r = procguard_bind(pg, err)) < 0))
 		goto out;
 	/* Linux >= 6.6: wake the handler on the CPU of the task that made the
 	 * call; older kernels answer EINVAL and we go on without. */

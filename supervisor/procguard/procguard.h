@@ -41,9 +41,12 @@ bool procguard_is_open_call(const struct seccomp_data *d);
 
 struct procguard;
 
-/* Per-sandbox state, bound to the caller's own root and its /proc: call it
- * in the guard process, inside the sandbox. */
+/* Per-sandbox state, in two steps: procguard_new allocates (and writes) it
+ * and opens nothing, so the guard can do it before its fd table is its own
+ * (guard.h); procguard_bind then binds it to the caller's own root and its
+ * /proc: call both in the guard process, inside the sandbox. */
 int procguard_new(struct procguard **out, struct tj_error *err);
+int procguard_bind(struct procguard *pg, struct tj_error *err);
 void procguard_free(struct procguard *pg);
 
 /* What procguard_handle() did, for the deny log. */
