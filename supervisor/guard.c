@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -34,13 +35,25 @@ static void report(const struct guard_plan *p, const struct tj_error *e)
 }
 
 /* The stack the serve loop will use (a path buffer, a notification, a deny
- * line: well under this), written once. */
+ * line: its deepest path needs under 40 KiB), written once -- within the
+ * caller's stack limit, which the guard's stack inherits: a small `ulimit
+ * -s` gets no warming rather than a guard killed by it (red team). */
+#define WARM_STACK (32 * 1024)
+
 __attribute__((noinline))
-static void warm_stack(void)
+static void warm_stack_now(void)
 {
-	volatile char buf[64 * 1024];
+	volatile char buf[WARM_STACK];
 	for (size_t i = 0; i < sizeof(buf); i += 4096)
 		buf[i] = 0;
+}
+
+static void warm_stack(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 &&
+	    (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= 8 * WARM_STACK))
+		warm_stack_now();
 }
 
 __attribute__((noreturn))
@@ -85,13 +98,16 @@ void guard_main(const struct guard_plan *p)
 	 * mapped, our stack and state written now, while the runner installs
 	 * its filters and execs (a fresh fork faults in every page it
 	 * touches: ~20 faults of 10-15 us each here, which the task's first
-	 * open waited for; bench/README.md "Issue 15, part 6"). Nothing of
-	 * this opens or closes an fd. */
-	sysio_prefault_code();
-	warm_stack();
+	 * open waited for; bench/README.md "Issue 15, part 6"). Only the
+	 * strict guard answers opens; a guard that only logs denials skips
+	 * it. Nothing of this opens or closes an fd. */
 	struct procguard *pg = NULL;
-	if (p->strict && procguard_new(&pg, &err) < 0)
-		die(p, &err);
+	if (p->strict) {
+		sysio_prefault_code();
+		warm_stack();
+		if (procguard_new(&pg, &err) < 0)
+			die(p, &err);
+	}
 
 	/* The fd table is init's (and the runner's) until the runner has
 	 * installed its filter: nothing here opens or closes an fd before. A

@@ -135,6 +135,14 @@ if is_root; then
 	is "... and the next run removes it" "$(leftover)" "$before"
 fi
 
+# A caller's small stack limit reaches every process of the sandbox (the
+# runner sets its own only at exec): the strict guard must still start and
+# answer opens (a warm-up that wrote 64 KiB of its stack at once was killed
+# by `ulimit -s 64`, red-team finding).
+out=$( (ulimit -s 64; timeout -s KILL 30 "$TASKJAIL" run --proc-guard strict -- /bin/cat /proc/self/stat 2>&1) ); rc=$?
+is "ulimit -s 64: the strict guard starts and answers (status)" "$rc" 0
+like "ulimit -s 64: ... the task read its own stat" "$out" '^[0-9]+ \(cat\)'
+
 # Bad values.
 for o in "--memory 0" "--memory lots" "--pids 0" "--pids -1" "--cpu 0" "--cpu 0.0001"; do
 	"$TASKJAIL" run $o -- /bin/true 2>/dev/null; is "'$o' refused with 125" "$?" 125
