@@ -96,14 +96,15 @@ static bool has_word(const char *list, const char *word)
 }
 
 /* The supervisor's cgroup in the v1 hierarchy of ctrl (ctrl NULL: v2),
- * from /proc/self/cgroup ("N:controllers:/path", "0::/path"). *mnt gets
- * the hierarchy's mount point under /sys/fs/cgroup. */
-static int own_cgroup(const char *ctrl, char *mnt, size_t mnt_size, char *path, size_t path_size)
+ * from self, the text of /proc/self/cgroup ("N:controllers:/path",
+ * "0::/path"; read once by limits_prepare). *mnt gets the hierarchy's
+ * mount point under /sys/fs/cgroup. */
+static int own_cgroup(const char *self, const char *ctrl, char *mnt, size_t mnt_size, char *path,
+		      size_t path_size)
 {
-	_cleanup_free_ char *buf = NULL;
-	int r = read_pseudo("/proc/self/cgroup", 1 << 16, &buf);
-	if (r < 0)
-		return r;
+	_cleanup_free_ char *buf = self ? strdup(self) : NULL;
+	if (!buf)
+		return self ? -ENOMEM : -ENOENT;
 	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':');
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -200,14 +201,14 @@ static void why(struct tj_limits *l, const char *fmt, const char *a, int e)
 /* A child of the supervisor's v2 cgroup for every limit whose controller
  * the parent can hand down. Returns 0 (even when none could) or -errno
  * when a cgroup was made but a limit could not be written. */
-static int try_v2(struct tj_limits *l, pid_t tag, struct tj_error *err)
+static int try_v2(struct tj_limits *l, const char *self, pid_t tag, struct tj_error *err)
 {
 	char mnt[PATH_MAX], own[PATH_MAX], parent[PATH_MAX * 2];
 	_cleanup_free_ char *ctrls = NULL, *subtree = NULL;
 	bool want[LIMITS_N] = { false };
 	int n = 0;
 
-	if (own_cgroup(NULL, mnt, sizeof(mnt), own, sizeof(own)) < 0) {
+	if (own_cgroup(self, NULL, mnt, sizeof(mnt), own, sizeof(own)) < 0) {
 		why(l, "%s", "no cgroup v2 in /proc/self/cgroup", ENOENT);
 		return 0;
 	}
@@ -267,10 +268,11 @@ static int try_v2(struct tj_limits *l, pid_t tag, struct tj_error *err)
 	return 0;
 }
 
-static int try_v1(struct tj_limits *l, enum limits_res res, pid_t tag, struct tj_error *err)
+static int try_v1(struct tj_limits *l, const char *self, enum limits_res res, pid_t tag,
+		  struct tj_error *err)
 {
 	char mnt[PATH_MAX], own[PATH_MAX], parent[PATH_MAX * 2], dir[PATH_MAX * 2 + 32];
-	if (own_cgroup(limits_res_names[res], mnt, sizeof(mnt), own, sizeof(own)) < 0) {
+	if (own_cgroup(self, limits_res_names[res], mnt, sizeof(mnt), own, sizeof(own)) < 0) {
 		why(l, "no v1 %s hierarchy", limits_res_names[res], ENOENT);
 		return 0;
 	}
@@ -316,10 +318,14 @@ int limits_prepare(const struct tj_config *cfg, pid_t tag, struct tj_limits *l, 
 	l->max[LIMITS_CPU] = cfg->limit_cpu_milli;
 	if (!l->max[LIMITS_MEMORY] && !l->max[LIMITS_PIDS] && !l->max[LIMITS_CPU])
 		return 0;
-	int r = try_v2(l, tag, err);
+	/* Once for v2 and every v1 controller (unreadable: no cgroup, the
+	 * rlimit fallbacks below). */
+	_cleanup_free_ char *self = NULL;
+	(void)read_pseudo("/proc/self/cgroup", 1 << 16, &self);
+	int r = try_v2(l, self, tag, err);
 	for (int i = 0; r == 0 && i < LIMITS_N; i++)
 		if (l->max[i] && l->by[i] == LIMITS_BY_NONE)
-			r = try_v1(l, (enum limits_res)i, tag, err);
+			r = try_v1(l, self, (enum limits_res)i, tag, err);
 	if (r < 0) {
 		limits_release(l);
 		return r;

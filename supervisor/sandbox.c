@@ -885,12 +885,17 @@ static int wait_and_report(struct tj_sandbox *sb)
 	getrusage(RUSAGE_CHILDREN, &ru);
 
 	classify_end(sb, &si, &e);
-	struct tj_limits_usage use;
-	char usage[256];
-	limits_usage(&sb->limits, &use);
-	limits_usage_json(&use, usage, sizeof(usage));
-	if (e.sig == SIGKILL && use.oom_kills > 0)
-		e.reason = "oom";
+	/* The cgroups' counters (peak memory and pids, OOM kills: reason
+	 * "oom") only go to the event log: without one they are not read
+	 * (four files on cgroup v1, on every launch's way out). */
+	char usage[256] = "";
+	if (sb->log_fd >= 0) {
+		struct tj_limits_usage use;
+		limits_usage(&sb->limits, &use);
+		limits_usage_json(&use, usage, sizeof(usage));
+		if (e.sig == SIGKILL && use.oom_kills > 0)
+			e.reason = "oom";
+	}
 	/* As coreutils timeout: 124 however the runner ended after the
 	 * deadline (its own exit on SIGTERM, the signal, our SIGKILL). */
 	if (sb->timed_out && !sb->have_error) {
