@@ -22,7 +22,12 @@
  * (the parent writes 256 KiB of heap first; heap16: 64 KiB),
  * masks (taskjail's /proc masks and read-only /proc subtrees), dev (its
  * /dev/shm, /dev/pts, /dev/ptmx and the read-only remount of /dev),
- * shield (a second, small filter before the policy).
+ * shield (a second, small filter before the policy), reexec (pid 1 shares
+ * the launcher's memory only while it builds the sandbox: it then tells
+ * the launcher, which execs itself ("floor --wait PID": waits for pid 1)
+ * and pid 1 starts the task only once that exec has closed the
+ * launcher's close-on-exec fds -- the price of a design where pid 1 never
+ * shares memory with a host-side process while task code runs).
  *
  * Not done, unlike taskjail: no supervisor process with a protocol, no
  * profile or policy parsing, no /proc masks, no /dev/shm, /dev/pts, no
@@ -60,6 +65,7 @@ static struct sock_fprog prog;
 static char **cmd;
 static const char *steps = "";
 static int sync_r;
+static int built_w = -1, exec_r = -1, exec_w = -1; /* reexec: "built" to the launcher, its exec to pid 1 */
 static char stack1[256 << 10] __attribute__((aligned(16)));
 static char stack2[64 << 10] __attribute__((aligned(16)));
 
@@ -187,6 +193,12 @@ static int pid1(void *arg)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		DIE("lo up");
 	close(s);
+	if (step("reexec")) {
+		char c2;
+		close(exec_w); /* our copy: EOF then means the launcher's exec */
+		if (write(built_w, "b", 1) != 1 || read(exec_r, &c2, 1) != 0)
+			DIE("reexec handshake");
+	}
 	pid_t t = clone(task, stack2 + sizeof(stack2), CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
 	if (t < 0)
 		DIE("clone task");
@@ -199,6 +211,14 @@ static int pid1(void *arg)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--wait") == 0) { /* reexec: the launcher's new image */
+		int st;
+		pid_t c = (pid_t)atoi(argv[2]);
+		while (waitpid(c, &st, 0) < 0)
+			if (errno != EINTR)
+				DIE("waitpid");
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: floor BPF_FILE COMMAND [ARG]...\n");
 		return 125;
@@ -223,6 +243,12 @@ int main(int argc, char **argv)
 	if (pipe2(p, O_CLOEXEC) < 0)
 		DIE("pipe");
 	sync_r = p[0];
+	int built[2] = { -1, -1 }, ex[2] = { -1, -1 };
+	if (step("reexec") && (pipe2(built, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0))
+		DIE("pipe");
+	built_w = built[1];
+	exec_r = ex[0];
+	exec_w = ex[1];
 	uid_t outer = geteuid() ? geteuid() : 65534;
 	gid_t outer_g = geteuid() ? getegid() : 65534;
 	pid_t c = clone(pid1, stack1 + sizeof(stack1),
@@ -242,6 +268,16 @@ int main(int argc, char **argv)
 	write_file(path, map);
 	if (write(p[1], "g", 1) != 1)
 		DIE("release");
+	if (step("reexec")) {
+		/* pid 1 holds copies of these ends (no CLONE_FILES): its exec_r
+		 * sees EOF once our ex[1] is closed by the exec below. */
+		char b, pidarg[16];
+		if (read(built[0], &b, 1) != 1)
+			DIE("pid 1 build");
+		snprintf(pidarg, sizeof(pidarg), "%d", (int)c);
+		execl("/proc/self/exe", "floor", "--wait", pidarg, (char *)NULL);
+		DIE("exec");
+	}
 	int st;
 	while (waitpid(c, &st, 0) < 0)
 		if (errno != EINTR)
