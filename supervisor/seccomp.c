@@ -370,7 +370,13 @@ int seccomp_prepare(const char *path, const struct tj_seccomp_opts *o,
 		seccomp_cache_key_free(&key);
 		return 0;
 	}
-	if (path && (r = policy_load(path, &pol, err)) < 0) {
+	/* Compiled from the very bytes the cache key holds, never from a
+	 * second read: a writer of the file between two reads would have the
+	 * filter of its text stored under the key of the text read first --
+	 * every later launch of that text would get it
+	 * (tests/security/seccomp_cache_race.sh). */
+	if (path && (r = cacheable ? policy_parse(key.policy, key.policy_len, path, &pol, err)
+				   : policy_load(path, &pol, err)) < 0) {
 		seccomp_cache_key_free(&key);
 		return r;
 	}

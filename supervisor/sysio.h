@@ -15,7 +15,8 @@ int sysio_read_file(const char *what, const char *path, size_t max, char **buf,
 
 /* The same, and also a pipe (a FIFO, --profile <(...), /dev/stdin on a
  * pipe), read once to EOF. For files read once only: the policy is not
- * one, it is read for the filter cache's key and again to parse it. */
+ * one without a filter cache (read for the cache's key and again to parse
+ * it; with a cache, its key's bytes are parsed). */
 int sysio_read_file_or_pipe(const char *what, const char *path, size_t max, char **buf,
 			    size_t *len, struct tj_error *err);
 
