@@ -27,11 +27,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "build_id.h"
 #include "seccomp_internal.h"
 #include "sysio.h"
 #include "util.h"
 
-#define CACHE_MAGIC "taskjail-bpf-cache 1\n"
+/* 2: the key names the build and whether there is a policy file; entries
+ * of format 1 (either could be stale or poisoned, see the key) are never
+ * read. */
+#define CACHE_MAGIC "taskjail-bpf-cache 2\n"
 #define CACHE_POLICY_MAX (4u << 20)
 
 struct cache_header {
@@ -83,6 +87,28 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 }
 
 
+/* Whether a user other than the owner can reach path: every directory on
+ * its resolved path searchable by others. The entry holds the policy's
+ * whole text: a world-readable file in a private directory (0644 in a
+ * 0700 one) must not become readable through a 0644 entry (red team).
+ * POSIX ACLs are not looked at: a directory an ACL closes still counts as
+ * open here. */
+static bool others_can_reach(const char *path)
+{
+	_cleanup_free_ char *real = realpath(path, NULL);
+	if (!real)
+		return false;
+	for (char *slash = strrchr(real, '/'); slash; slash = strrchr(real, '/')) {
+		*slash = '\0';
+		struct stat st;
+		if (stat(*real ? real : "/", &st) < 0 || !(st.st_mode & S_IXOTH))
+			return false;
+		if (!*real)
+			break;
+	}
+	return true;
+}
+
 int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 			   const struct tj_seccomp_opts *o)
 {
@@ -93,7 +119,8 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 		if (fd < 0)
 			return -errno;
 		struct stat st;
-		k->world_readable = fstat(fd, &st) == 0 && (st.st_mode & S_IROTH);
+		k->world_readable = fstat(fd, &st) == 0 && (st.st_mode & S_IROTH) &&
+				    others_can_reach(path);
 		int r = sysio_read_fd(fd, "policy", path, CACHE_POLICY_MAX, &k->policy,
 				      &k->policy_len, NULL);
 		close(fd);
@@ -109,9 +136,15 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 	unsigned kmaj = 0, kmin = 0;
 	if (uname(&u) == 0)
 		sscanf(u.release, "%u.%u", &kmaj, &kmin);
-	if (asprintf(&k->text, "tj=%s;scmp=%u.%u.%u;arch=%u;kernel=%u.%u;log=%d;extra=%s;quiet=%d",
-		     TJ_VERSION, v->major, v->minor, v->micro, seccomp_arch_native(), kmaj, kmin,
-		     o->log_denials, o->extra_rules ? o->extra_id : "-", o->quiet) < 0) {
+	/* build: a parser or compiler change between builds of one version
+	 * (a cache hit skips both) must not be answered by an older build's
+	 * entry; policy: no policy file and an empty one differ (the empty
+	 * one is refused when parsed; red team: it got the allow-all entry of
+	 * --seccomp none). */
+	if (asprintf(&k->text, "tj=%s;build=%s;policy=%s;scmp=%u.%u.%u;arch=%u;kernel=%u.%u;log=%d;extra=%s;quiet=%d",
+		     TJ_VERSION, TJ_BUILD_ID, path ? "file" : "none", v->major, v->minor, v->micro,
+		     seccomp_arch_native(), kmaj, kmin, o->log_denials,
+		     o->extra_rules ? o->extra_id : "-", o->quiet) < 0) {
 		k->text = NULL;
 		seccomp_cache_key_free(k);
 		return -ENOMEM;

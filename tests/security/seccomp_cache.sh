@@ -53,7 +53,7 @@ plant() {
 	/usr/bin/python3 - "$entry" <<'PY'
 import struct, sys
 p = sys.argv[1]; b = bytearray(open(p, "rb").read())
-off = len("taskjail-bpf-cache 1\n")
+off = len("taskjail-bpf-cache 2\n")
 key_len, pol_len, _, _, _, n, _ = struct.unpack_from("7I", b, off)
 prog = off + 28 + key_len + pol_len
 for i in range(n):
@@ -81,6 +81,44 @@ chmod 600 "$pol"; printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names"
 tj --seccomp "$pol" -- /bin/true
 is "a private policy's entry is 0600" "$(stat -c %a "$(ls -t "$C"/*.bpf | head -1)")" 600
 chmod 644 "$pol"
+
+# No policy and an empty policy file are not one key: the empty file is
+# refused, even with the allow-all entry of --seccomp none in the cache
+# (red-team finding: it ran under that entry).
+tj --proc-guard strict --seccomp none -- /bin/true 2>/dev/null
+: > "$TJ_WORK/empty.json"; chmod 644 "$TJ_WORK/empty.json"
+out=$(tj "${P[@]}" --proc-guard strict --seccomp "$TJ_WORK/empty.json" -- /t/try-syscall keyctl 0 -3 0 2>&1); rc=$?
+is "an empty policy file is refused (125), not run under --seccomp none's entry" "$rc" 125
+
+# The key names the build: a parser or compiler change between builds of
+# one version must not be answered by an older build's entry; an entry of
+# the previous format (no build in its key) is never read.
+deny_keyctl
+tj --seccomp "$pol" -- /bin/true
+entry=$(ls -t "$C"/*.bpf | head -1)
+like "an entry's key names the build and the policy's presence" "$(head -c 512 "$entry" | tr -c '[:print:]' ' ')" 'build=[^;]+;policy=file'
+/usr/bin/python3 - "$entry" <<'PY'
+import struct, sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read())
+off = len("taskjail-bpf-cache 2\n")
+key_len, pol_len, _, _, _, n, _ = struct.unpack_from("7I", b, off)
+prog = off + 28 + key_len + pol_len
+for i in range(n):
+    struct.pack_into("HBBI", b, prog + 8 * i, 0x06, 0, 0, 0x7fff0000)  # RET ALLOW
+b[:off] = b"taskjail-bpf-cache 1\n"
+open(p, "wb").write(b)
+PY
+out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
+is "an allow-all entry of the previous format is not read: the policy applies" "$out" EPERM
+
+# The entry holds the policy's text: a world-readable policy in a private
+# directory (0644 in 0700) gets a private entry (red-team finding: its text
+# was readable in a 0644 entry).
+mkdir -m 700 "$TJ_WORK/private"
+printf '{"comment":"private %s","defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' "$RANDOM" > "$TJ_WORK/private/p.json"
+chmod 644 "$TJ_WORK/private/p.json"
+tj --seccomp "$TJ_WORK/private/p.json" -- /bin/true
+is "a policy in a private directory gets a 0600 entry" "$(stat -c %a "$(ls -t "$C"/*.bpf | head -1)")" 600
 
 # A directory others can write is not used at all.
 G=$TJ_WORK/gcache; mkdir -m 777 "$G"
