@@ -17,7 +17,10 @@
  * A hit needs the whole key to match byte for byte, the policy file's
  * complete content included, so a changed policy is never answered from
  * the cache. Any doubt (a short file, a bad magic, a wrong size) is a miss. */
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -27,7 +30,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "build_id.h"
 #include "seccomp_internal.h"
 #include "sysio.h"
 #include "util.h"
@@ -87,10 +89,11 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 }
 
 
-/* Whether a user other than the owner can reach path: every directory on
- * its resolved path searchable by others. The entry holds the policy's
- * whole text: a world-readable file in a private directory (0644 in a
- * 0700 one) must not become readable through a 0644 entry (red team).
+/* Whether a user other than the owner can find and read path: every
+ * directory on its resolved path readable and searchable by others. The
+ * entry holds the policy's whole text and the cache directory can be
+ * listed: a world-readable file in a private directory (0644 in a 0700 or
+ * 0711 one) must not become readable through a 0644 entry (red team).
  * POSIX ACLs are not looked at: a directory an ACL closes still counts as
  * open here. */
 static bool others_can_reach(const char *path)
@@ -101,12 +104,55 @@ static bool others_can_reach(const char *path)
 	for (char *slash = strrchr(real, '/'); slash; slash = strrchr(real, '/')) {
 		*slash = '\0';
 		struct stat st;
-		if (stat(*real ? real : "/", &st) < 0 || !(st.st_mode & S_IXOTH))
+		if (stat(*real ? real : "/", &st) < 0 || (st.st_mode & (S_IROTH | S_IXOTH)) != (S_IROTH | S_IXOTH))
 			return false;
 		if (!*real)
 			break;
 	}
 	return true;
+}
+
+/* The program's GNU build-id note as hex (a hash of the linked binary, so
+ * any change to the parser or the compiler changes it), or NULL: then no
+ * cache (an entry written by another build of the same version must never
+ * answer). Read once. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	char *out = data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+		const unsigned char *end = p + ph->p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)(const void *)p;
+			size_t name = (n->n_namesz + 3) & ~(size_t)3, desc = (n->n_descsz + 3) & ~(size_t)3;
+			const unsigned char *nm = p + sizeof(*n), *d = nm + name;
+			if (d + desc > end)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(nm, "GNU", 4) == 0 &&
+			    n->n_descsz >= 8 && n->n_descsz <= 64) {
+				for (size_t j = 0; j < n->n_descsz; j++)
+					snprintf(out + 2 * j, 3, "%02x", d[j]);
+				return 1;
+			}
+			p = d + desc;
+		}
+	}
+	return 1; /* the first object is the program: stop there */
+}
+
+static const char *build_id(void)
+{
+	static char id[2 * 64 + 1];
+	static bool done;
+	if (!done) {
+		(void)dl_iterate_phdr(find_build_id, id);
+		done = true;
+	}
+	return id[0] ? id : NULL;
 }
 
 int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
@@ -131,18 +177,26 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 	} else {
 		k->world_readable = true;
 	}
+	const char *bid = build_id();
+	if (!bid) {
+		free(k->policy);
+		memset(k, 0, sizeof(*k));
+		return -ENOENT;
+	}
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
 	unsigned kmaj = 0, kmin = 0;
 	if (uname(&u) == 0)
 		sscanf(u.release, "%u.%u", &kmaj, &kmin);
 	/* build: a parser or compiler change between builds of one version
-	 * (a cache hit skips both) must not be answered by an older build's
-	 * entry; policy: no policy file and an empty one differ (the empty
-	 * one is refused when parsed; red team: it got the allow-all entry of
-	 * --seccomp none). */
+	 * (a cache hit skips both) must not be answered by another build's
+	 * entry (the binary's build-id; a git describe was not enough: it
+	 * falls back to the version in a tree git will not read, and two dirty
+	 * builds of one commit share it -- red team); policy: no policy file
+	 * and an empty one differ (the empty one is refused when parsed; red
+	 * team: it got the allow-all entry of --seccomp none). */
 	if (asprintf(&k->text, "tj=%s;build=%s;policy=%s;scmp=%u.%u.%u;arch=%u;kernel=%u.%u;log=%d;extra=%s;quiet=%d",
-		     TJ_VERSION, TJ_BUILD_ID, path ? "file" : "none", v->major, v->minor, v->micro,
+		     TJ_VERSION, bid, path ? "file" : "none", v->major, v->minor, v->micro,
 		     seccomp_arch_native(), kmaj, kmin, o->log_denials,
 		     o->extra_rules ? o->extra_id : "-", o->quiet) < 0) {
 		k->text = NULL;
@@ -179,6 +233,10 @@ int seccomp_cache_load(const char *dir, const struct seccomp_cache_key *k,
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !trusted(&st, false))
 		return -EPERM;
+	/* An entry written while its policy was public stays public only
+	 * while the policy is (one made private since: red team). */
+	if ((st.st_mode & S_IROTH) && !k->world_readable && geteuid() == 0)
+		(void)fchmod(fd, 0600);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	int r = sysio_read_fd(fd, "cache", path, CACHE_POLICY_MAX + (1u << 20), &buf, &len, NULL);
@@ -232,6 +290,37 @@ int seccomp_cache_load(const char *dir, const struct seccomp_cache_key *k,
 	return 0;
 }
 
+/* Entries of an older format (whose keys could not tell builds apart, or
+ * held private policies' text in 0644 files) are never read, and no new
+ * key names them: root removes them when it writes an entry (a miss, after
+ * an upgrade the first launch of each policy). Only regular *.bpf files
+ * without the current magic go; the directory is root's (safe_dir). */
+static void remove_stale_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	int dfd = dirfd(d);
+	struct dirent *e;
+	for (int n = 0; n < 4096 && (e = readdir(d)); n++) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".bpf") != 0)
+			continue;
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		char magic[sizeof(CACHE_MAGIC) - 1];
+		struct stat st;
+		bool stale = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			     (read(fd, magic, sizeof(magic)) != (ssize_t)sizeof(magic) ||
+			      memcmp(magic, CACHE_MAGIC, sizeof(magic)) != 0);
+		close(fd);
+		if (stale)
+			(void)unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
 int seccomp_cache_store(const char *dir, const struct seccomp_cache_key *k,
 			const struct tj_seccomp *s)
 {
@@ -280,5 +369,6 @@ int seccomp_cache_store(const char *dir, const struct seccomp_cache_key *k,
 		unlink(tmp);
 		return -EIO;
 	}
+	remove_stale_entries(dir);
 	return 0;
 }

@@ -119,6 +119,29 @@ printf '{"comment":"private %s","defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}'
 chmod 644 "$TJ_WORK/private/p.json"
 tj --seccomp "$TJ_WORK/private/p.json" -- /bin/true
 is "a policy in a private directory gets a 0600 entry" "$(stat -c %a "$(ls -t "$C"/*.bpf | head -1)")" 600
+# 0711: its files can be read by name, but the cache directory can be listed.
+mkdir -m 711 "$TJ_WORK/hidden"
+printf '{"comment":"hidden %s","defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' "$RANDOM" > "$TJ_WORK/hidden/p.json"
+chmod 644 "$TJ_WORK/hidden/p.json"
+tj --seccomp "$TJ_WORK/hidden/p.json" -- /bin/true
+is "a policy in a searchable but unlistable directory (0711) gets a 0600 entry" "$(stat -c %a "$(ls -t "$C"/*.bpf | head -1)")" 600
+# A policy made private after its entry was written: the entry follows.
+mkdir -m 755 "$TJ_WORK/later"
+printf '{"comment":"later %s","defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' "$RANDOM" > "$TJ_WORK/later/p.json"
+chmod 644 "$TJ_WORK/later/p.json"
+tj --seccomp "$TJ_WORK/later/p.json" -- /bin/true
+later=$(ls -t "$C"/*.bpf | head -1)
+is "a public policy's entry is 0644" "$(stat -c %a "$later")" 644
+chmod 700 "$TJ_WORK/later"
+tj --seccomp "$TJ_WORK/later/p.json" -- /bin/true
+is "... made private since: its entry is 0600 after the next launch" "$(stat -c %a "$later")" 600
+# Entries of the previous format are removed when root writes one.
+printf 'taskjail-bpf-cache 1\nstale' > "$C/00000000deadbeef.bpf"
+printf '{"comment":"fresh %s","defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' "$RANDOM" > "$TJ_WORK/fresh.json"
+tj --seccomp "$TJ_WORK/fresh.json" -- /bin/true
+check "an entry of the previous format is removed when root writes a new one" [ ! -e "$C/00000000deadbeef.bpf" ]
+like "the key names the binary by its build-id" "$(head -c 512 "$(ls -t "$C"/*.bpf | head -1)" | tr -c '[:print:]' ' ')" \
+	"build=$(readelf -n "$TASKJAIL" | awk '/Build ID:/ { print $3 }');"
 
 # A directory others can write is not used at all.
 G=$TJ_WORK/gcache; mkdir -m 777 "$G"
