@@ -49,8 +49,10 @@ is "... a second entry exists" "$(ls "$C" | grep -c '\.bpf$')" 2
 # is what a cache the task could write would let an attacker do); group-
 # writable, or owned by the sandbox's uid, it is ignored and recompiled.
 entry=$(ls -t "$C"/*.bpf | head -1)
+# plant [old]: the entry's program becomes allow-all (old: and its magic
+# that of the previous format).
 plant() {
-	/usr/bin/python3 - "$entry" <<'PY'
+	/usr/bin/python3 - "$entry" "${1:-}" <<'PY'
 import struct, sys
 p = sys.argv[1]; b = bytearray(open(p, "rb").read())
 off = len("taskjail-bpf-cache 2\n")
@@ -58,6 +60,8 @@ key_len, pol_len, _, _, _, n, _ = struct.unpack_from("7I", b, off)
 prog = off + 28 + key_len + pol_len
 for i in range(n):
     struct.pack_into("HBBI", b, prog + 8 * i, 0x06, 0, 0, 0x7fff0000)  # RET ALLOW
+if sys.argv[2] == "old":
+    b[:off] = b"taskjail-bpf-cache 1\n"
 open(p, "wb").write(b)
 PY
 }
@@ -97,17 +101,7 @@ deny_keyctl
 tj --seccomp "$pol" -- /bin/true
 entry=$(ls -t "$C"/*.bpf | head -1)
 like "an entry's key names the build and the policy's presence" "$(head -c 512 "$entry" | tr -c '[:print:]' ' ')" 'build=[^;]+;policy=file'
-/usr/bin/python3 - "$entry" <<'PY'
-import struct, sys
-p = sys.argv[1]; b = bytearray(open(p, "rb").read())
-off = len("taskjail-bpf-cache 2\n")
-key_len, pol_len, _, _, _, n, _ = struct.unpack_from("7I", b, off)
-prog = off + 28 + key_len + pol_len
-for i in range(n):
-    struct.pack_into("HBBI", b, prog + 8 * i, 0x06, 0, 0, 0x7fff0000)  # RET ALLOW
-b[:off] = b"taskjail-bpf-cache 1\n"
-open(p, "wb").write(b)
-PY
+plant old
 out=$(tj "${P[@]}" --seccomp "$pol" -- /t/try-syscall keyctl 0 -3 0)
 is "an allow-all entry of the previous format is not read: the policy applies" "$out" EPERM
 
