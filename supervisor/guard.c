@@ -146,7 +146,7 @@ void guard_main(const struct guard_plan *p)
 		die(p, &err);
 
 	struct unotify_plan up = {
-		.listener = lfd, .sec = p->sec, .guard = p->strict, .pg = pg,
+		.listener = lfd, .sec = p->sec, .pg = pg,
 		.events_fd = p->events_fd, .stats = p->stats,
 	};
 	if (unotify_serve(&up, &err) < 0)

@@ -143,7 +143,7 @@ static void handle_denial(const struct unotify_plan *p, const struct seccomp_not
 {
 	int err = EPERM;
 	const char *name = NULL;
-	int ge = p->guard ? procguard_rule_errno(&n->data) : 0;
+	int ge = p->pg ? procguard_rule_errno(&n->data) : 0;
 	if (ge) { /* one of the guard's own rules */
 		err = ge;
 		name = seccomp_syscall_name(n->data.arch, n->data.nr);
@@ -180,14 +180,11 @@ static void no_wakeup_preemption(void)
 
 int unotify_serve(const struct unotify_plan *p, struct tj_error *err)
 {
-	struct procguard *pg = p->guard ? p->pg : NULL;
+	struct procguard *pg = p->pg;
 	struct procguard_result res;
 	struct seccomp_notif n;
 	int r = 0;
 
-	if (p->guard && !pg &&
-	    ((r = procguard_new(&pg, err)) < 0 || (r = procguard_bind(pg, err)) < 0))
-		goto out;
 	/* Linux >= 6.6: wake the handler on the CPU of the task that made the
 	 * call; older kernels answer EINVAL and we go on without. */
 	(void)ioctl(p->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,

@@ -16,9 +16,9 @@ struct procguard;
 struct unotify_plan {
 	int listener;                /* owned: closed on return */
 	const struct tj_seccomp *sec; /* the policy (lookups only); may be NULL */
-	bool guard;                  /* proc_guard "strict": serve the open family */
-	struct procguard *pg;        /* with guard: its state, made and bound by the caller
-					(owned: freed on return); NULL: made here */
+	struct procguard *pg;        /* proc_guard "strict": the /proc guard's state, made and
+					bound by the caller (owned: freed on return), which
+					serves the open family; NULL: no guard */
 	int events_fd;               /* SOCK_SEQPACKET to the supervisor, -1: no log */
 	struct procguard_stats *stats; /* updated after every notification; may be NULL */
 };
