@@ -159,13 +159,17 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 			   const struct tj_seccomp_opts *o)
 {
 	memset(k, 0, sizeof(*k));
+	const char *bid = build_id();
+	if (!bid)
+		return -ENOENT;
 	if (path) {
 		/* O_NONBLOCK: a FIFO must not block here (sysio_read_fd refuses it) */
 		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
 			return -errno;
 		struct stat st;
-		k->world_readable = fstat(fd, &st) == 0 && (st.st_mode & S_IROTH) &&
+		/* Only root writes entries or changes their mode. */
+		k->world_readable = geteuid() == 0 && fstat(fd, &st) == 0 && (st.st_mode & S_IROTH) &&
 				    others_can_reach(path);
 		int r = sysio_read_fd(fd, "policy", path, CACHE_POLICY_MAX, &k->policy,
 				      &k->policy_len, NULL);
@@ -176,12 +180,6 @@ int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
 		return -ENOMEM;
 	} else {
 		k->world_readable = true;
-	}
-	const char *bid = build_id();
-	if (!bid) {
-		free(k->policy);
-		memset(k, 0, sizeof(*k));
-		return -ENOENT;
 	}
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;

@@ -30,7 +30,9 @@ struct seccomp_cache_key {
 	char *policy;    /* the policy file's bytes ("" for the allow-all base) */
 	size_t policy_len;
 	uint64_t hash;   /* FNV-1a of both: the file name */
-	bool world_readable; /* the policy file is (no policy: true): the entry may be too */
+	bool world_readable; /* root caller: the policy file is, through directories others can
+				list and search (no policy: true): the entry may be too; a
+				non-root caller neither writes entries nor changes their mode */
 };
 
 int seccomp_cache_key_init(struct seccomp_cache_key *k, const char *path,
