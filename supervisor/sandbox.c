@@ -706,8 +706,12 @@ static int map_ids(struct tj_sandbox *sb, struct tj_error *err)
 
 static int watch(struct tj_sandbox *sb, struct tj_error *err)
 {
-	if (loop_add(sb->loop, sb->sync_sv, EPOLLIN, on_sync, sb) < 0 ||
-	    loop_add(sb->loop, sb->pidfd, EPOLLIN, on_init_exit, sb) < 0 ||
+	/* The sync socket is not watched: init's messages (the runner's
+	 * error, the guard's counters, the exit status) are read once init
+	 * is gone (on_init_exit), where they are used; watching it woke the
+	 * supervisor once more on every launch's way out (init's exit
+	 * message, then its exit). */
+	if (loop_add(sb->loop, sb->pidfd, EPOLLIN, on_init_exit, sb) < 0 ||
 	    loop_add(sb->loop, sb->sigfd, EPOLLIN, on_signal, sb) < 0 ||
 	    (sb->events_sv >= 0 && loop_add(sb->loop, sb->events_sv, EPOLLIN, on_events, sb) < 0) ||
 	    (sb->timerfd >= 0 && (arm_timer(sb->timerfd, sb->cfg->timeout_ms) < 0 ||
