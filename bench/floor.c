@@ -27,7 +27,15 @@
  * the launcher, which execs itself ("floor --wait PID": waits for pid 1)
  * and pid 1 starts the task only once that exec has closed the
  * launcher's close-on-exec fds -- the price of a design where pid 1 never
- * shares memory with a host-side process while task code runs).
+ * shares memory with a host-side process while task code runs),
+ * tinyexec (pid 1 shares the launcher's memory while it builds and starts
+ * the task as usual, then execs floor-pid1, a freestanding program of a
+ * few KiB that only reaps: pid 1 gets an address space of its own by a
+ * small execve instead of a fork), tinyfirst (as tinyexec, but the task
+ * waits for pid 1's execve before its own -- the kernel clears pid 1's
+ * clear_child_tid word when pid 1 leaves the shared memory -- so no task
+ * code runs while pid 1 still shares the launcher's memory and shows its
+ * argv in /proc/1/cmdline: the exec is then on the launch's path).
  *
  * Not done, unlike taskjail: no supervisor process with a protocol, no
  * profile or policy parsing, no /proc masks, no /dev/shm, /dev/pts, no
@@ -40,6 +48,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
@@ -65,6 +74,8 @@ static struct sock_fprog prog;
 static char **cmd;
 static const char *steps = "";
 static int sync_r;
+static int tiny_fd = -1;
+static volatile int pid1_word = 1; /* tinyfirst: cleared by the kernel when pid 1 execs */
 static int built_w = -1, exec_r = -1, exec_w = -1; /* reexec: "built" to the launcher, its exec to pid 1 */
 static char stack1[256 << 10] __attribute__((aligned(16)));
 static char stack2[64 << 10] __attribute__((aligned(16)));
@@ -109,6 +120,9 @@ static int task(void *arg)
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &sp) < 0)
 			DIE("shield");
 	}
+	if (step("tinyfirst"))
+		while (pid1_word)
+			syscall(SYS_futex, &pid1_word, FUTEX_WAIT, 1, NULL, NULL, 0);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		DIE("seccomp");
 	execvp(cmd[0], cmd);
@@ -199,9 +213,19 @@ static int pid1(void *arg)
 		if (write(built_w, "b", 1) != 1 || read(exec_r, &c2, 1) != 0)
 			DIE("reexec handshake");
 	}
-	pid_t t = clone(task, stack2 + sizeof(stack2), CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+	if (step("tinyfirst"))
+		syscall(SYS_set_tid_address, &pid1_word);
+	pid_t t = clone(task, stack2 + sizeof(stack2), CLONE_VM | (step("tinyfirst") ? 0 : CLONE_VFORK) | SIGCHLD, NULL);
 	if (t < 0)
 		DIE("clone task");
+	if (step("tinyexec") || step("tinyfirst")) {
+		char pidarg[16];
+		snprintf(pidarg, sizeof(pidarg), "%d", (int)t);
+		char *av[] = { "floor-pid1", pidarg, NULL };
+		char *ev[] = { NULL };
+		syscall(SYS_execveat, tiny_fd, "", av, ev, AT_EMPTY_PATH);
+		DIE("execveat floor-pid1");
+	}
 	int st;
 	while (waitpid(t, &st, 0) < 0)
 		if (errno != EINTR)
@@ -238,6 +262,17 @@ int main(int argc, char **argv)
 		char *h = malloc(n);
 		if (h)
 			memset(h, 1, n);
+	}
+	if (step("tinyexec") || step("tinyfirst")) {
+		/* floor-pid1, next to this program (bench/run stages both) */
+		char self[4096];
+		ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 16);
+		char *slash = l > 0 ? memrchr(self, '/', (size_t)l) : NULL;
+		if (!slash)
+			DIE("/proc/self/exe");
+		strcpy(slash + 1, "floor-pid1");
+		if ((tiny_fd = open(self, O_PATH | O_CLOEXEC)) < 0)
+			DIE(self);
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
