@@ -28,6 +28,11 @@
 #include "runner.h"
 #include "shield.h"
 #include "sysio.h"
+#ifdef TJ_PID1
+#include <fcntl.h>
+#include <linux/capability.h>
+#include "pid1.h"
+#endif
 #include "mounts.h"
 #include "netns.h"
 #include "seccomp.h"
@@ -68,14 +73,17 @@ static void send_stats(const struct init_plan *p, const struct procguard_stats *
 static void hide_supervisor(const struct init_plan *p)
 {
 	struct tj_error err = { 0 };
-	int keep[] = { p->sync_fd, p->relay_fd, p->events_fd };
+	int keep[] = { p->sync_fd, p->relay_fd, p->events_fd, p->shared ? p->shared->pid1_fd : -1 };
 	if (sysio_close_fds_except(keep, ELEMENTSOF(keep)) < 0) {
 		tj_error_set(&err, errno, "close inherited file descriptors");
 		init_fail(p, &err);
 	}
+	/* Shared mode (pid1.h): this is the supervisor's memory, which it puts
+	 * back once we are gone; the guard and the runner see it zeroed. */
 	scrub_memory(p->scrub_argv, p->scrub_envp);
 	/* Non-dumpable: /proc/1/{environ,mem,...} belong to root and the
-	 * runner cannot ptrace pid 1. */
+	 * runner cannot ptrace pid 1. (Shared mode: the supervisor too, until
+	 * it has its memory to itself again.) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
@@ -261,6 +269,38 @@ static int runner_entry(void *arg)
 	const struct runner_start *rs = arg;
 	runner_main(rs->p, rs->handoff, rs->self);
 }
+
+#ifdef TJ_PID1
+static int runner_entry_shared(void *arg)
+{
+	struct shared_build *sh = arg;
+	runner_main(sh->runner_arg[0], sh->runner_arg[1], sh->runner_arg[2]);
+}
+
+/* Shared mode (pid1.h): init leaves the supervisor's memory for pid1.c's
+ * program. Its own fd table first (the runner keeps the one we shared,
+ * close-on-exec marks and all); in it, the sync socket and the signalfd
+ * stay open for pid 1. No capabilities left before the exec: it is of a
+ * file we cannot read, which makes pid 1 non-dumpable. */
+__attribute__((noreturn))
+static void become_pid1(const struct init_plan *p, int sfd, pid_t runner)
+{
+	struct tj_error err = { 0 };
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	char env[64];
+	snprintf(env, sizeof(env), PID1_ENV "=%d,%d,%d", p->sync_fd, sfd, (int)runner);
+	char *argv[] = { "", NULL }, *envp[] = { env, NULL };
+	if (unshare(CLONE_FILES) < 0 || fcntl(p->sync_fd, F_SETFD, 0) < 0 || fcntl(sfd, F_SETFD, 0) < 0 ||
+	    syscall(SYS_capset, &h, d) < 0) {
+		tj_error_set(&err, errno, "hand pid 1 over");
+		init_fail(p, &err);
+	}
+	syscall(SYS_execveat, p->shared->pid1_fd, "", argv, envp, AT_EMPTY_PATH);
+	tj_error_set(&err, errno, "exec taskjail's pid 1 (from a memfd)");
+	init_fail(p, &err);
+}
+#endif
 #endif
 
 static pid_t start_runner(const struct init_plan *p, struct guard_handoff *handoff,
@@ -272,6 +312,28 @@ static pid_t start_runner(const struct init_plan *p, struct guard_handoff *hando
 	if (runner == 0)
 		runner_main(p, handoff, self);
 #else
+#ifdef TJ_PID1
+	struct shared_build *sh = p->shared;
+	if (sh) {
+		/* Shared mode (pid1.h): no CLONE_VFORK -- we exec pid 1 while
+		 * the runner finishes, and it execs the task only after that
+		 * (it waits for init_word). Its stack and start arguments are
+		 * in the supervisor's memory, which outlives our exec. */
+		sh->runner_arg[0] = (void *)p;
+		sh->runner_arg[1] = handoff;
+		sh->runner_arg[2] = self;
+		sh->runner_word = 1;
+		pid_t r = clone(runner_entry_shared, sh->runner_stack,
+				CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID | SIGCHLD, sh, NULL, NULL,
+				&sh->runner_word);
+		if (r < 0) {
+			sh->runner_word = 0;
+			tj_error_set(&err, errno, "start the runner");
+			init_fail(p, &err);
+		}
+		return r;
+	}
+#endif
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = RUNNER_STACK + (size_t)page;
 	/* The lowest page stays PROT_NONE: an overflow faults instead of
@@ -426,5 +488,9 @@ void init_main(const struct init_plan *p)
 	c.stats = stats;
 	struct procself_share self_share;
 	c.runner = start_runner(p, handoff, start_self(p, &self_share));
+#if defined(TJ_PID1) && !defined(RUNNER_FORK)
+	if (p->shared)
+		become_pid1(p, sfd, c.runner);
+#endif
 	supervise(p, sfd, &c);
 }

@@ -11,6 +11,8 @@
 struct tj_seccomp;
 struct tj_restricted;
 
+struct shared_build;
+
 struct init_plan {
 	const struct tj_config *cfg;
 	char *const *argv;              /* the runner's command: cfg->argv (+ the tier: argv_tier) */
@@ -24,6 +26,22 @@ struct init_plan {
 	char **scrub_envp;              /* init zeroes them so /proc/1 shows nothing */
 	const struct tj_restricted *restricted; /* restricted tier: no init, see runner.h */
 	uint64_t signals_set;           /* signals (bit s-1) not at their default: the runner resets these */
+	struct shared_build *shared;    /* the shared mode (pid1.h), or NULL: init is a fork */
+};
+
+/* The shared mode (pid1.h): init and the runner run in the supervisor's
+ * memory until their execve. This lives there, made by the supervisor
+ * before clone and freed once both have left. */
+struct shared_build {
+	volatile int init_word;   /* 1; the kernel clears it (and wakes its futex) at init's execve or exit */
+	volatile int runner_word; /* set to 1 by init before it clones the runner; cleared likewise */
+	int pid1_fd;              /* the sealed memfd holding pid1.c's program */
+	char *map;                /* the stacks of init and the runner, each above a guard page */
+	size_t map_len;
+	char *init_stack;         /* tops */
+	char *runner_stack;
+	void *runner_arg[3];      /* what the runner starts with (init.c): here, not on init's stack */
+	struct init_plan plan;    /* init's plan: here, not on the supervisor's stack */
 };
 
 /* Signals the supervisor forwards to init, and init to the runner. */

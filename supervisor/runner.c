@@ -25,6 +25,10 @@
 #include "procself.h"
 #include "restricted.h"
 #include "seccomp.h"
+#ifdef TJ_PID1
+#include <linux/futex.h>
+#include "rawsys.h"
+#endif
 #include "shield.h"
 #include "util.h"
 
@@ -265,8 +269,23 @@ void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struc
 	    cloexec_all(&err) < 0 ||
 	    caps_keep_only(-1, &err) < 0 || /* init locked securebits, emptied the bounding set */
 	    no_new_privs(&err) < 0 ||
-	    confine_to_root(cfg, &err) < 0 ||
-	    install_filters(p, handoff, false, &err) < 0)
+	    confine_to_root(cfg, &err) < 0)
+		init_fail(p, &err);
+#ifdef TJ_PID1
+	/* Shared mode (pid1.h): init still runs in the supervisor's memory
+	 * (its /proc/1 shows that memory) until its execve of pid 1, which
+	 * clears init_word. No task code before that; the wait comes before
+	 * the filters, which need not allow futex. */
+	if (p->shared) {
+		int v;
+		while ((v = p->shared->init_word) != 0)
+			RAW6(SYS_futex, &p->shared->init_word, FUTEX_WAIT, v, NULL, NULL, 0);
+		/* The kernel wakes one waiter when it clears the word; the
+		 * supervisor waits on it too: pass the wake-up on. */
+		RAW6(SYS_futex, &p->shared->init_word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	}
+#endif
+	if (install_filters(p, handoff, false, &err) < 0)
 		init_fail(p, &err);
 
 	int e = exec_search(p->argv[0], p->argv, p->envp);

@@ -44,6 +44,16 @@
 #include "unotify.h"
 #include "userns.h"
 #include "util.h"
+#ifdef TJ_PID1
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include "pid1.h"
+#include "rawsys.h"
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux >= 6.3: exec allowed whatever vm.memfd_noexec says */
+#endif
+#endif
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -655,6 +665,186 @@ static int spawn_restricted(struct tj_sandbox *sb, const struct init_plan *plan,
 	return 0;
 }
 
+#ifdef TJ_PID1
+/* The shared mode (pid1.h): init builds the sandbox in our memory and
+ * execs the freestanding pid 1; the runner, in our memory too, execs the
+ * task only after that. Not taken (init is a fork, as before) where we
+ * would have work to do during the build or pid 1 would have more to do
+ * than reap and forward: the relay, a guard, proc_guard self. */
+#define SHARED_INIT_STACK (1024 * 1024)
+#define SHARED_RUNNER_STACK (256 * 1024)
+
+/* fs.suid_dumpable 1 ("debug"): an exec of an unreadable file leaves the
+ * process dumpable; pid 1 would be until its first instruction. Unknown
+ * counts as 1. */
+static bool suid_dumpable_debug(void)
+{
+	char c = '1';
+	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	return c == '1';
+}
+
+/* pid1.c's program in a sealed memfd, mode 0111: pid 1's exec is of a file
+ * it cannot read (pid1.h). -1 where memfds cannot be made or executed
+ * (vm.memfd_noexec = 2 refuses MFD_EXEC). */
+static int pid1_memfd(void)
+{
+	int fd = memfd_create("taskjail-pid1", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* before Linux 6.3: no MFD_EXEC, memfds are executable */
+		fd = memfd_create("taskjail-pid1", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < tj_pid1_elf_len) {
+		ssize_t n = write(fd, tj_pid1_elf + off, tj_pid1_elf_len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0111) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* The strings init zeroes (scrub_memory) are ours: kept here, put back
+ * once init and the runner have left (our /proc/PID/cmdline and environ
+ * on the host, and getenv, read them). */
+static size_t strings_len(char **v)
+{
+	size_t n = 0;
+	for (; v && *v; v++)
+		n += strlen(*v);
+	return n;
+}
+
+static char *strings_copy(char **v, char *to, bool back)
+{
+	for (; v && *v; v++) {
+		size_t l = strlen(back ? to : *v);
+		if (back)
+			memcpy(*v, to, l);
+		else
+			memcpy(to, *v, l + 1);
+		to += l + 1;
+	}
+	return to;
+}
+
+static void shared_free(struct tj_sandbox *sb)
+{
+	struct shared_build *sh = sb->shared;
+	if (!sh)
+		return;
+	if (sb->saved_strings) {
+		strings_copy(sb->scrub_envp, strings_copy(sb->scrub_argv, sb->saved_strings, true), true);
+		free(sb->saved_strings);
+		sb->saved_strings = NULL;
+	}
+	if (sh->map)
+		munmap(sh->map, sh->map_len);
+	if (sh->pid1_fd >= 0)
+		close(sh->pid1_fd);
+	free(sh);
+	sb->shared = NULL;
+}
+
+static int shared_prepare(struct tj_sandbox *sb)
+{
+	const struct tj_config *cfg = sb->cfg;
+	if (sb->restricted || cfg->net == TJ_NET_RELAY || cfg->proc_guard == TJ_PROC_GUARD_SELF ||
+	    seccomp_needs_listener(sb->seccomp) || suid_dumpable_debug())
+		return -1;
+	/* A seccomp filter above us (a container's) may refuse execveat:
+	 * init could not exec pid 1 once it runs in our memory. The call is
+	 * there when it answers EBADF. */
+	if (syscall(SYS_execveat, -1, "", NULL, NULL, AT_EMPTY_PATH) != -1 || errno != EBADF)
+		return -1;
+	struct shared_build *sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return -1;
+	sb->shared = sh;
+	long page = sysconf(_SC_PAGESIZE);
+	sh->map_len = (size_t)page + SHARED_INIT_STACK + (size_t)page + SHARED_RUNNER_STACK;
+	sh->map = mmap(NULL, sh->map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+		       -1, 0);
+	if (sh->map == MAP_FAILED)
+		sh->map = NULL;
+	sh->pid1_fd = pid1_memfd();
+	size_t n = strings_len(sb->scrub_argv) + strings_len(sb->scrub_envp) + 4096;
+	sb->saved_strings = malloc(n);
+	/* Each stack above a PROT_NONE page: an overflow faults. */
+	if (!sh->map || sh->pid1_fd < 0 || !sb->saved_strings ||
+	    mprotect(sh->map + page, SHARED_INIT_STACK, PROT_READ | PROT_WRITE) < 0 ||
+	    mprotect(sh->map + 2 * page + SHARED_INIT_STACK, SHARED_RUNNER_STACK, PROT_READ | PROT_WRITE) < 0) {
+		free(sb->saved_strings);
+		sb->saved_strings = NULL;
+		shared_free(sb);
+		return -1;
+	}
+	strings_copy(sb->scrub_envp, strings_copy(sb->scrub_argv, sb->saved_strings, false), false);
+	sh->init_stack = sh->map + page + SHARED_INIT_STACK;
+	sh->runner_stack = sh->map + sh->map_len;
+	sh->init_word = 1;
+	sh->runner_word = 0;
+	sb->dumpable_before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	return 0;
+}
+
+static int shared_init_entry(void *arg)
+{
+	struct tj_sandbox *sb = arg;
+	become_init(sb, &sb->shared->plan);
+}
+
+/* After GO, until init (its execve of pid 1, or its exit) and then the
+ * runner (its execve of the task, or its exit) have left our memory: raw
+ * system calls only, nothing of glibc's state touched while they run
+ * glibc in it. --timeout still holds: an expired timer ends the build
+ * (SIGKILL of init: the pid namespace takes the runner along). */
+static void shared_wait(struct tj_sandbox *sb)
+{
+	struct shared_build *sh = sb->shared;
+	volatile int *words[2] = { &sh->init_word, &sh->runner_word };
+	for (int i = 0; i < 2; i++) {
+		int v;
+		while ((v = *words[i]) != 0) {
+			struct timespec poll_ts = { 0, 50 * 1000 * 1000 };
+			RAW6(SYS_futex, words[i], FUTEX_WAIT, v, sb->timerfd >= 0 ? &poll_ts : NULL, NULL, 0);
+			struct itimerspec it;
+			if (sb->timerfd >= 0 && !sb->build_timed_out &&
+			    RAW4(SYS_timerfd_gettime, sb->timerfd, &it, 0, 0) == 0 && it.it_value.tv_sec == 0 &&
+			    it.it_value.tv_nsec == 0) {
+				RAW4(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, 0, 0);
+				sb->build_timed_out = true;
+			}
+		}
+		/* The kernel wakes one waiter when it clears a word, and the
+		 * runner waits on init's too: pass the wake-up on. */
+		RAW6(SYS_futex, words[i], FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	}
+	/* Ours alone again. */
+	shared_free(sb);
+	prctl(PR_SET_DUMPABLE, sb->dumpable_before, 0, 0, 0);
+	if (sb->build_timed_out) {
+		sb->timed_out = sb->timeout_killed = true;
+		fprintf(stderr, "taskjail: timeout: %llu.%03llu s passed while the sandbox was being built; it was killed\n",
+			(unsigned long long)(sb->cfg->timeout_ms / 1000),
+			(unsigned long long)(sb->cfg->timeout_ms % 1000));
+	}
+}
+#endif
+
 static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 {
 	const struct init_plan plan = {
@@ -676,6 +866,28 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		/* An explicit opt-in that removes a layer: say so every time. */
 		fprintf(stderr, "taskjail: warning: net host: the sandbox shares the host's network namespace\n");
 	fflush(NULL);
+#ifdef TJ_PID1
+	if (shared_prepare(sb) == 0) {
+		struct shared_build *sh = sb->shared;
+		sh->plan = plan;
+		sh->plan.shared = sh;
+		/* No CLONE_INTO_CGROUP here (glibc's clone): limits_attach
+		 * moves init before GO, as where clone3 refuses it. */
+		sb->pid = clone(shared_init_entry, sh->init_stack,
+				(int)(flags | CLONE_VM | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD), sb,
+				&sb->pidfd, NULL, &sh->init_word);
+		if (sb->pid < 0) {
+			int e = errno;
+			shared_free(sb);
+			sb->ns_refused = restricted_ns_refused(e);
+			return userns_diagnose_clone(e, err);
+		}
+		close_fd(&sb->sync_child);
+		close_fd(&sb->relay_child);
+		close_fd(&sb->events_child);
+		return 0;
+	}
+#endif
 	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
 	if (sb->pid < 0) {
 		sb->ns_refused = restricted_ns_refused(errno);
@@ -806,6 +1018,20 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 	fault_point("mapped");
 	if ((r = limits_attach(&sb->limits, sb->pid, err)) < 0)
 		return r;
+#ifdef TJ_PID1
+	if (sb->shared) {
+		/* Everything of ours first: after GO we wait, running
+		 * nothing, until init and the runner are out of our memory. */
+		log_start(sb);
+		if ((r = watch(sb, err)) < 0)
+			return r;
+		proto_send(sb->sync_sv, &go, -1);
+		fault_point("go");
+		shared_wait(sb);
+		fault_point("started");
+		return 0;
+	}
+#endif
 	proto_send(sb->sync_sv, &go, -1);
 	fault_point("go");
 	if (sb->relay && sb->home_net < 0 && (r = start_socket_maker(sb, err)) < 0)
@@ -921,6 +1147,9 @@ static int wait_and_report(struct tj_sandbox *sb)
 
 static void sandbox_free(struct tj_sandbox *sb)
 {
+#ifdef TJ_PID1
+	shared_free(sb); /* a failure before the wait: init was killed and reaped */
+#endif
 	restricted_release(&sb->rs);
 	limits_release(&sb->limits);
 	relay_free(sb->relay); /* the relays end with the sandbox */

@@ -14,6 +14,8 @@
 struct tj_seccomp;
 struct tj_relay;
 
+struct shared_build;
+
 struct tj_sandbox {
 	const struct tj_config *cfg;
 	char **argv;          /* the runner's command (init_plan.argv) */
@@ -54,6 +56,12 @@ struct tj_sandbox {
 	uint64_t t_start_ns;
 	bool timed_out;                /* --timeout expired: SIGTERM sent */
 	bool timeout_killed;           /* ... and the grace too: SIGKILL */
+	bool build_timed_out;          /* ... while init was building (the shared mode) */
+
+	struct shared_build *shared;   /* the shared mode (pid1.h), or NULL: init is a fork */
+	char *saved_strings;           /* shared mode: the argv/envp strings init zeroes, restored */
+	size_t saved_len;
+	int dumpable_before;
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the

@@ -61,6 +61,7 @@ taskjail = {
     "openat2": "the /proc guard opens with RESOLVE_* flags",
     "process_vm_readv": "the /proc guard reads the path a task passed to open",
     "setns": "net relay: the relay's sockets are made in the sandbox's network namespace (a root supervisor enters it; a user's socket maker enters its user namespace first)",
+    "execveat": "pid 1 of a sandbox without relay or guard is a small program exec'd from a sealed memfd (supervisor/pid1.h; without execveat init stays a fork of the supervisor)",
     "unshare": "the /proc guard's own fd table (CLONE_FILES), once the runner left the listener in the one it shared with init (clone3 with namespace flags is allowed already)",
     "landlock_create_ruleset": "restricted tier (no user namespaces): Landlock",
     "landlock_add_rule": "restricted tier: Landlock",

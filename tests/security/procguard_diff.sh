@@ -14,7 +14,8 @@
 PY=/usr/bin/python3
 [ -x $PY ] || { skip "procguard differential" "no $PY"; done_testing; }
 lib="$TJ_SRC/tests/security/lib"
-# Same-length profile names: init's zeroed argv shows in /proc/1/cmdline.
+# Same-length profile names: in fork mode init's zeroed argv shows in
+# /proc/1/cmdline (procdiff-compare.py: its content is not compared).
 pg_lib_profile namespace default pd-N >/dev/null
 pg_lib_profile strict default pd-S >/dev/null
 probe() { # MODE(N|S) OUT [tty]
