@@ -46,9 +46,10 @@ COUNTERS = {
 
 # Content that depends on which program pid 1 is, not on the guard: under
 # namespace (no guard) pid 1 is pid1.c's program, under strict a fork of
-# the supervisor (supervisor/pid1.h). Both are scrubbed (their argv shows
-# nothing: tests/security/pid1_handover.sh); the result is still compared.
-PID1_PROGRAM = {"/proc/1/cmdline"}
+# the supervisor (supervisor/pid1.h): its argv (both scrubbed: nothing
+# shows, tests/security/pid1_handover.sh), its memory sizes (status, and the
+# OOM score they make) and where it sleeps. The result is still compared.
+PID1_PROGRAM = {"/proc/1/cmdline", "/proc/1/status", "/proc/1/oom_score", "/proc/1/wchan"}
 
 
 def guard_denies(path):
