@@ -720,11 +720,12 @@ fail:
 /* The strings init zeroes (scrub_memory) are ours: kept here, put back
  * once init and the runner have left (our /proc/PID/cmdline and environ
  * on the host, and getenv, read them). */
+/* Bytes strings_copy needs: each string and its NUL. */
 static size_t strings_len(char **v)
 {
 	size_t n = 0;
 	for (; v && *v; v++)
-		n += strlen(*v);
+		n += strlen(*v) + 1;
 	return n;
 }
 
@@ -781,7 +782,7 @@ static int shared_prepare(struct tj_sandbox *sb)
 	if (sh->map == MAP_FAILED)
 		sh->map = NULL;
 	sh->pid1_fd = pid1_memfd();
-	size_t n = strings_len(sb->scrub_argv) + strings_len(sb->scrub_envp) + 4096;
+	size_t n = strings_len(sb->scrub_argv) + strings_len(sb->scrub_envp) + 1;
 	sb->saved_strings = malloc(n);
 	/* Each stack above a PROT_NONE page: an overflow faults. */
 	if (!sh->map || sh->pid1_fd < 0 || !sb->saved_strings ||

@@ -72,4 +72,12 @@ for args in "--profile minimal" "--proc-guard strict"; do
 	is "taskjail $args: its environment too (readable by its caller: dumpable again)" "$envs" 1
 	wait $sup
 done
+# The supervisor keeps a copy of its argv and environment strings while
+# init zeroes them (shared mode): every size of both must fit (red team: a
+# buffer one byte short per string overflowed the heap from ~4 100 strings).
+args=$(seq 1 50000 | tr '\n' ' ')
+out=$(timeout -k 5 60 "$TASKJAIL" run -- /bin/sh -c 'echo $#' sh $args 2>&1)
+is "50 000 arguments: the task gets them all" "$out" 50000
+out=$(env $(seq 1 20000 | sed 's/^/TJ_MANY_/; s/$/=v/') timeout -k 5 60 "$TASKJAIL" run -- /bin/sh -c 'echo ok' 2>&1)
+is "20 000 environment variables in the supervisor's environment: the launch works" "$out" ok
 done_testing
