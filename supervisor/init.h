@@ -41,6 +41,9 @@ struct shared_build {
 	char *init_stack;         /* tops */
 	char *runner_stack;
 	void *runner_arg[3];      /* what the runner starts with (init.c): here, not on init's stack */
+	volatile int exec_failed; /* init's execve of pid 1 was refused (errno in exec_errno): it exits */
+	int exec_errno;           /* without a word, the runner without the task; the supervisor retries */
+	                          /* the launch with init a fork (sandbox.c) */
 	struct init_plan plan;    /* init's plan: here, not on the supervisor's stack */
 };
 

@@ -20,8 +20,14 @@
  * guard (no seccomp listener: pid 1 would relay its counters and watch it),
  * no proc_guard self (init keeps /proc fds for the runner's Landlock
  * domain), and not with fs.suid_dumpable = 1 (the exec would leave pid 1
- * dumpable until its first instruction). Otherwise init is a fork of the
- * supervisor for the whole run, as before.
+ * dumpable until its first instruction), nor where memfd_create or
+ * execveat is refused (under a seccomp filter -- a container's -- the
+ * supervisor asks in a CLONE_VFORK child, as a filter may kill for them).
+ * Otherwise init is a fork of the supervisor for the whole run, as
+ * before. Should init's execve of pid 1 still be refused (a security
+ * module; a filter answering EBADF to the probe), init exits with
+ * exec_failed set, the runner (waiting for init's word) exits without the
+ * task, and the supervisor starts the launch over with init a fork.
  *
  * Parameters, in pid 1's environment (its /proc/1/environ is not readable
  * in the sandbox): PID1_ENV=SYNC,SIGNALFD,RUNNER -- the sync socket, the

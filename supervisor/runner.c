@@ -283,6 +283,9 @@ void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struc
 		/* The kernel wakes one waiter when it clears the word; the
 		 * supervisor waits on it too: pass the wake-up on. */
 		RAW6(SYS_futex, &p->shared->init_word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+		/* init could not exec pid 1: no task; the launch starts over. */
+		if (p->shared->exec_failed)
+			RAW4(SYS_exit_group, TJ_EXIT_SETUP, 0, 0, 0);
 	}
 #endif
 	if (install_filters(p, handoff, false, &err) < 0)

@@ -760,16 +760,46 @@ static void shared_free(struct tj_sandbox *sb)
 	sb->shared = NULL;
 }
 
+/* Under a seccomp filter (a container's), memfd_create and execveat may
+ * be refused -- or kill the caller (red team): asked in a child that
+ * shares our memory while we wait (CLONE_VFORK), so a kill is its alone.
+ * It answers 0 when memfd_create works and execveat says EBADF to fd -1.
+ * Without a filter there is nothing to ask. */
+static char probe_stack[16384] __attribute__((aligned(16)));
+
+static int probe_entry(void *arg)
+{
+	(void)arg;
+	long fd = RAW4(SYS_memfd_create, "taskjail-probe", MFD_CLOEXEC, 0, 0);
+	long ok = fd >= 0;
+	if (ok)
+		RAW4(SYS_close, fd, 0, 0, 0);
+	ok = ok && RAW6(SYS_execveat, -1, "", 0, 0, AT_EMPTY_PATH, 0) == -EBADF;
+	RAW4(SYS_exit_group, ok ? 0 : 1, 0, 0, 0);
+	return 1;
+}
+
+static bool calls_allowed(void)
+{
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
+		return true;
+	pid_t c = clone(probe_entry, probe_stack + sizeof(probe_stack), CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+	int st;
+	if (c < 0)
+		return false;
+	while (waitpid(c, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 static int shared_prepare(struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
 	if (sb->restricted || cfg->net == TJ_NET_RELAY || cfg->proc_guard == TJ_PROC_GUARD_SELF ||
 	    seccomp_needs_listener(sb->seccomp) || suid_dumpable_debug())
 		return -1;
-	/* A seccomp filter above us (a container's) may refuse execveat:
-	 * init could not exec pid 1 once it runs in our memory. The call is
-	 * there when it answers EBADF. */
-	if (syscall(SYS_execveat, -1, "", NULL, NULL, AT_EMPTY_PATH) != -1 || errno != EBADF)
+	if (sb->no_shared || !calls_allowed())
 		return -1;
 	struct shared_build *sh = calloc(1, sizeof(*sh));
 	if (!sh)
@@ -835,6 +865,8 @@ static void shared_wait(struct tj_sandbox *sb)
 		RAW6(SYS_futex, words[i], FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	}
 	/* Ours alone again. */
+	sb->shared_exec_failed = sh->exec_failed;
+	sb->shared_exec_errno = sh->exec_errno;
 	shared_free(sb);
 	prctl(PR_SET_DUMPABLE, sb->dumpable_before, 0, 0, 0);
 	if (sb->build_timed_out) {
@@ -1023,12 +1055,14 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 	if (sb->shared) {
 		/* Everything of ours first: after GO we wait, running
 		 * nothing, until init and the runner are out of our memory. */
-		log_start(sb);
 		if ((r = watch(sb, err)) < 0)
 			return r;
 		proto_send(sb->sync_sv, &go, -1);
 		fault_point("go");
 		shared_wait(sb);
+		if (sb->shared_exec_failed)
+			return tj_error_set(err, sb->shared_exec_errno, "exec taskjail's pid 1 from a memfd");
+		log_start(sb);
 		fault_point("started");
 		return 0;
 	}
@@ -1270,6 +1304,18 @@ int sandbox_run(const struct tj_config *cfg, char **scrub_argv, char **scrub_env
 	struct tj_sandbox sb;
 	sandbox_init(&sb, cfg, cfg->tier == TJ_TIER_RESTRICTED, scrub_argv, scrub_envp, log_fd);
 	int r = run_tier(&sb, exit_code, err);
+	if (r < 0 && sb.shared_exec_failed) {
+		/* pid 1's exec from a memfd was refused (a security module,
+		 * say): no task ran, nothing of the try is left. Again, with
+		 * init a fork of ours, as before the shared mode. */
+		fprintf(stderr, "taskjail: notice: %s; init stays a fork of the supervisor\n", err->msg);
+		bool restricted = sb.restricted;
+		sandbox_free(&sb);
+		sandbox_init(&sb, cfg, restricted, scrub_argv, scrub_envp, log_fd);
+		sb.no_shared = true;
+		*err = (struct tj_error){ 0 };
+		r = run_tier(&sb, exit_code, err);
+	}
 	if (r < 0 && sb.ns_refused && cfg->tier == TJ_TIER_AUTO) {
 		/* Nothing of the first try is left: no child, no cgroup. */
 		fprintf(stderr, "taskjail: tier auto: %s\n"

@@ -62,6 +62,9 @@ struct tj_sandbox {
 	char *saved_strings;           /* shared mode: the argv/envp strings init zeroes, restored */
 	size_t saved_len;
 	int dumpable_before;
+	bool no_shared;                /* the shared mode was tried and init's exec refused: fork */
+	bool shared_exec_failed;
+	int shared_exec_errno;
 };
 
 /* Runs cfg->argv in a new sandbox and waits for it. *exit_code gets the
