@@ -283,24 +283,22 @@ static int runner_entry_shared(void *arg)
  * stay open for pid 1. No capabilities left before the exec: it is of a
  * file we cannot read, which makes pid 1 non-dumpable. */
 __attribute__((noreturn))
-static void become_pid1(const struct init_plan *p, int sfd, pid_t runner)
+static void become_pid1(const struct init_plan *p, int sfd, pid_t runner, int ready_w)
 {
-	struct tj_error err = { 0 };
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
-	char env[64];
-	snprintf(env, sizeof(env), PID1_ENV "=%d,%d,%d", p->sync_fd, sfd, (int)runner);
+	char env[80];
+	snprintf(env, sizeof(env), PID1_ENV "=%d,%d,%d,%d", p->sync_fd, sfd, (int)runner, ready_w);
 	char *argv[] = { "", NULL }, *envp[] = { env, NULL };
-	if (unshare(CLONE_FILES) < 0 || fcntl(p->sync_fd, F_SETFD, 0) < 0 || fcntl(sfd, F_SETFD, 0) < 0 ||
-	    syscall(SYS_capset, &h, d) < 0) {
-		tj_error_set(&err, errno, "hand pid 1 over");
-		init_fail(p, &err);
-	}
-	syscall(SYS_execveat, p->shared->pid1_fd, "", argv, envp, AT_EMPTY_PATH);
-	/* Refused (a security module, a filter above us that lied to the
-	 * supervisor's probe): nothing of the task has run -- the runner
-	 * waits for our word and sees this flag -- so the supervisor starts
-	 * over with init a fork. No error message: it is not the launch's. */
+	p->shared->handing_over = 1;
+	if (unshare(CLONE_FILES) == 0 && close(p->shared->ready_r) == 0 && fcntl(p->sync_fd, F_SETFD, 0) == 0 &&
+	    fcntl(sfd, F_SETFD, 0) == 0 && fcntl(ready_w, F_SETFD, 0) == 0 && syscall(SYS_capset, &h, d) == 0)
+		syscall(SYS_execveat, p->shared->pid1_fd, "", argv, envp, AT_EMPTY_PATH);
+	/* Refused (a filter above us that the supervisor's probe did not
+	 * catch, a security module): no byte reaches the runner, so no task
+	 * runs, and the supervisor starts over with init a fork (red team).
+	 * No error message: the failure is not the launch's. A kill on the
+	 * way (SIGSYS) ends the same way. */
 	p->shared->exec_errno = errno;
 	p->shared->exec_failed = 1;
 	_exit(TJ_EXIT_SETUP);
@@ -492,10 +490,22 @@ void init_main(const struct init_plan *p)
 	c.guard = start_guard(p, &stats, &handoff);
 	c.stats = stats;
 	struct procself_share self_share;
+#if defined(TJ_PID1) && !defined(RUNNER_FORK)
+	/* Shared mode: the runner goes on to the task only on pid 1's byte
+	 * (pid1.h); both ends in the table it shares with us, close-on-exec. */
+	int ready[2] = { -1, -1 };
+	if (p->shared) {
+		if (pipe2(ready, O_CLOEXEC) < 0) {
+			tj_error_set(&err, errno, "pipe (pid 1's hand-over)");
+			init_fail(p, &err);
+		}
+		p->shared->ready_r = ready[0];
+	}
+#endif
 	c.runner = start_runner(p, handoff, start_self(p, &self_share));
 #if defined(TJ_PID1) && !defined(RUNNER_FORK)
 	if (p->shared)
-		become_pid1(p, sfd, c.runner);
+		become_pid1(p, sfd, c.runner, ready[1]);
 #endif
 	supervise(p, sfd, &c);
 }

@@ -64,8 +64,8 @@ __attribute__((noreturn)) static void leave(int status)
 }
 
 static struct {
-	int sync, sfd, runner;
-} st = { -1, -1, -1 };
+	int sync, sfd, runner, ready;
+} st = { -1, -1, -1, -1 };
 
 static void send_msg(struct proto_msg *m)
 {
@@ -102,7 +102,7 @@ static void forward(int sig)
 		SC(SYS_kill, st.runner, SIGCONT, 0, 0);
 }
 
-/* "TASKJAIL_PID1=SYNC,SIGNALFD,RUNNER" (pid1.h) */
+/* "TASKJAIL_PID1=SYNC,SIGNALFD,RUNNER,READY" (pid1.h) */
 static int parse(const char *s)
 {
 	static const char key[] = PID1_ENV "=";
@@ -110,19 +110,19 @@ static int parse(const char *s)
 		if (s[i] != key[i])
 			return -1;
 	s += sizeof(key) - 1;
-	int *f[] = { &st.sync, &st.sfd, &st.runner };
-	for (unsigned i = 0; i < 3; i++) {
+	int *f[] = { &st.sync, &st.sfd, &st.runner, &st.ready };
+	for (unsigned i = 0; i < 4; i++) {
 		int v = 0;
 		if (*s < '0' || *s > '9')
 			return -1;
 		while (*s >= '0' && *s <= '9' && v < 100000000)
 			v = v * 10 + (*s++ - '0');
 		*f[i] = v;
-		if (*s != (i < 2 ? ',' : '\0'))
+		if (*s != (i < 3 ? ',' : '\0'))
 			return -1;
 		s++;
 	}
-	return st.sync >= 0 && st.sfd >= 0 && st.runner > 0 ? 0 : -1;
+	return st.sync >= 0 && st.sfd >= 0 && st.runner > 0 && st.ready >= 0 ? 0 : -1;
 }
 
 __attribute__((used, noreturn)) void pid1_main(long *sp)
@@ -140,6 +140,12 @@ __attribute__((used, noreturn)) void pid1_main(long *sp)
 		ok = parse(*e);
 	if (ok < 0)
 		leave(PID1_EXIT_SETUP);
+	/* Non-dumpable and running: the runner may go on to the task. */
+	long w;
+	do
+		w = SC(SYS_write, st.ready, "k", 1, 0);
+	while (w == -4);
+	SC(SYS_close, st.ready, 0, 0, 0);
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = st.sfd, .events = POLLIN }, { .fd = st.sync, .events = POLLIN } };
 		long n = SC(SYS_ppoll, pf, 2, 0, 0);

@@ -11,8 +11,9 @@
  * pid 1's memory belongs to the host's user namespace). The supervisor
  * waits, running nothing of glibc, until init and the runner have both
  * left its memory (the kernel clears their clear_child_tid words at
- * execve or exit); the runner execs the task only after init's execve,
- * so no task code runs while pid 1 still shows the supervisor's memory.
+ * execve or exit); the runner execs the task only once pid 1 runs (its
+ * byte, below), so no task code runs while pid 1 still shows the
+ * supervisor's memory.
  *
  * Used only where the supervisor has nothing to do while init builds (its
  * event loop and the log's start line are set up before GO): no relay
@@ -24,15 +25,17 @@
  * execveat is refused (under a seccomp filter -- a container's -- the
  * supervisor asks in a CLONE_VFORK child, as a filter may kill for them).
  * Otherwise init is a fork of the supervisor for the whole run, as
- * before. Should init's execve of pid 1 still be refused (a security
- * module; a filter answering EBADF to the probe), init exits with
- * exec_failed set, the runner (waiting for init's word) exits without the
- * task, and the supervisor starts the launch over with init a fork.
+ * before. The runner goes on to the task only once pid 1 runs: pid 1's
+ * first act, after making itself non-dumpable, is a byte on a pipe the
+ * runner waits on. Should the hand-over fail anyway (a security module, a
+ * filter that lies to the probe or kills init's exec), no byte comes and
+ * no task runs; init ends without a word and the supervisor starts the
+ * launch over with init a fork (tests/integration/pid1_fallback.sh).
  *
  * Parameters, in pid 1's environment (its /proc/1/environ is not readable
- * in the sandbox): PID1_ENV=SYNC,SIGNALFD,RUNNER -- the sync socket, the
- * signalfd of the forwarded signals and SIGCHLD (blocked, as the exec
- * keeps them), the runner's pid. */
+ * in the sandbox): PID1_ENV=SYNC,SIGNALFD,RUNNER,READY -- the sync socket,
+ * the signalfd of the forwarded signals and SIGCHLD (blocked, as the exec
+ * keeps them), the runner's pid, the pipe end for the runner's byte. */
 #pragma once
 #include <stddef.h>
 

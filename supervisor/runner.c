@@ -26,7 +26,6 @@
 #include "restricted.h"
 #include "seccomp.h"
 #ifdef TJ_PID1
-#include <linux/futex.h>
 #include "rawsys.h"
 #endif
 #include "shield.h"
@@ -272,20 +271,21 @@ void runner_main(const struct init_plan *p, struct guard_handoff *handoff, struc
 	    confine_to_root(cfg, &err) < 0)
 		init_fail(p, &err);
 #ifdef TJ_PID1
-	/* Shared mode (pid1.h): init still runs in the supervisor's memory
-	 * (its /proc/1 shows that memory) until its execve of pid 1, which
-	 * clears init_word. No task code before that; the wait comes before
-	 * the filters, which need not allow futex. */
+	/* Shared mode (pid1.h): init runs in the supervisor's memory until
+	 * its execve of pid 1. No task code before pid 1 runs on its own,
+	 * non-dumpable: it says so with a byte. If the hand-over fails, no
+	 * byte comes and init's exit ends us with the pid namespace (we hold
+	 * the pipe's other end: no EOF). Before the filters, which need not
+	 * allow read on this fd. */
 	if (p->shared) {
-		int v;
-		while ((v = p->shared->init_word) != 0)
-			RAW6(SYS_futex, &p->shared->init_word, FUTEX_WAIT, v, NULL, NULL, 0);
-		/* The kernel wakes one waiter when it clears the word; the
-		 * supervisor waits on it too: pass the wake-up on. */
-		RAW6(SYS_futex, &p->shared->init_word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-		/* init could not exec pid 1: no task; the launch starts over. */
-		if (p->shared->exec_failed)
+		char b;
+		long n;
+		do
+			n = RAW4(SYS_read, p->shared->ready_r, &b, 1, 0);
+		while (n == -EINTR);
+		if (n != 1)
 			RAW4(SYS_exit_group, TJ_EXIT_SETUP, 0, 0, 0);
+		p->shared->task_may_run = 1;
 	}
 #endif
 	if (install_filters(p, handoff, false, &err) < 0)

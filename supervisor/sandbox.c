@@ -842,7 +842,10 @@ static int shared_init_entry(void *arg)
  * runner (its execve of the task, or its exit) have left our memory: raw
  * system calls only, nothing of glibc's state touched while they run
  * glibc in it. --timeout still holds: an expired timer ends the build
- * (SIGKILL of init: the pid namespace takes the runner along). */
+ * (SIGKILL of init: the pid namespace takes the runner along). Then: did
+ * init fail to hand over to pid 1 (a refusal, a kill on the way)? No task
+ * ran then (the runner goes on only on pid 1's byte): the launch starts
+ * over with init a fork (sandbox_run). */
 static void shared_wait(struct tj_sandbox *sb)
 {
 	struct shared_build *sh = sb->shared;
@@ -860,14 +863,26 @@ static void shared_wait(struct tj_sandbox *sb)
 				sb->build_timed_out = true;
 			}
 		}
-		/* The kernel wakes one waiter when it clears a word, and the
-		 * runner waits on init's too: pass the wake-up on. */
-		RAW6(SYS_futex, words[i], FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	}
 	/* Ours alone again. */
-	sb->shared_exec_failed = sh->exec_failed;
+	bool lost = sh->handing_over && !sh->task_may_run && !sb->build_timed_out;
 	sb->shared_exec_errno = sh->exec_errno;
 	shared_free(sb);
+	if (lost) {
+		/* init ends without a word when its hand-over fails; pid 1,
+		 * when it does run, ends soon too (the runner is gone) after
+		 * sending the runner's status. */
+		siginfo_t si = { 0 };
+		struct proto_msg m;
+		while (waitid((idtype_t)P_PIDFD, (id_t)sb->pidfd, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
+		ssize_t n = recv(sb->sync_sv, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno == EAGAIN)) { /* no word queued (EOF: every end closed) */
+			sb->shared_exec_failed = true;
+			if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
+				sb->shared_exec_errno = -si.si_status; /* a signal: sandbox_run says which */
+		}
+	}
 	prctl(PR_SET_DUMPABLE, sb->dumpable_before, 0, 0, 0);
 	if (sb->build_timed_out) {
 		sb->timed_out = sb->timeout_killed = true;
@@ -1060,8 +1075,11 @@ static int start(struct tj_sandbox *sb, struct tj_error *err)
 		proto_send(sb->sync_sv, &go, -1);
 		fault_point("go");
 		shared_wait(sb);
+		if (sb->shared_exec_failed && sb->shared_exec_errno < 0)
+			return tj_error_setx(err, EPIPE, "init was killed by signal %d handing over to pid 1 (a memfd)",
+					     -sb->shared_exec_errno);
 		if (sb->shared_exec_failed)
-			return tj_error_set(err, sb->shared_exec_errno, "exec taskjail's pid 1 from a memfd");
+			return tj_error_set(err, sb->shared_exec_errno, "init could not hand over to pid 1 (a memfd)");
 		log_start(sb);
 		fault_point("started");
 		return 0;
