@@ -300,7 +300,6 @@ static void become_pid1(const struct init_plan *p, int sfd, pid_t runner, int re
 	 * No error message: the failure is not the launch's. A kill on the
 	 * way (SIGSYS) ends the same way. */
 	p->shared->exec_errno = errno;
-	p->shared->exec_failed = 1;
 	_exit(TJ_EXIT_SETUP);
 }
 #endif

@@ -43,10 +43,9 @@ struct shared_build {
 	void *runner_arg[3];      /* what the runner starts with (init.c): here, not on init's stack */
 	int ready_r;              /* pid 1 writes a byte here once it runs, non-dumpable: only then */
 	volatile int task_may_run; /* does the runner go on (and set this) to the task */
-	volatile int handing_over; /* init reached the hand-over (become_pid1) */
-	volatile int exec_failed; /* init could not hand over (errno in exec_errno): it exits without */
-	int exec_errno;           /* a word; no byte comes, no task runs; the supervisor starts over */
-	                          /* with init a fork (sandbox.c) */
+	volatile int handing_over; /* init reached the hand-over (become_pid1); if it fails, init */
+	int exec_errno;           /* exits without a word (errno here): no byte comes, no task runs; */
+	                          /* the supervisor starts over with init a fork (sandbox.c) */
 	struct init_plan plan;    /* init's plan: here, not on the supervisor's stack */
 };
 

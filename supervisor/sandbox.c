@@ -796,10 +796,8 @@ static bool calls_allowed(void)
 static int shared_prepare(struct tj_sandbox *sb)
 {
 	const struct tj_config *cfg = sb->cfg;
-	if (sb->restricted || cfg->net == TJ_NET_RELAY || cfg->proc_guard == TJ_PROC_GUARD_SELF ||
-	    seccomp_needs_listener(sb->seccomp) || suid_dumpable_debug())
-		return -1;
-	if (sb->no_shared || !calls_allowed())
+	if (sb->no_shared || sb->restricted || cfg->net == TJ_NET_RELAY || cfg->proc_guard == TJ_PROC_GUARD_SELF ||
+	    seccomp_needs_listener(sb->seccomp) || suid_dumpable_debug() || !calls_allowed())
 		return -1;
 	struct shared_build *sh = calloc(1, sizeof(*sh));
 	if (!sh)
@@ -920,23 +918,18 @@ static int spawn_init(struct tj_sandbox *sb, struct tj_error *err)
 		sh->plan = plan;
 		sh->plan.shared = sh;
 		/* No CLONE_INTO_CGROUP here (glibc's clone): limits_attach
-		 * moves init before GO, as where clone3 refuses it. */
+		 * moves init before GO, as where clone3 refuses it. The
+		 * child starts in shared_init_entry: pid is never 0 here. */
 		sb->pid = clone(shared_init_entry, sh->init_stack,
 				(int)(flags | CLONE_VM | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD), sb,
 				&sb->pidfd, NULL, &sh->init_word);
-		if (sb->pid < 0) {
-			int e = errno;
+		int e = errno;
+		if (sb->pid < 0)
 			shared_free(sb);
-			sb->ns_refused = restricted_ns_refused(e);
-			return userns_diagnose_clone(e, err);
-		}
-		close_fd(&sb->sync_child);
-		close_fd(&sb->relay_child);
-		close_fd(&sb->events_child);
-		return 0;
-	}
+		errno = e;
+	} else
 #endif
-	sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
+		sb->pid = clone_sandbox(flags, &sb->pidfd, sb->limits.v2_fd, &sb->limits.v2_cloned_into);
 	if (sb->pid < 0) {
 		sb->ns_refused = restricted_ns_refused(errno);
 		return userns_diagnose_clone(errno, err);
